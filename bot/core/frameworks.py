@@ -1,0 +1,140 @@
+"""Reflection frameworks: YAML files validated on load, with errors naming file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+from bot.core.models import Phase
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+FrameworkId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+
+# Discord caps: 25 buttons a message, 80 characters a button label, 100 a select option.
+MAX_COMPONENTS = 25
+MAX_SCALE_POINTS = 10
+
+
+class FrameworkError(ValueError):
+    """A framework file that cannot be used; the message names file, key and reason."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Questions(_Strict):
+    beginning: Text
+    middle: Text
+    end: Text
+    extra: Text
+
+    def for_phase(self, phase: Phase) -> str:
+        return str(getattr(self, phase.value))
+
+
+class Component(_Strict):
+    key: Key
+    name: ShortText
+    meaning: Text
+    questions: Questions
+    discussion_prompt: Text
+
+
+class DirectionCheck(_Strict):
+    key: Key
+    question: Text
+    hint: Text
+
+
+class Framework(_Strict):
+    id: FrameworkId
+    title: Text
+    source: Text
+    description: Text
+    scale: list[ShortText] = Field(min_length=2, max_length=MAX_SCALE_POINTS)
+    components: list[Component] = Field(min_length=1, max_length=MAX_COMPONENTS)
+    direction_checks: list[DirectionCheck] = Field(default_factory=list, max_length=5)
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> Framework:
+        keys = [c.key for c in self.components] + [d.key for d in self.direction_checks]
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise ValueError(f"keys must be unique, repeated: {', '.join(duplicates)}")
+        return self
+
+    @property
+    def scale_values(self) -> range:
+        """Ratings run from 1 to the number of labels."""
+        return range(1, len(self.scale) + 1)
+
+    def label(self, rating: int) -> str:
+        return self.scale[rating - 1]
+
+    def component(self, key: str) -> Component | None:
+        return next((c for c in self.components if c.key == key), None)
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        lines.append(f"{where}: {item['msg']}")
+    return "; ".join(lines)
+
+
+def parse_framework(text: str, *, source: str) -> Framework:
+    """Validate one framework's YAML text; `source` names it in errors."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise FrameworkError(f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise FrameworkError(f"{source}: expected a mapping at the top level")
+    try:
+        return Framework.model_validate(data)
+    except ValidationError as exc:
+        raise FrameworkError(f"{source}: {_describe(exc)}") from exc
+
+
+def load_framework(path: Path) -> Framework:
+    """Load and validate one framework file."""
+    framework = parse_framework(path.read_text(encoding="utf-8"), source=str(path))
+    if framework.id != path.stem:
+        raise FrameworkError(f"{path}: id: must match the file name ({path.stem!r})")
+    return framework
+
+
+class FrameworkLibrary:
+    """Every framework available, by id; the default first."""
+
+    def __init__(self, frameworks: list[Framework], default_id: str) -> None:
+        self._by_id = {f.id: f for f in frameworks}
+        if default_id not in self._by_id:
+            raise FrameworkError(f"default framework {default_id!r} is missing")
+        self.default_id = default_id
+
+    @classmethod
+    def from_directory(cls, directory: Path, default_id: str = "ten-components") -> FrameworkLibrary:
+        """Load every `*.yaml` in `directory`; any bad file stops start-up."""
+        files = sorted(directory.glob("*.yaml"))
+        return cls([load_framework(p) for p in files], default_id)
+
+    def get(self, framework_id: str) -> Framework | None:
+        return self._by_id.get(framework_id)
+
+    def __getitem__(self, framework_id: str) -> Framework:
+        return self._by_id[framework_id]
+
+    def all(self) -> list[Framework]:
+        default = self._by_id[self.default_id]
+        return [default, *(f for f in self._by_id.values() if f.id != self.default_id)]
+
+    def ids(self) -> list[str]:
+        return [f.id for f in self.all()]

@@ -1,0 +1,158 @@
+"""Plain data the whole bot shares: projects, check-ins, invitations and answers."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+MIN_SCORES_THRESHOLD = 3
+DEFAULT_SCORES_THRESHOLD = 3
+DEFAULT_COMMENTS_THRESHOLD = 5
+COMMENT_MAX_CHARS = 1000
+
+
+class Phase(enum.StrEnum):
+    """When in a project's life a check-in happens."""
+
+    BEGINNING = "beginning"
+    MIDDLE = "middle"
+    END = "end"
+    EXTRA = "extra"
+
+
+class CheckinStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Delivery(enum.StrEnum):
+    """What happened to the DM inviting a participant to a check-in."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"  # Discord refused (50007: DMs closed); never retried
+
+
+class DirectionChoice(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNSURE = "unsure"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """How many people must answer before anything is shown (DESIGN.md §5)."""
+
+    scores: int = DEFAULT_SCORES_THRESHOLD
+    comments: int = DEFAULT_COMMENTS_THRESHOLD
+
+    def problem(self) -> str | None:
+        """The prompt key explaining why these thresholds are not allowed, or None."""
+        if self.scores < MIN_SCORES_THRESHOLD:
+            return "errors.threshold_scores_too_low"
+        if self.comments < self.scores:
+            return "errors.threshold_comments_below_scores"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    guild_id: int
+    facilitator_role_id: int | None = None
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    id: int
+    guild_id: int
+    name: str
+    channel_id: int
+    starts_on: date
+    ends_on: date
+    framework_id: str
+    timezone: str
+    checkin_time: time
+    window_days: int
+    card_message_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewProject:
+    """A project as a facilitator describes it, before it has an id."""
+
+    guild_id: int
+    name: str
+    channel_id: int
+    starts_on: date
+    ends_on: date
+    framework_id: str
+    timezone: str
+    checkin_time: time
+    window_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Checkin:
+    id: int
+    project_id: int
+    phase: Phase
+    framework_id: str
+    opened_at: datetime
+    closes_at: datetime
+    thresholds: Thresholds  # frozen when the check-in opens
+    status: CheckinStatus = CheckinStatus.OPEN
+    closed_at: datetime | None = None
+    summary_message_id: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is CheckinStatus.OPEN
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """Who was invited to a check-in and how far they got. Never holds answers."""
+
+    checkin_id: int
+    user_id: int
+    delivery: Delivery = Delivery.PENDING
+    finished: bool = False
+    declined: bool = False
+    dm_channel_id: int | None = None
+    dm_message_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """A member who pressed Join on a project card, with the names to redact from comments."""
+
+    project_id: int
+    user_id: int
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer to one item, stored under the respondent's keyed hash, never a user id.
+
+    `item` is a component key, a direction-check key, or ANYTHING_ELSE.
+    """
+
+    item: str
+    rating: int | None = None
+    skipped: bool = False  # the member chose Skip (rating stays None)
+    choice: DirectionChoice | None = None  # direction checks only
+    comment: str | None = None
+
+
+ANYTHING_ELSE = "_anything_else"
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """All answers of one respondent in one check-in, with no identity attached."""
+
+    answers: dict[str, Answer]
+    submitted: bool = False

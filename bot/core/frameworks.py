@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
+
+from bot.core.yamltext import load_yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from bot.core.models import Phase
@@ -92,7 +94,7 @@ def _describe(error: ValidationError) -> str:
 def parse_framework(text: str, *, source: str) -> Framework:
     """Validate one framework's YAML text; `source` names it in errors."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise FrameworkError(f"{source}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

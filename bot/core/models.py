@@ -105,6 +105,7 @@ class Checkin:
     status: CheckinStatus = CheckinStatus.OPEN
     closed_at: datetime | None = None
     summary_message_id: int | None = None
+    reminded_at: datetime | None = None  # last reminder sent by a facilitator
 
     @property
     def is_open(self) -> bool:
@@ -156,3 +157,12 @@ class Response:
 
     answers: dict[str, Answer]
     submitted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MemberDataErased:
+    """What erasing one member's data on a server removed (for /mydata delete)."""
+
+    answers: int = 0  # answer rows erased
+    checkins: int = 0  # check-ins whose responses were erased
+    projects: int = 0  # projects the member was taken out of

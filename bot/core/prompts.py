@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from bot.core.yamltext import load_yaml
+
 
 class PromptError(ValueError):
     """A prompts file that cannot be used; the message names file, key and reason."""
@@ -35,7 +37,7 @@ def _flatten(node: Any, prefix: str, source: str, out: dict[str, str]) -> None:
 def parse_prompts(text: str, *, source: str) -> dict[str, str]:
     """Validate prompts YAML text into a flat {dotted.key: sentence} mapping."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise PromptError(f"{source}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

@@ -1,0 +1,77 @@
+"""Command line: `coreflect run` (real Discord), `demo` (simulated Discord), `check` (YAML)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.core.frameworks import FrameworkError, load_framework
+from bot.core.prompts import PromptError, Prompts
+from bot.settings import Settings, SettingsError
+
+
+def check(settings: Settings) -> int:
+    """Validate every shipped framework and prompts file; print one line each."""
+    problems = 0
+    for path in sorted(settings.frameworks_dir.glob("*.yaml")):
+        try:
+            framework = load_framework(path)
+        except FrameworkError as error:
+            problems += 1
+            print(f"✗ {error}")
+        else:
+            print(f"✓ {path}: {framework.title} ({len(framework.components)} components)")
+    for path in sorted(settings.prompts_file.parent.glob("*.yaml")):
+        try:
+            prompts = Prompts.load(path)
+        except PromptError as error:
+            problems += 1
+            print(f"✗ {error}")
+        else:
+            print(f"✓ {path}: {len(prompts.keys())} sentences")
+    return 1 if problems else 0
+
+
+def run(settings: Settings) -> int:
+    """Connect to real Discord with DISCORD_TOKEN."""
+    from bot.app import create_bot
+
+    if not settings.token:
+        print("DISCORD_TOKEN is not set. See the README: 'Running it on a real server'.")
+        return 2
+    bot = create_bot(settings)
+    bot.run(settings.token, log_handler=None)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="coreflect", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start the bot on real Discord (needs DISCORD_TOKEN)")
+    demo = sub.add_parser("demo", help="play a check-in on a simulated Discord")
+    demo.add_argument("--out", type=Path, default=Path("demo-output"), help="folder for files")
+    sub.add_parser("check", help="validate the framework and prompts files")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.command == "demo" else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(error)
+        return 2
+    if args.command == "check":
+        return check(settings)
+    if args.command == "demo":
+        from bot.demo import play
+
+        return asyncio.run(play(args.out))
+    return run(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""Builds the bot: wires settings, store, services and extensions. No I/O until it starts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.frameworks import FrameworkLibrary
+from bot.core.prompts import Prompts
+from bot.keys import load_secret
+from bot.services.checkins import CheckinService
+from bot.settings import Settings
+from bot.storage.store import Store
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+EXTENSIONS = (
+    "bot.exts.checkin",
+    "bot.exts.projects",
+    "bot.exts.facilitation",
+    "bot.exts.settings",
+    "bot.exts.members",
+)
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class CoreflectTree(app_commands.CommandTree["CoreflectBot"]):
+    """Checks who may use each command group before anything runs, on every use."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        from bot.exts._shared import permission_refusal, refuse
+
+        command = interaction.command
+        if command is None:
+            return True
+        root = command.qualified_name.split(" ", 1)[0]
+        refusal = await permission_refusal(interaction, root)
+        if refusal is None:
+            return True
+        if interaction.type is discord.InteractionType.application_command:
+            await refuse(interaction, refusal)
+        return False
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
+    ) -> None:
+        """Anything unexpected is logged, and the person gets a short apology."""
+        from bot.exts._shared import refuse
+
+        name = interaction.command.qualified_name if interaction.command else "?"
+        log.error("command %s failed", name, exc_info=error)
+        if interaction.type is discord.InteractionType.application_command:
+            await refuse(interaction, "errors.generic")
+
+
+class CoreflectBot(commands.Bot):
+    """The bot, holding the services its extensions use."""
+
+    store: Store
+    checkins: CheckinService
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.default(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            tree_cls=CoreflectTree,
+        )
+        self.settings = settings
+        self.clock: Clock = clock or system_clock
+        self.frameworks = FrameworkLibrary.from_directory(
+            settings.frameworks_dir, settings.default_framework
+        )
+        self.prompts = Prompts.load(settings.prompts_file)
+
+    async def setup_hook(self) -> None:
+        secret = load_secret(self.settings.secret, self.settings.resolved_key_file)
+        self.store = await Store.open(self.settings.database_path, secret=secret)
+        from bot.exts.checkin._messenger import DiscordMessenger
+
+        self.checkins = CheckinService(
+            store=self.store,
+            frameworks=self.frameworks,
+            prompts=self.prompts,
+            messenger=DiscordMessenger(self),
+            clock=self.clock,
+        )
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.settings.sync_commands:
+            await self._sync_commands()
+
+    async def _sync_commands(self) -> None:
+        if self.settings.dev_guild_id is not None:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            store = getattr(self, "store", None)
+            if store is not None:
+                await store.close()
+
+
+def create_bot(settings: Settings, *, clock: Clock | None = None) -> CoreflectBot:
+    """A ready-to-start bot; frameworks and prompts are validated here, before connecting."""
+    return CoreflectBot(settings, clock=clock)

@@ -1,0 +1,461 @@
+"""The anonymised group summary of a closed check-in: the maths, then the Discord text.
+
+`summarise_checkin` turns submitted responses into a `CheckinSummary` that holds only what
+the group may see: below the thresholds the numbers are simply not there, so no renderer can
+leak them. `render_summary` turns it into Discord messages, every sentence from prompts.
+
+Rules (DESIGN.md §5):
+- Fewer submitted responses than `thresholds.scores`: nothing but "too few took part".
+- A component with fewer ratings than `thresholds.scores`: "not enough answers".
+- A direction check with fewer answers than `thresholds.scores`: no counts.
+- Fewer submitted responses than `thresholds.comments`: no comment text. Otherwise comments
+  are redacted, shuffled within their item, and grouped in framework order (anything else
+  last).
+- Strongest and weakest compare averages as shown (one decimal, half up). Every component
+  tied for the top is named, and likewise for the bottom, but a side with more than
+  `MAX_HIGHLIGHTS` ties names none (nothing stands out). With fewer than two eligible
+  components, or when all eligible averages are equal, neither side is named, so no
+  component is ever both.
+- Views differ (a wide split): at least one rating in the bottom band and one in the top band
+  of the scale, and a population standard deviation of at least a quarter of the scale's
+  span (1.0 on a 1-5 scale). The bands are the lower and upper `(points - 1) // 2` points,
+  at least one each: {1, 2} and {4, 5} on a 1-5 scale, {1} and {4} on a 1-4 scale.
+
+A later comparison with earlier check-ins will take a `previous: CheckinSummary` beside this
+one; results carry their keys so they can be matched up then.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from bot.core.frameworks import Framework
+from bot.core.models import ANYTHING_ELSE, DirectionChoice, Phase, Response, Thresholds
+from bot.core.prompts import Prompts
+from bot.core.redaction import redact
+
+MESSAGE_LIMIT = 2000  # Discord's cap on a message's content
+MAX_HIGHLIGHTS = 3
+# Redaction can lengthen a comment (placeholders, escapes); this keeps any comment, with its
+# bullet and group title, inside one message, so a comment is never split between two.
+MAX_RENDERED_COMMENT = 1500
+MAX_TITLE = 200  # a comment group's title (a long direction-check question is shortened)
+
+COMMENTS_HIDDEN = "summary.comments_hidden"
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentResult:
+    """One component's combined ratings; average and distribution only when enough rated."""
+
+    key: str
+    name: str
+    rated_count: int
+    skipped_count: int  # submitted responses that did not rate it (skipped or left out)
+    average: float | None
+    distribution: dict[int, int]  # rating -> count over the whole scale; empty if not enough
+    enough: bool
+    views_differ: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A strongest or weakest component; weak ones carry the framework's discussion prompt."""
+
+    key: str
+    name: str
+    average: float
+    discussion_prompt: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DirectionResult:
+    """One direction check's answer counts; empty when too few answered it."""
+
+    key: str
+    question: str
+    answered: int
+    counts: dict[DirectionChoice, int]
+    enough: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CommentGroup:
+    """The redacted, shuffled comments on one item (a component, check, or ANYTHING_ELSE)."""
+
+    item: str
+    title: str | None  # None for ANYTHING_ELSE, whose title comes from prompts
+    comments: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinSummary:
+    """What the group may see of a closed check-in, and nothing more."""
+
+    phase: Phase
+    thresholds: Thresholds
+    took_part: int
+    invited: int
+    enough: bool
+    components: list[ComponentResult]
+    strongest: tuple[Highlight, ...]
+    weakest: tuple[Highlight, ...]
+    directions: list[DirectionResult]
+    comments: list[CommentGroup] | None  # None when hidden
+    comments_hidden_reason: str | None  # a prompt key when comments are hidden
+
+
+def shown_average(average: float) -> Decimal:
+    """An average as the group sees it: one decimal, halves rounded up."""
+    return Decimal(str(average)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def scale_bands(points: int) -> tuple[range, range]:
+    """The bottom and top bands of a 1..points scale used by the "views differ" rule."""
+    width = max(1, (points - 1) // 2)
+    return range(1, width + 1), range(points - width + 1, points + 1)
+
+
+def views_differ(ratings: Sequence[int], points: int) -> bool:
+    """Whether ratings on a 1..points scale split widely (see the module docstring)."""
+    if len(ratings) < 2:
+        return False
+    bottom, top = scale_bands(points)
+    if not (any(r in bottom for r in ratings) and any(r in top for r in ratings)):
+        return False
+    return statistics.pstdev(ratings) >= (points - 1) / 4 - 1e-9
+
+
+def _component_results(
+    framework: Framework, responses: Sequence[Response], threshold: int
+) -> list[ComponentResult]:
+    results = []
+    scale = framework.scale_values
+    for component in framework.components:
+        ratings = []
+        for response in responses:
+            answer = response.answers.get(component.key)
+            if answer is not None and answer.rating in scale:
+                ratings.append(answer.rating)
+        enough = len(ratings) >= threshold
+        counts = Counter(ratings)
+        results.append(
+            ComponentResult(
+                key=component.key,
+                name=component.name,
+                rated_count=len(ratings),
+                skipped_count=len(responses) - len(ratings),
+                average=statistics.fmean(ratings) if enough else None,
+                distribution={value: counts[value] for value in scale} if enough else {},
+                enough=enough,
+                views_differ=enough and views_differ(ratings, len(scale)),
+            )
+        )
+    return results
+
+
+def _highlights(
+    framework: Framework, results: Sequence[ComponentResult]
+) -> tuple[tuple[Highlight, ...], tuple[Highlight, ...]]:
+    eligible = [(r, shown_average(r.average)) for r in results if r.average is not None]
+    if len(eligible) < 2:
+        return (), ()
+    best = max(shown for _, shown in eligible)
+    worst = min(shown for _, shown in eligible)
+    if best == worst:
+        return (), ()
+
+    def pick(target: Decimal, *, weak: bool) -> tuple[Highlight, ...]:
+        tied = [r for r, shown in eligible if shown == target]
+        if len(tied) > MAX_HIGHLIGHTS:
+            return ()
+        return tuple(
+            Highlight(
+                key=r.key,
+                name=r.name,
+                average=r.average or 0.0,
+                discussion_prompt=_discussion_prompt(framework, r.key) if weak else None,
+            )
+            for r in tied
+        )
+
+    return pick(best, weak=False), pick(worst, weak=True)
+
+
+def _discussion_prompt(framework: Framework, key: str) -> str | None:
+    component = framework.component(key)
+    return component.discussion_prompt if component else None
+
+
+def _direction_results(
+    framework: Framework, responses: Sequence[Response], threshold: int
+) -> list[DirectionResult]:
+    results = []
+    for check in framework.direction_checks:
+        choices = [
+            answer.choice
+            for response in responses
+            if (answer := response.answers.get(check.key)) is not None and answer.choice
+        ]
+        enough = len(choices) >= threshold
+        counts = Counter(choices)
+        results.append(
+            DirectionResult(
+                key=check.key,
+                question=check.question,
+                answered=len(choices),
+                counts={choice: counts[choice] for choice in DirectionChoice} if enough else {},
+                enough=enough,
+            )
+        )
+    return results
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _comment_groups(
+    framework: Framework,
+    responses: Sequence[Response],
+    names: Sequence[str],
+    rng: random.Random,
+) -> list[CommentGroup]:
+    titles: list[tuple[str, str | None]] = [(c.key, c.name) for c in framework.components]
+    titles += [(d.key, d.question) for d in framework.direction_checks]
+    titles.append((ANYTHING_ELSE, None))
+    groups = []
+    for item, title in titles:
+        comments = []
+        for response in responses:
+            answer = response.answers.get(item)
+            if answer is not None and answer.comment and answer.comment.strip():
+                comments.append(_clip(redact(answer.comment.strip(), names), MAX_RENDERED_COMMENT))
+        if comments:
+            rng.shuffle(comments)
+            groups.append(CommentGroup(item=item, title=title, comments=tuple(comments)))
+    return groups
+
+
+def summarise_checkin(
+    framework: Framework,
+    thresholds: Thresholds,
+    phase: Phase,
+    *,
+    invited: int,
+    responses: Iterable[Response],
+    names: Iterable[str],
+    rng: random.Random,
+) -> CheckinSummary:
+    """The anonymised summary of a check-in; only submitted responses count."""
+    submitted = [r for r in responses if r.submitted]
+    took_part = len(submitted)
+    invited = max(invited, took_part)
+    if took_part < thresholds.scores:
+        return CheckinSummary(
+            phase=phase,
+            thresholds=thresholds,
+            took_part=took_part,
+            invited=invited,
+            enough=False,
+            components=[],
+            strongest=(),
+            weakest=(),
+            directions=[],
+            comments=None,
+            comments_hidden_reason=COMMENTS_HIDDEN,
+        )
+    components = _component_results(framework, submitted, thresholds.scores)
+    strongest, weakest = _highlights(framework, components)
+    show_comments = took_part >= thresholds.comments
+    return CheckinSummary(
+        phase=phase,
+        thresholds=thresholds,
+        took_part=took_part,
+        invited=invited,
+        enough=True,
+        components=components,
+        strongest=strongest,
+        weakest=weakest,
+        directions=_direction_results(framework, submitted, thresholds.scores),
+        comments=_comment_groups(framework, submitted, list(names), rng) if show_comments else None,
+        comments_hidden_reason=None if show_comments else COMMENTS_HIDDEN,
+    )
+
+
+# Rendering ----------------------------------------------------------------------------------
+
+
+def _pack(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Blocks joined by newlines into as few messages as fit; a block is never split unless it
+    alone is longer than `limit` (then at line ends, and only an overlong line is cut)."""
+    pages: list[str] = []
+    current = ""
+    for block in blocks:
+        pieces = [block] if len(block) <= limit else _split_block(block, limit)
+        for piece in pieces:
+            candidate = f"{current}\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                pages.append(current)
+                current = piece
+    if current:
+        pages.append(current)
+    return pages
+
+
+def _split_block(block: str, limit: int) -> list[str]:
+    pieces: list[str] = []
+    for line in block.split("\n"):
+        while len(line) > limit:
+            pieces.append(line[:limit])
+            line = line[limit:]
+        pieces.append(line)
+    return pieces
+
+
+def _format_average(average: float) -> str:
+    return str(shown_average(average))
+
+
+def _header(prompts: Prompts, project_name: str, phase_label: str) -> str:
+    return prompts("summary.title", project=project_name, phase=phase_label)
+
+
+def _component_block(result: ComponentResult, framework: Framework, prompts: Prompts) -> str:
+    if not result.enough or result.average is None:
+        return prompts("summary.component_not_enough", name=result.name)
+    flag = prompts("summary.views_differ_flag") if result.views_differ else ""
+    line = prompts(
+        "summary.component",
+        name=result.name,
+        average=_format_average(result.average),
+        count=result.rated_count,
+        flag=flag,
+    )
+    values = "·".join(str(value) for value in framework.scale_values)
+    counts = " ".join(str(result.distribution.get(v, 0)) for v in framework.scale_values)
+    return line + "\n" + prompts("summary.distribution", values=values, counts=counts)
+
+
+def _highlight_blocks(summary: CheckinSummary, prompts: Prompts) -> list[str]:
+    joiner = prompts("summary.list_joiner")
+
+    def names(highlights: Sequence[Highlight]) -> str:
+        return joiner.join(
+            prompts("summary.highlight", name=h.name, average=_format_average(h.average))
+            for h in highlights
+        )
+
+    blocks = []
+    if summary.strongest:
+        blocks.append(prompts("summary.strongest", names=names(summary.strongest)))
+    if summary.weakest:
+        lines = [prompts("summary.weakest", names=names(summary.weakest))]
+        lines += [
+            prompts("summary.discussion", name=h.name, prompt=h.discussion_prompt)
+            for h in summary.weakest
+            if h.discussion_prompt
+        ]
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def _direction_blocks(summary: CheckinSummary, prompts: Prompts) -> list[str]:
+    if not summary.directions:
+        return []
+    blocks = [prompts("summary.directions_header")]
+    for result in summary.directions:
+        if result.enough:
+            blocks.append(
+                prompts(
+                    "summary.direction",
+                    question=result.question,
+                    yes=result.counts.get(DirectionChoice.YES, 0),
+                    no=result.counts.get(DirectionChoice.NO, 0),
+                    unsure=result.counts.get(DirectionChoice.UNSURE, 0),
+                )
+            )
+        else:
+            blocks.append(prompts("summary.direction_not_enough", question=result.question))
+    return blocks
+
+
+def _comment_pages(summary: CheckinSummary, prompts: Prompts) -> list[str]:
+    """Comments on pages of their own, each group titled again where it spills over."""
+    if not summary.comments:
+        return []
+    pages: list[str] = []
+    current = prompts("summary.comments_header")
+    for group in summary.comments:
+        title = _clip(group.title, MAX_TITLE) if group.title else prompts("summary.anything_else")
+        heading = prompts("summary.comment_group", title=title)
+        continued = prompts("summary.comment_group_continued", title=title)
+        pending_heading = heading
+        for comment in group.comments:
+            line = prompts("summary.comment", comment=comment)
+            addition = f"{pending_heading}\n{line}" if pending_heading else line
+            candidate = f"{current}\n{addition}" if current else addition
+            if len(candidate) > MESSAGE_LIMIT:
+                pages.append(current)
+                current = f"{continued}\n{line}"
+            else:
+                current = candidate
+            pending_heading = ""
+    pages.append(current)
+    return pages
+
+
+def render_summary(
+    summary: CheckinSummary,
+    framework: Framework,
+    prompts: Prompts,
+    *,
+    project_name: str,
+    phase_label: str,
+) -> list[str]:
+    """The summary as Discord messages of at most 2000 characters each.
+
+    Comments always start a new message, so a caller may put them in a thread under the
+    first messages; a comment is never split between two messages.
+    """
+    header = _header(prompts, project_name, phase_label)
+    if not summary.enough:
+        too_few = prompts(
+            "summary.too_few",
+            took_part=summary.took_part,
+            invited=summary.invited,
+            scores=summary.thresholds.scores,
+        )
+        return _pack([f"{header}\n{too_few}"])
+
+    scale = prompts("summary.list_joiner").join(
+        prompts("summary.scale_point", value=value, label=framework.label(value))
+        for value in framework.scale_values
+    )
+    blocks = [
+        header,
+        prompts("summary.took_part", took_part=summary.took_part, invited=summary.invited),
+        prompts("summary.scale", scale=scale),
+        *(_component_block(r, framework, prompts) for r in summary.components),
+    ]
+    if any(r.views_differ for r in summary.components):
+        blocks.append(prompts("summary.views_differ_legend"))
+    blocks += _highlight_blocks(summary, prompts)
+    blocks += _direction_blocks(summary, prompts)
+    if summary.comments is None:
+        blocks.append(
+            prompts(
+                summary.comments_hidden_reason or COMMENTS_HIDDEN,
+                comments=summary.thresholds.comments,
+            )
+        )
+    elif not summary.comments:
+        blocks.append(prompts("summary.comments_none"))
+    return _pack(blocks) + _comment_pages(summary, prompts)

@@ -1,0 +1,109 @@
+"""What every extension needs: the facilitator check, ephemeral replies, timestamps."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+from discord import app_commands
+
+from bot.core.models import Project
+from bot.core.text import pack_lines
+
+if TYPE_CHECKING:
+    from bot.app import CoreflectBot
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+# Command groups only facilitators may use, and those needing Manage Server.
+FACILITATOR_GROUPS = frozenset({"project", "checkin"})
+MANAGER_GROUPS = frozenset({"settings"})
+
+
+def bot_of(interaction: discord.Interaction) -> CoreflectBot:
+    return cast("CoreflectBot", interaction.client)
+
+
+async def is_facilitator(interaction: discord.Interaction) -> bool:
+    """Manage Server, or the server's facilitator role; checked on every use."""
+    member = interaction.user
+    if interaction.guild is None or not isinstance(member, discord.Member):
+        return False
+    if member.guild_permissions.manage_guild:
+        return True
+    settings = await bot_of(interaction).store.get_guild_settings(interaction.guild.id)
+    role_id = settings.facilitator_role_id
+    return role_id is not None and any(role.id == role_id for role in member.roles)
+
+
+async def permission_refusal(interaction: discord.Interaction, root: str) -> str | None:
+    """The prompt key refusing `interaction.user` the command group `root`, or None if allowed."""
+    if root not in FACILITATOR_GROUPS and root not in MANAGER_GROUPS:
+        return None
+    member = interaction.user
+    if interaction.guild is None or not isinstance(member, discord.Member):
+        return "errors.guild_only"
+    if root in MANAGER_GROUPS:
+        return None if member.guild_permissions.manage_guild else "errors.not_manager"
+    return None if await is_facilitator(interaction) else "errors.not_facilitator"
+
+
+async def reply(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:
+    """Answer ephemerally, whether or not the interaction was already answered."""
+    kwargs.setdefault("ephemeral", True)
+    kwargs.setdefault("allowed_mentions", NO_MENTIONS)
+    if interaction.response.is_done():
+        await interaction.followup.send(content, **kwargs)
+    else:
+        await interaction.response.send_message(content, **kwargs)
+
+
+async def reply_pages(interaction: discord.Interaction, pages: Sequence[str]) -> None:
+    """Answer ephemerally with as many messages as the text needs."""
+    for page in pages:
+        await reply(interaction, page)
+
+
+async def reply_lines(interaction: discord.Interaction, lines: Sequence[str]) -> None:
+    await reply_pages(interaction, pack_lines(lines))
+
+
+async def refuse(interaction: discord.Interaction, key: str, **values: Any) -> None:
+    await reply(interaction, bot_of(interaction).prompts(key, **values))
+
+
+def stamp(moment: datetime, style: str = "f") -> str:
+    """A Discord timestamp, shown in each reader's own time zone."""
+    return discord.utils.format_dt(moment, style=style)  # type: ignore[arg-type]
+
+
+async def project_names(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete: this server's projects whose names contain what was typed."""
+    if interaction.guild is None:
+        return []
+    projects = await bot_of(interaction).store.list_projects(interaction.guild.id)
+    typed = current.casefold()
+    return [
+        app_commands.Choice(name=p.name, value=p.name)
+        for p in projects
+        if typed in p.name.casefold()
+    ][:25]
+
+
+def long_date(day: date) -> str:
+    """A date as people write it, e.g. 1 March 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+async def find_project(interaction: discord.Interaction, name: str) -> Project | None:
+    """This server's project called `name` (any case); if there is none, say so and return None."""
+    assert interaction.guild is not None
+    project = await bot_of(interaction).store.find_project(interaction.guild.id, name.strip())
+    if project is None:
+        await refuse(interaction, "errors.unknown_project", name=name.strip()[:60])
+    return project

@@ -1,0 +1,174 @@
+"""`/checkin`: open, follow, remind and close a project's check-ins (counts only, never names)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.models import Phase
+from bot.core.projects import parse_window
+from bot.core.models import Checkin, Project
+from bot.core.projects import InvalidInput
+from bot.exts._shared import find_project, project_names, refuse, reply, stamp
+from bot.services.checkins import REMIND_GAP
+from bot.storage.errors import CheckinAlreadyOpen
+
+if TYPE_CHECKING:
+    from bot.app import CoreflectBot
+
+
+@app_commands.guild_only()
+class CheckinCog(commands.GroupCog, group_name="checkin"):
+    """Run a project's check-ins by hand."""
+
+    def __init__(self, bot: CoreflectBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    def _phase(self, phase: Phase) -> str:
+        return self.bot.prompts(f"common.phase_{phase.value}")
+
+    async def _open_one(
+        self, interaction: discord.Interaction, name: str
+    ) -> tuple[Project, Checkin] | None:
+        """The project and its open check-in; if either is missing, say so and return None."""
+        project = await find_project(interaction, name)
+        if project is None:
+            return None
+        checkin = await self.bot.store.current_checkin(project.id)
+        if checkin is None:
+            await refuse(interaction, "errors.nothing_open", project=project.name)
+            return None
+        return project, checkin
+
+    @app_commands.command(name="open")
+    @app_commands.describe(
+        project="The project's name",
+        phase="Which check-in this is",
+        window_days="How many days it stays open (default: the project's window)",
+    )
+    @app_commands.autocomplete(project=project_names)
+    async def open_(
+        self,
+        interaction: discord.Interaction,
+        project: str,
+        phase: Phase,
+        window_days: int | None = None,
+    ) -> None:
+        """Open a check-in now: every participant gets the questions by DM."""
+        found = await find_project(interaction, project)
+        if found is None:
+            return
+        try:
+            window = parse_window(window_days) if window_days is not None else None
+        except InvalidInput as problem:
+            await refuse(interaction, problem.key, **problem.values)
+            return
+        if await self._refuse_if_open(interaction, found):
+            return
+        if await self.bot.store.count_participants(found.id) == 0:
+            await refuse(interaction, "errors.no_participants", project=found.name)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            opened = await self.bot.checkins.open_checkin(found, phase, window_days=window)
+        except CheckinAlreadyOpen:
+            await self._refuse_if_open(interaction, found)
+            return
+        text = self.bot.prompts(
+            "checkin.opened",
+            phase=self._phase(phase),
+            project=found.name,
+            closes=stamp(opened.checkin.closes_at),
+            delivered=opened.delivered,
+            invited=opened.invited,
+        )
+        if opened.failed:
+            text += self.bot.prompts("checkin.opened_undeliverable", failed=opened.failed)
+        await reply(interaction, text)
+
+    async def _refuse_if_open(self, interaction: discord.Interaction, project: Project) -> bool:
+        current = await self.bot.store.current_checkin(project.id)
+        if current is None:
+            return False
+        await refuse(
+            interaction,
+            "errors.already_open",
+            phase=self._phase(current.phase),
+            project=project.name,
+            closes=stamp(current.closes_at),
+        )
+        return True
+
+    @app_commands.command(name="status")
+    @app_commands.describe(project="The project's name")
+    @app_commands.autocomplete(project=project_names)
+    async def status(self, interaction: discord.Interaction, project: str) -> None:
+        """How many have answered so far, and when it closes. Never who."""
+        opened = await self._open_one(interaction, project)
+        if opened is None:
+            return
+        found, checkin = opened
+        progress = await self.bot.checkins.progress(checkin)
+        text = self.bot.prompts(
+            "checkin.status",
+            project=found.name,
+            phase=self._phase(checkin.phase),
+            finished=progress.finished,
+            invited=progress.invited,
+            closes=stamp(checkin.closes_at, "R"),
+        )
+        if progress.undeliverable:
+            text += self.bot.prompts("checkin.status_undeliverable", failed=progress.undeliverable)
+        await reply(interaction, text)
+
+    @app_commands.command(name="remind")
+    @app_commands.describe(project="The project's name")
+    @app_commands.autocomplete(project=project_names)
+    async def remind(self, interaction: discord.Interaction, project: str) -> None:
+        """DM a gentle reminder to participants who haven't finished (once per 12 hours)."""
+        opened = await self._open_one(interaction, project)
+        if opened is None:
+            return
+        found, checkin = opened
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        sent = await self.bot.checkins.remind(found, checkin)
+        if sent is None:
+            reminded = await self.bot.store.get_checkin(checkin.id)
+            after = (reminded.reminded_at if reminded and reminded.reminded_at else self.bot.clock())
+            await refuse(interaction, "errors.remind_too_soon", after=stamp(after + REMIND_GAP))
+            return
+        key = "checkin.reminded" if sent else "checkin.reminded_none"
+        await reply(interaction, self.bot.prompts(key, count=sent))
+
+    @app_commands.command(name="close")
+    @app_commands.describe(project="The project's name")
+    @app_commands.autocomplete(project=project_names)
+    async def close(self, interaction: discord.Interaction, project: str) -> None:
+        """Close the open check-in now and post the group's anonymised summary."""
+        opened = await self._open_one(interaction, project)
+        if opened is None:
+            return
+        found, checkin = opened
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        closed = await self.bot.checkins.close_checkin(checkin)
+        if closed is None:
+            await refuse(interaction, "errors.nothing_open", project=found.name)
+            return
+        key = "checkin.closed" if closed.summary_posted else "checkin.closed_not_posted"
+        await reply(
+            interaction,
+            self.bot.prompts(
+                key,
+                phase=self._phase(checkin.phase),
+                project=found.name,
+                channel=f"<#{found.channel_id}>",
+            ),
+        )
+
+
+async def setup(bot: CoreflectBot) -> None:
+    await bot.add_cog(CheckinCog(bot))

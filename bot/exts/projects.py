@@ -1,0 +1,377 @@
+"""`/project`: create, list, show and delete projects, and the project card's Join/Leave."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.custom_ids import (
+    CARD_TEMPLATE,
+    PROJECT_DELETE_TEMPLATE,
+    CardAction,
+    card_id,
+    project_delete_id,
+)
+from bot.core.flow import question_steps
+from bot.core.models import NewProject, Project
+from bot.core.projects import InvalidInput, parse_project
+from bot.exts._shared import (
+    NO_MENTIONS,
+    bot_of,
+    find_project,
+    is_facilitator,
+    long_date,
+    project_names,
+    refuse,
+    reply,
+    reply_lines,
+    stamp,
+)
+from bot.storage.errors import DuplicateProjectName
+
+if TYPE_CHECKING:
+    from bot.app import CoreflectBot
+
+log = logging.getLogger(__name__)
+
+CARD_PERMISSIONS = ("view_channel", "send_messages", "read_message_history")
+
+
+def card_content(bot: CoreflectBot, project: Project, scores: int) -> tuple[str, discord.ui.View]:
+    """The project card: what the project is, the anonymity promise, Join and Leave."""
+    framework = bot.frameworks[project.framework_id]
+    content = bot.prompts(
+        "card.body",
+        project=project.name,
+        framework=framework.title,
+        starts=long_date(project.starts_on),
+        ends=long_date(project.ends_on),
+        scores=scores,
+    )
+    view = discord.ui.View(timeout=None)
+    view.add_item(CardItem(CardAction.JOIN, project.id, bot.prompts("card.join")))
+    view.add_item(CardItem(CardAction.LEAVE, project.id, bot.prompts("card.leave")))
+    return content, view
+
+
+def member_names(user: discord.abc.User) -> list[str]:
+    """Every name a member goes by, so comments that mention them can be redacted."""
+    names = [user.name, user.global_name, user.display_name]
+    if isinstance(user, discord.Member):
+        names.append(user.nick)
+    return sorted({n for n in names if n})
+
+
+class CardItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CARD_TEMPLATE):
+    """Join or Leave on a project card."""
+
+    def __init__(self, action: CardAction, project_id: int, label: str | None = None) -> None:
+        style = discord.ButtonStyle.success if action is CardAction.JOIN else discord.ButtonStyle.secondary
+        super().__init__(
+            discord.ui.Button(label=label, style=style, custom_id=card_id(action, project_id))
+        )
+        self.action = action
+        self.project_id = project_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> CardItem:
+        return cls(CardAction(match["action"]), int(match["project"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = bot_of(interaction)
+        project = await bot.store.get_project(self.project_id)
+        if project is None or interaction.guild is None or project.guild_id != interaction.guild.id:
+            await refuse(interaction, "errors.project_gone")
+            return
+        if self.action is CardAction.LEAVE:
+            if await bot.store.remove_participant(project.id, interaction.user.id):
+                await refuse(interaction, "card.left", project=project.name)
+            else:
+                await refuse(interaction, "errors.not_participant")
+            return
+        added = await bot.store.add_participant(
+            project.id, interaction.user.id, member_names(interaction.user)
+        )
+        if not added:
+            await refuse(interaction, "card.already_joined", project=project.name)
+            return
+        settings = await bot.store.get_guild_settings(project.guild_id)
+        framework = bot.frameworks[project.framework_id]
+        text = bot.prompts(
+            "card.joined",
+            project=project.name,
+            count=question_steps(framework),
+            low=framework.scale[0],
+            high=framework.scale[-1],
+            scores=settings.thresholds.scores,
+            comments=settings.thresholds.comments,
+        )
+        await reply(interaction, text)
+        result = await bot.checkins.join_open_checkin(project, interaction.user.id)
+        if result is not None:
+            key = (
+                "card.joined_open_checkin"
+                if result.channel_id
+                else "card.joined_open_checkin_no_dm"
+            )
+            await reply(interaction, bot.prompts(key))
+
+
+class DeleteProjectItem(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=PROJECT_DELETE_TEMPLATE
+):
+    """The confirm / cancel buttons of `/project delete`."""
+
+    def __init__(self, project_id: int, confirm: bool, label: str | None = None) -> None:
+        style = discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=style,
+                custom_id=project_delete_id(project_id, confirm=confirm),
+            )
+        )
+        self.project_id = project_id
+        self.confirm = confirm
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> DeleteProjectItem:
+        return cls(int(match["project"]), match["answer"] == "yes")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = bot_of(interaction)
+        if not await is_facilitator(interaction):
+            await refuse(interaction, "errors.not_facilitator")
+            return
+        project = await bot.store.get_project(self.project_id)
+        if project is None or interaction.guild is None or project.guild_id != interaction.guild.id:
+            await interaction.response.edit_message(
+                content=bot.prompts("errors.project_gone"), view=None
+            )
+            return
+        if not self.confirm:
+            await interaction.response.edit_message(
+                content=bot.prompts("project.delete_cancelled"), view=None
+            )
+            return
+        await bot.store.delete_project(project.id)
+        log.info("project %s deleted by a facilitator", project.id)
+        await interaction.response.edit_message(
+            content=bot.prompts("project.deleted", project=project.name), view=None
+        )
+
+
+@app_commands.guild_only()
+class ProjectCog(commands.GroupCog, group_name="project"):
+    """Set up and look after co-production projects."""
+
+    def __init__(self, bot: CoreflectBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def framework_names(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        typed = current.casefold()
+        return [
+            app_commands.Choice(name=f.title[:100], value=f.id)
+            for f in self.bot.frameworks.all()
+            if typed in f.id or typed in f.title.casefold()
+        ][:25]
+
+    @app_commands.command(name="create")
+    @app_commands.describe(
+        name="A short name for the project, e.g. Youth Board 2026",
+        channel="Where the project card and the group summaries are posted",
+        starts="First day of the project, written YYYY-MM-DD",
+        ends="Last day of the project, written YYYY-MM-DD",
+        framework="What the group reflects on (default: Co-create's ten components)",
+        timezone="The group's time zone, e.g. Europe/London (default Europe/London)",
+        checkin_time="Local time check-ins open, HH:MM (default 10:00)",
+        window_days="How many days each check-in stays open (default 7)",
+    )
+    async def create(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        channel: discord.TextChannel,
+        starts: str,
+        ends: str,
+        framework: str | None = None,
+        timezone: str | None = None,
+        checkin_time: str | None = None,
+        window_days: int | None = None,
+    ) -> None:
+        """Start a project: check the details, then post its card with Join and Leave."""
+        assert interaction.guild is not None
+        try:
+            parsed = parse_project(
+                name=name,
+                starts=starts,
+                ends=ends,
+                timezone=timezone,
+                checkin_time=checkin_time,
+                window_days=window_days,
+            )
+        except InvalidInput as problem:
+            await refuse(interaction, problem.key, **problem.values)
+            return
+        framework_id = (framework or self.bot.frameworks.default_id).strip()
+        if self.bot.frameworks.get(framework_id) is None:
+            await refuse(interaction, "errors.unknown_framework", value=framework_id[:40])
+            return
+        permissions = channel.permissions_for(interaction.guild.me)
+        if not all(getattr(permissions, p) for p in CARD_PERMISSIONS):
+            await refuse(interaction, "errors.channel_not_postable", channel=channel.mention)
+            return
+        try:
+            project = await self.bot.store.create_project(
+                NewProject(
+                    guild_id=interaction.guild.id,
+                    name=parsed.name,
+                    channel_id=channel.id,
+                    starts_on=parsed.starts_on,
+                    ends_on=parsed.ends_on,
+                    framework_id=framework_id,
+                    timezone=parsed.timezone,
+                    checkin_time=parsed.checkin_time,
+                    window_days=parsed.window_days,
+                )
+            )
+        except DuplicateProjectName:
+            await refuse(interaction, "errors.duplicate_project", name=parsed.name)
+            return
+        settings = await self.bot.store.get_guild_settings(interaction.guild.id)
+        content, view = card_content(self.bot, project, settings.thresholds.scores)
+        try:
+            card = await channel.send(content, view=view, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            await self.bot.store.delete_project(project.id)
+            await refuse(interaction, "errors.card_failed", channel=channel.mention)
+            return
+        await self.bot.store.set_card_message(project.id, card.id)
+        await reply(
+            interaction,
+            self.bot.prompts("project.created", project=project.name, channel=channel.mention),
+        )
+
+    @create.autocomplete("framework")
+    async def _create_framework(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.framework_names(interaction, current)
+
+    @create.autocomplete("timezone")
+    async def _create_timezone(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return timezone_choices(current)
+
+    @app_commands.command(name="list")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        """The projects on this server."""
+        assert interaction.guild is not None
+        projects = await self.bot.store.list_projects(interaction.guild.id)
+        if not projects:
+            await refuse(interaction, "project.list_empty")
+            return
+        lines = [self.bot.prompts("project.list_header")]
+        for project in projects:
+            lines.append(
+                self.bot.prompts(
+                    "project.list_item",
+                    project=project.name,
+                    starts=project.starts_on.isoformat(),
+                    ends=project.ends_on.isoformat(),
+                    participants=await self.bot.store.count_participants(project.id),
+                    channel=f"<#{project.channel_id}>",
+                )
+            )
+        await reply_lines(interaction, lines)
+
+    @app_commands.command(name="show")
+    @app_commands.describe(name="The project's name")
+    @app_commands.autocomplete(name=project_names)
+    async def show(self, interaction: discord.Interaction, name: str) -> None:
+        """One project: dates, participants and its check-ins so far (counts only)."""
+        project = await find_project(interaction, name)
+        if project is None:
+            return
+        p = self.bot.prompts
+        framework = self.bot.frameworks.get(project.framework_id)
+        lines = [
+            p(
+                "project.show",
+                project=project.name,
+                channel=f"<#{project.channel_id}>",
+                starts=long_date(project.starts_on),
+                ends=long_date(project.ends_on),
+                timezone=project.timezone,
+                time=project.checkin_time.strftime("%H:%M"),
+                window=project.window_days,
+                framework=framework.title if framework else project.framework_id,
+                participants=await self.bot.store.count_participants(project.id),
+            ),
+            p("project.show_checkins_header"),
+        ]
+        checkins = await self.bot.store.list_checkins(project.id)
+        if not checkins:
+            lines.append(p("project.show_no_checkins"))
+        for checkin in checkins:
+            progress = await self.bot.checkins.progress(checkin)
+            state = (
+                p("project.show_checkin_open", closes=stamp(checkin.closes_at))
+                if checkin.is_open
+                else p("project.show_checkin_closed", closed=stamp(checkin.closed_at or checkin.closes_at))
+            )
+            lines.append(
+                p(
+                    "project.show_checkin",
+                    phase=p(f"common.phase_title_{checkin.phase.value}"),
+                    opened=stamp(checkin.opened_at, "D"),
+                    state=state,
+                    finished=progress.finished,
+                    invited=progress.invited,
+                )
+            )
+        await reply_lines(interaction, lines)
+
+    @app_commands.command(name="delete")
+    @app_commands.describe(name="The project's name")
+    @app_commands.autocomplete(name=project_names)
+    async def delete(self, interaction: discord.Interaction, name: str) -> None:
+        """Erase a project and all its data (asks you to confirm first)."""
+        project = await find_project(interaction, name)
+        if project is None:
+            return
+        view = discord.ui.View(timeout=None)
+        view.add_item(DeleteProjectItem(project.id, True, self.bot.prompts("project.delete_yes")))
+        view.add_item(DeleteProjectItem(project.id, False, self.bot.prompts("project.delete_no")))
+        await reply(
+            interaction,
+            self.bot.prompts("project.delete_confirm", project=project.name),
+            view=view,
+        )
+
+
+def timezone_choices(current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for IANA time zone names."""
+    from zoneinfo import available_timezones
+
+    typed = current.casefold().replace(" ", "_")
+    names = sorted(z for z in available_timezones() if typed in z.casefold())
+    return [app_commands.Choice(name=z, value=z) for z in names[:25]]
+
+
+async def setup(bot: CoreflectBot) -> None:
+    bot.add_dynamic_items(CardItem, DeleteProjectItem)
+    await bot.add_cog(ProjectCog(bot))

@@ -1,0 +1,80 @@
+"""`/settings`: the server's facilitator role and anonymity thresholds (Manage Server only)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.models import Thresholds
+from bot.exts._shared import refuse, reply
+
+if TYPE_CHECKING:
+    from bot.app import CoreflectBot
+
+
+@app_commands.guild_only()
+class SettingsCog(commands.GroupCog, group_name="settings"):
+    """Server settings for the reflection bot."""
+
+    def __init__(self, bot: CoreflectBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="show")
+    async def show(self, interaction: discord.Interaction) -> None:
+        """The facilitator role and the anonymity thresholds."""
+        assert interaction.guild is not None
+        settings = await self.bot.store.get_guild_settings(interaction.guild.id)
+        role = (
+            f"<@&{settings.facilitator_role_id}>"
+            if settings.facilitator_role_id
+            else self.bot.prompts("common.not_set")
+        )
+        await reply(
+            interaction,
+            self.bot.prompts(
+                "settings.show",
+                role=role,
+                scores=settings.thresholds.scores,
+                comments=settings.thresholds.comments,
+            ),
+        )
+
+    @app_commands.command(name="facilitator-role")
+    @app_commands.describe(role="Members with this role may run projects (leave empty to clear)")
+    async def facilitator_role(
+        self, interaction: discord.Interaction, role: discord.Role | None = None
+    ) -> None:
+        """Choose which role, besides Manage Server, may run projects and check-ins."""
+        assert interaction.guild is not None
+        await self.bot.store.set_facilitator_role(interaction.guild.id, role.id if role else None)
+        if role is None:
+            await reply(interaction, self.bot.prompts("settings.role_cleared"))
+        else:
+            await reply(interaction, self.bot.prompts("settings.role_set", role=role.mention))
+
+    @app_commands.command(name="thresholds")
+    @app_commands.describe(
+        scores="Fewest answers before any scores are shown (3 or more)",
+        comments="Fewest answers before comments are shown (at least the scores threshold)",
+    )
+    async def thresholds(self, interaction: discord.Interaction, scores: int, comments: int) -> None:
+        """Set how many must answer before scores and comments are shown."""
+        assert interaction.guild is not None
+        chosen = Thresholds(scores=scores, comments=comments)
+        problem = chosen.problem()
+        if problem is not None:
+            await refuse(interaction, problem)
+            return
+        await self.bot.store.set_thresholds(interaction.guild.id, chosen)
+        await reply(
+            interaction,
+            self.bot.prompts("settings.thresholds_set", scores=scores, comments=comments),
+        )
+
+
+async def setup(bot: CoreflectBot) -> None:
+    await bot.add_cog(SettingsCog(bot))

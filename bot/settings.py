@@ -1,0 +1,47 @@
+"""Typed settings read from the environment when asked, never at import time."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting that is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_path: Path
+    token: str | None = None
+    secret: str | None = None  # COREFLECT_SECRET; else a key file beside the database
+    key_file: Path | None = None
+    dev_guild_id: int | None = None
+    frameworks_dir: Path = PROJECT_ROOT / "frameworks"
+    prompts_file: Path = PROJECT_ROOT / "prompts" / "en.yaml"
+    default_framework: str = "ten-components"
+    sync_commands: bool = True
+
+    @property
+    def resolved_key_file(self) -> Path:
+        return self.key_file or self.database_path.with_suffix(".key")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from COREFLECT_* variables, DISCORD_TOKEN and DEV_GUILD_ID."""
+        env = os.environ if environ is None else environ
+        dev_guild = env.get("DEV_GUILD_ID", "").strip()
+        if dev_guild and not dev_guild.isdigit():
+            raise SettingsError("DEV_GUILD_ID must be a server id (digits only)")
+        key_file = env.get("COREFLECT_KEY_FILE", "").strip()
+        return cls(
+            database_path=Path(env.get("COREFLECT_DB", "data/coreflect.sqlite3")),
+            token=env.get("DISCORD_TOKEN") or None,
+            secret=env.get("COREFLECT_SECRET") or None,
+            key_file=Path(key_file) if key_file else None,
+            dev_guild_id=int(dev_guild) if dev_guild else None,
+        )

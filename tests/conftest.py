@@ -1,0 +1,61 @@
+"""Shared fixtures: settings on a temporary database, and the real bot on SimCord."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+import simcord
+
+from bot.app import CoreflectBot, create_bot
+from bot.settings import Settings
+
+TEST_SECRET = "test-secret-" + "0123456789abcdef" * 3
+
+
+class EnvClock:
+    """The bot's injected clock, reading SimCord's virtual time once the world exists."""
+
+    def __init__(self) -> None:
+        self.env: simcord.Env | None = None
+
+    def __call__(self) -> datetime:
+        assert self.env is not None, "the clock was read before the simulated world started"
+        return self.env.now()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(database_path=tmp_path / "coreflect.sqlite3", secret=TEST_SECRET)
+
+
+@pytest.fixture
+def clock() -> EnvClock:
+    return EnvClock()
+
+
+@pytest.fixture
+def make_bot(settings: Settings, clock: EnvClock):  # type: ignore[no-untyped-def]
+    """Build a fresh bot on the same database (for restarts)."""
+
+    def build() -> CoreflectBot:
+        return create_bot(settings, clock=clock)
+
+    return build
+
+
+@pytest_asyncio.fixture
+async def env(make_bot, clock: EnvClock) -> AsyncIterator[simcord.Env]:  # type: ignore[no-untyped-def]
+    """A running simulated Discord with the real bot logged in."""
+    world = simcord.Env(make_bot())
+    clock.env = world
+    await world.start()
+    try:
+        yield world
+    finally:
+        await world.shutdown()
+        if world.check_errors:
+            world._raise_errors_since(world._errors_acknowledged)

@@ -50,9 +50,7 @@ _EMAIL = re.compile(rf"(?<![{_LOCAL_CHARS}])[{_LOCAL_CHARS}]+@[\w-]+(?:\.[\w-]+)
 
 # A candidate, checked in `_phone_or_keep`: digits and brackets with at most one separator
 # between them. Each step starts with a different character, so matching stays linear.
-_PHONE_CANDIDATE = re.compile(
-    r"(?:\+[ \u00a0]?)?\(?\d(?:\d|\)|\((?=\d)|[ \u00a0./-](?=\(?\d))*"
-)
+_PHONE_CANDIDATE = re.compile(r"(?:\+[ \u00a0]?)?\(?\d(?:\d|\)|\((?=\d)|[ \u00a0./-](?=\(?\d))*")
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 _YEARS = re.compile(r"\d{4}(?:[ \u00a0./-]\d{4})*")

@@ -137,10 +137,10 @@ def _component_results(
     results = []
     scale = framework.scale_values
     for component in framework.components:
-        ratings = []
+        ratings: list[int] = []
         for response in responses:
             answer = response.answers.get(component.key)
-            if answer is not None and answer.rating in scale:
+            if answer is not None and answer.rating is not None and answer.rating in scale:
                 ratings.append(answer.rating)
         enough = len(ratings) >= threshold
         counts = Counter(ratings)
@@ -162,26 +162,28 @@ def _component_results(
 def _highlights(
     framework: Framework, results: Sequence[ComponentResult]
 ) -> tuple[tuple[Highlight, ...], tuple[Highlight, ...]]:
-    eligible = [(r, shown_average(r.average)) for r in results if r.average is not None]
+    eligible = [(r, r.average) for r in results if r.average is not None]
     if len(eligible) < 2:
         return (), ()
-    best = max(shown for _, shown in eligible)
-    worst = min(shown for _, shown in eligible)
+    shown = [shown_average(average) for _, average in eligible]
+    best, worst = max(shown), min(shown)
     if best == worst:
         return (), ()
 
     def pick(target: Decimal, *, weak: bool) -> tuple[Highlight, ...]:
-        tied = [r for r, shown in eligible if shown == target]
+        tied = [
+            (r, avg) for (r, avg), value in zip(eligible, shown, strict=True) if value == target
+        ]
         if len(tied) > MAX_HIGHLIGHTS:
             return ()
         return tuple(
             Highlight(
                 key=r.key,
                 name=r.name,
-                average=r.average or 0.0,
+                average=avg,
                 discussion_prompt=_discussion_prompt(framework, r.key) if weak else None,
             )
-            for r in tied
+            for r, avg in tied
         )
 
     return pick(best, weak=False), pick(worst, weak=True)
@@ -252,7 +254,11 @@ def summarise_checkin(
     names: Iterable[str],
     rng: random.Random,
 ) -> CheckinSummary:
-    """The anonymised summary of a check-in; only submitted responses count."""
+    """The anonymised summary of a check-in; only submitted responses count.
+
+    `invited` is raised to the number who took part if it is lower, so the header never
+    says "5 of 3".
+    """
     submitted = [r for r in responses if r.submitted]
     took_part = len(submitted)
     invited = max(invited, took_part)
@@ -404,7 +410,7 @@ def _comment_pages(summary: CheckinSummary, prompts: Prompts) -> list[str]:
             candidate = f"{current}\n{addition}" if current else addition
             if len(candidate) > MESSAGE_LIMIT:
                 pages.append(current)
-                current = f"{continued}\n{line}"
+                current = f"{pending_heading or continued}\n{line}"
             else:
                 current = candidate
             pending_heading = ""

@@ -132,3 +132,47 @@ class Answering:
 def dm_answering(member: simcord.MemberActor) -> Answering:
     """Start answering from the member's latest DM (the invitation)."""
     return Answering(member.user, member.user.dm_channel.last_message)
+
+
+async def crafted_click(actor: Any, message: Any, custom_id: str) -> simcord.InteractionResult:
+    """Send a button click with a custom_id the message never had, as a modified client could."""
+    from simcord.actors import _component_interaction, _visible_message
+
+    stored = _visible_message(actor, message)
+    return await _component_interaction(actor, stored, {"custom_id": custom_id, "component_type": 2})
+
+
+async def tampered_click(
+    env: simcord.Env, actor: Any, message: Any, label: str, custom_id: str
+) -> simcord.InteractionResult:
+    """Rewrite one button's custom_id on the stored message, then click it.
+
+    Discord only delivers custom_ids that are on the message, so this is the strongest
+    forgery possible: the bot must still check everything the custom_id claims.
+    """
+    stored = env.backend.get_message(message.channel.id, message.id)
+
+    def rewrite(components: list[dict[str, Any]]) -> None:
+        for component in components:
+            if component.get("label") == label:
+                component["custom_id"] = custom_id
+            rewrite(component.get("components", []))
+
+    rewrite(stored.components)
+    return await actor.click(message, label=label)
+
+
+def dm_channel_id(member: simcord.MemberActor) -> int:
+    return member.user.dm_channel.id
+
+
+def block_dms(env: simcord.Env, member: simcord.MemberActor) -> None:
+    """The member has turned off DMs from server members: Discord answers 50007."""
+    env.inject_error(
+        "POST",
+        f"/channels/{dm_channel_id(member)}/messages",
+        status=403,
+        code=50007,
+        message="Cannot send messages to this user",
+        times=None,
+    )

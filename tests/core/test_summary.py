@@ -168,16 +168,20 @@ def test_at_the_scores_threshold_the_full_summary_appears(prompts: Prompts, scor
     text = "\n".join(render(summary, prompts))
     assert prompts("summary.took_part", took_part=scores, invited=9) in text
     for component in FRAMEWORK.components:
-        assert prompts(
-            "summary.component", name=component.name, average="4.0", count=scores, flag=""
-        ) in text
-    assert prompts(
-        "summary.direction",
-        question="Does this feel at least a little uncomfortable?",
-        yes=scores,
-        no=0,
-        unsure=0,
-    ) in text
+        assert (
+            prompts("summary.component", name=component.name, average="4.0", count=scores, flag="")
+            in text
+        )
+    assert (
+        prompts(
+            "summary.direction",
+            question="Does this feel at least a little uncomfortable?",
+            yes=scores,
+            no=0,
+            unsure=0,
+        )
+        in text
+    )
     assert prompts("summary.too_few", took_part=scores, invited=9, scores=scores) not in text
 
 
@@ -262,9 +266,12 @@ def test_strongest_and_weakest_with_the_weak_ones_discussion_prompt(prompts: Pro
     assert summary.strongest[0].discussion_prompt is None
     assert summary.weakest[0].discussion_prompt == "What would help component 2 along?"
     text = "\n".join(render(summary, prompts))
-    assert prompts(
-        "summary.discussion", name="Component 2", prompt="What would help component 2 along?"
-    ) in text
+    assert (
+        prompts(
+            "summary.discussion", name="Component 2", prompt="What would help component 2 along?"
+        )
+        in text
+    )
     assert "What would help component 0 along?" not in text
 
 
@@ -387,16 +394,20 @@ def test_direction_counts_need_the_scores_threshold(prompts: Prompts) -> None:
     assert not sharing.enough and sharing.answered == 2 and sharing.counts == {}
     text = "\n".join(render(summary, prompts))
     assert prompts("summary.directions_header") in text
-    assert prompts(
-        "summary.direction_not_enough", question="Are we sharing more power than before?"
-    ) in text
-    assert prompts(
-        "summary.direction",
-        question="Does this feel at least a little uncomfortable?",
-        yes=2,
-        no=1,
-        unsure=0,
-    ) in text
+    assert (
+        prompts("summary.direction_not_enough", question="Are we sharing more power than before?")
+        in text
+    )
+    assert (
+        prompts(
+            "summary.direction",
+            question="Does this feel at least a little uncomfortable?",
+            yes=2,
+            no=1,
+            unsure=0,
+        )
+        in text
+    )
 
 
 def test_a_framework_without_direction_checks_has_no_direction_section(prompts: Prompts) -> None:
@@ -404,7 +415,9 @@ def test_a_framework_without_direction_checks_has_no_direction_section(prompts: 
     framework = parse_framework(text, source="test")
     summary = summarise(rated(3, 4, 5), framework=framework)
     assert summary.directions == []
-    assert prompts("summary.directions_header") not in "\n".join(render(summary, prompts, framework))
+    assert prompts("summary.directions_header") not in "\n".join(
+        render(summary, prompts, framework)
+    )
 
 
 # --- comments ----------------------------------------------------------------------------------
@@ -532,6 +545,23 @@ def test_every_message_fits_and_no_comment_is_cut(prompts: Prompts) -> None:
         assert sum(body in page for page in pages) == 1
 
 
+def test_a_group_spilling_over_is_titled_again(prompts: Prompts) -> None:
+    responses = [
+        response({"c0": 3}, comments={"c0": "abc"[i] * 1000, "c1": "xyz"[i] * 1000})
+        for i in range(3)
+    ]
+    summary = summarise(responses, thresholds=Thresholds(scores=3, comments=3))
+    pages = render(summary, prompts)[1:]
+    first, second = (prompts("summary.comment_group", title=f"Component {i}") for i in (0, 1))
+    again = [prompts("summary.comment_group_continued", title=f"Component {i}") for i in (0, 1)]
+    # Two 1000-character comments never share a message, so each comment has its own.
+    assert len(pages) == 6
+    assert pages[0].startswith(prompts("summary.comments_header") + "\n" + first + "\n")
+    assert pages[1].startswith(again[0]) and pages[2].startswith(again[0])
+    assert pages[3].startswith(second + "\n")
+    assert pages[4].startswith(again[1]) and pages[5].startswith(again[1])
+
+
 def test_a_comment_made_longer_by_redaction_still_fits(prompts: Prompts) -> None:
     worst = "@x`" * (COMMENT_MAX_CHARS // 3)  # every character escaped or spaced
     summary = summarise([response({"c0": 3}, comments={"c0": worst}) for _ in range(5)])
@@ -546,10 +576,13 @@ def test_a_long_summary_without_comments_is_split_between_blocks(prompts: Prompt
         for i in range(5)
     ]
     pages = render(summarise(responses, framework=framework), prompts, framework)
+    assert len(pages) > 1
     assert all(len(page) <= MESSAGE_LIMIT for page in pages)
-    for page in pages:
-        # A component's line and its distribution stay together.
-        assert not page.startswith(prompts("summary.distribution", values="1·2·3·4·5", counts="")[:4])
+    for component in framework.components:
+        # A component's line and its distribution stay in the same message.
+        line = next(p for p in pages if f"**{component.name}**:" in p)
+        after = line.split(f"**{component.name}**:", 1)[1]
+        assert "\n" in after and "1·2·3·4·5 →" in after.split("\n")[1]
 
 
 # --- prompts -----------------------------------------------------------------------------------
@@ -586,12 +619,14 @@ def test_every_summary_prompt_exists_is_used_and_gets_its_placeholders(prompts: 
     scenarios.append(summarise(many))
     for summary in scenarios:
         render_summary(summary, FRAMEWORK, recording, project_name="P", phase_label="end")
-    summary_keys = {key for key in prompts.keys() if key.startswith("summary.")}
+    every_key = prompts.keys()  # a list: Prompts itself is not iterable
+    summary_keys = {key for key in every_key if key.startswith("summary.")}
     assert summary_keys - recording.used == set()
 
 
 def test_summary_prompts_have_no_stray_braces(prompts: Prompts) -> None:
-    for key in prompts.keys():
+    every_key = prompts.keys()
+    for key in every_key:
         if key.startswith("summary.") and not prompts.placeholders(key):
             assert "{" not in prompts(key) and "}" not in prompts(key), key
 

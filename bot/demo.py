@@ -32,22 +32,51 @@ class Member:
 
 
 GROUP = (
-    Member("amira", (4, 4, 3, 5, 4, 4, 5, 3, 2, 4), ("yes", "yes"),
-           {0: "I felt listened to at the first meeting, more than I expected."}),
-    Member("ben", (3, 2, 2, 4, 2, 3, 4, 3, 2, 3), ("no", "unsure"),
-           {1: "The meetings are at 2pm on weekdays, so people who work can't come."},
-           "Could we meet in the evening sometimes? Ask @everyone maybe."),
-    Member("chidi", (5, 4, 2, 5, 3, 4, 5, 4, 3, 4), ("yes", "yes"),
-           {2: "It felt like the plan was already decided before we arrived. Sorry ben!"}),
-    Member("dana", (2, 3, 1, 4, 2, 3, 4, 2, None, 3), ("unsure", "no"), {},
-           "Email me at dana.r@example.org if you want to talk it over."),
-    Member("eli", (4, 3, 3, 4, 3, 5, 4, 4, 3, 4), ("yes", "unsure"),
-           {5: "Loved the sticky-note session, everyone had a go."}),
-    Member("farah", (1, 2, 2, 3, 2, 2, 3, 2, 2, 2), ("yes", "no"),
-           {4: "We still don't get the minutes. Call me on 07700 900123."}),
+    Member(
+        "amira",
+        (4, 4, 3, 5, 4, 4, 5, 3, 2, 4),
+        ("yes", "yes"),
+        {0: "I felt listened to at the first meeting, more than I expected."},
+    ),
+    Member(
+        "ben",
+        (3, 2, 2, 4, 2, 3, 4, 3, 2, 3),
+        ("no", "unsure"),
+        {1: "The meetings are at 2pm on weekdays, so people who work can't come."},
+        "Could we meet in the evening sometimes? Ask @everyone maybe.",
+    ),
+    Member(
+        "chidi",
+        (5, 4, 2, 5, 3, 4, 5, 4, 3, 4),
+        ("yes", "yes"),
+        {2: "It felt like the plan was already decided before we arrived. Sorry ben!"},
+    ),
+    Member(
+        "dana",
+        (2, 3, 1, 4, 2, 3, 4, 2, None, 3),
+        ("unsure", "no"),
+        {},
+        "Email me at dana.r@example.org if you want to talk it over.",
+    ),
+    Member(
+        "eli",
+        (4, 3, 3, 4, 3, 5, 4, 4, 3, 4),
+        ("yes", "unsure"),
+        {5: "Loved the sticky-note session, everyone had a go."},
+    ),
+    Member(
+        "farah",
+        (1, 2, 2, 3, 2, 2, 3, 2, 2, 2),
+        ("yes", "no"),
+        {4: "We still don't get the minutes. Call me on 07700 900123."},
+    ),
     Member("gus", (4, 4, 4, 4, 4, 4, 4, 4, 4, 4), ("no", "yes"), {}),
-    Member("hana", (3, 3, 2, 5, 3, 4, 5, 3, 3, 3), ("unsure", "unsure"),
-           {9: "Trying small things and changing them is working well."}),
+    Member(
+        "hana",
+        (3, 3, 2, 5, 3, 4, 5, 3, 3, 3),
+        ("unsure", "unsure"),
+        {9: "Trying small things and changing them is working well."},
+    ),
 )
 CLOSED_DMS = "dana"  # this member's DMs are closed: she answers with /reflect instead
 NARRATOR = "amira"  # whose DMs are printed
@@ -60,6 +89,13 @@ def _buttons(message: Any) -> str:
             if getattr(child, "label", None):
                 labels.append(f"[{child.label}]")
     return " ".join(labels)
+
+
+def said(result: Any) -> str:
+    """What the person who used a command sees in reply."""
+    if result.followups:
+        return str(result.followups[-1].content)
+    return str(result.response.content) if result.response else ""
 
 
 def show(title: str, message: Any) -> None:
@@ -133,8 +169,7 @@ async def play(out: Path) -> int:
         async with simcord.run(bot) as env:
             holder["env"] = env
             await _scenario(env)
-    out.mkdir(parents=True, exist_ok=True)
-    print(f"\n{RULE}\nDemo finished. (No files to write yet: charts arrive with a later issue.)")
+    print(f"\n{RULE}\nDemo finished: nothing left running, nothing sent to real Discord.")
     return 0
 
 
@@ -150,27 +185,36 @@ async def _scenario(env: Any) -> None:
     print("  /project create name:Youth Board 2026 channel:#youth-board")
     print("                  starts:2026-01-05 ends:2026-06-26")
     result = await facilitator.slash(
-        channel, "project create",
-        name="Youth Board 2026", channel=channel, starts="2026-01-05", ends="2026-06-26",
+        channel,
+        "project create",
+        name="Youth Board 2026",
+        channel=channel,
+        starts="2026-01-05",
+        ends="2026-06-26",
     )
-    print(f"  → (only sam sees) {result.response.content}")
+    print(f"  → (only sam sees) {said(result)}")
     card = channel.last_message
     show("#youth-board: the project card", card)
 
-    print(f"\nEight members press Join. Each sees a consent note (only them):")
+    print("\nEight members press Join. Each sees a consent note (only them):")
     for name, member in members.items():
         joined = await member.click(card, label="Join")
         if name == NARRATOR:
             show(f"what {name} sees after Join", joined.response)
 
     dm_channel = members[CLOSED_DMS].user.dm_channel
-    env.inject_error("POST", f"/channels/{dm_channel.id}/messages", status=403, code=50007,
-                     message="Cannot send messages to this user")
+    env.inject_error(
+        "POST",
+        f"/channels/{dm_channel.id}/messages",
+        status=403,
+        code=50007,
+        message="Cannot send messages to this user",
+    )
     print("\n  /checkin open project:Youth Board 2026 phase:beginning")
     result = await facilitator.slash(
         channel, "checkin open", project="Youth Board 2026", phase="beginning"
     )
-    print(f"  → (only sam sees) {result.followups[-1].content}")
+    print(f"  → (only sam sees) {said(result)}")
 
     for member in GROUP:
         actor = members[member.name]
@@ -186,9 +230,9 @@ async def _scenario(env: Any) -> None:
         await _answer(env, actor.user, invitation, member, narrate)
 
     status = await facilitator.slash(channel, "checkin status", project="Youth Board 2026")
-    print(f"\n  /checkin status → (only sam sees) {status.response.content}")
+    print(f"\n  /checkin status → (only sam sees) {said(status)}")
     closed = await facilitator.slash(channel, "checkin close", project="Youth Board 2026")
-    print(f"  /checkin close → (only sam sees) {closed.followups[-1].content}")
+    print(f"  /checkin close → (only sam sees) {said(closed)}")
 
     print(f"\n{RULE}\nWhat everyone in #youth-board sees:")
     for message in channel.history()[1:]:

@@ -26,4 +26,4 @@ class _StrictLoader(yaml.SafeLoader):
 
 def load_yaml(text: str) -> Any:
     """Parse YAML safely, refusing repeated keys; raises yaml.YAMLError."""
-    return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=_StrictLoader)

@@ -82,7 +82,9 @@ def stamp(moment: datetime, style: str = "f") -> str:
     return discord.utils.format_dt(moment, style=style)  # type: ignore[arg-type]
 
 
-async def project_names(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+async def project_names(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
     """Autocomplete: this server's projects whose names contain what was typed."""
     if interaction.guild is None:
         return []

@@ -8,10 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.models import Phase
-from bot.core.projects import parse_window
-from bot.core.models import Checkin, Project
-from bot.core.projects import InvalidInput
+from bot.core.models import Checkin, Phase, Project
+from bot.core.projects import InvalidInput, parse_window
 from bot.exts._shared import find_project, project_names, refuse, reply, stamp
 from bot.services.checkins import REMIND_GAP
 from bot.storage.errors import CheckinAlreadyOpen
@@ -138,7 +136,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         sent = await self.bot.checkins.remind(found, checkin)
         if sent is None:
             reminded = await self.bot.store.get_checkin(checkin.id)
-            after = (reminded.reminded_at if reminded and reminded.reminded_at else self.bot.clock())
+            after = reminded.reminded_at if reminded and reminded.reminded_at else self.bot.clock()
             await refuse(interaction, "errors.remind_too_soon", after=stamp(after + REMIND_GAP))
             return
         key = "checkin.reminded" if sent else "checkin.reminded_none"

@@ -194,9 +194,7 @@ class MemberCog(commands.Cog):
                 project=project.name,
                 phase=p(f"common.phase_{checkin.phase.value}"),
             )
-            view.add_item(
-                FlowItem(FlowButton(checkin.id, FlowVerb.START), label=label[:80])
-            )
+            view.add_item(FlowItem(FlowButton(checkin.id, FlowVerb.START), label=label[:80]))
         await reply(
             interaction,
             p("reflect.choose", count=len(open_ones)),

@@ -71,7 +71,11 @@ class CardItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CARD_TEM
     """Join or Leave on a project card."""
 
     def __init__(self, action: CardAction, project_id: int, label: str | None = None) -> None:
-        style = discord.ButtonStyle.success if action is CardAction.JOIN else discord.ButtonStyle.secondary
+        style = (
+            discord.ButtonStyle.success
+            if action is CardAction.JOIN
+            else discord.ButtonStyle.secondary
+        )
         super().__init__(
             discord.ui.Button(label=label, style=style, custom_id=card_id(action, project_id))
         )
@@ -331,7 +335,10 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             state = (
                 p("project.show_checkin_open", closes=stamp(checkin.closes_at))
                 if checkin.is_open
-                else p("project.show_checkin_closed", closed=stamp(checkin.closed_at or checkin.closes_at))
+                else p(
+                    "project.show_checkin_closed",
+                    closed=stamp(checkin.closed_at or checkin.closes_at),
+                )
             )
             lines.append(
                 p(

@@ -61,7 +61,9 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
         scores="Fewest answers before any scores are shown (3 or more)",
         comments="Fewest answers before comments are shown (at least the scores threshold)",
     )
-    async def thresholds(self, interaction: discord.Interaction, scores: int, comments: int) -> None:
+    async def thresholds(
+        self, interaction: discord.Interaction, scores: int, comments: int
+    ) -> None:
         """Set how many must answer before scores and comments are shown."""
         assert interaction.guild is not None
         chosen = Thresholds(scores=scores, comments=comments)

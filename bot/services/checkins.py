@@ -178,9 +178,9 @@ class CheckinService:
         closed = await self.store.get_checkin(checkin.id)
         project = await self.store.get_project(checkin.project_id)
         assert closed is not None and project is not None
-        framework = self.frameworks.get(closed.framework_id) or self.frameworks[
-            self.frameworks.default_id
-        ]
+        framework = (
+            self.frameworks.get(closed.framework_id) or self.frameworks[self.frameworks.default_id]
+        )
         invitations = await self.store.list_invitations(closed.id)
         responses = await self.store.list_responses(closed.id)
         participants = await self.store.list_participants(project.id)

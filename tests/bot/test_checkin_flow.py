@@ -10,12 +10,12 @@ from tests.bot.world import (
     Answering,
     block_dms,
     crafted_click,
-    tampered_click,
     dm_answering,
     dm_channel_id,
     labels,
     make_world,
     reply_text,
+    tampered_click,
 )
 
 RATINGS = [4, 3, 2, 5, 4, 3, 2, 1, 5, None]
@@ -31,9 +31,10 @@ async def _ready(env, members: int = 5):
 
 async def _checkin(env):
     project = await env.bot.store.find_project(env.guild.id, "Youth Board")
-    return await env.bot.store.current_checkin(project.id) or (
-        await env.bot.store.list_checkins(project.id)
-    )[-1]
+    return (
+        await env.bot.store.current_checkin(project.id)
+        or (await env.bot.store.list_checkins(project.id))[-1]
+    )
 
 
 async def test_invitation_dm_says_what_when_and_promises_anonymity(env):
@@ -165,8 +166,12 @@ async def test_a_click_on_someone_elses_checkin_is_refused(env):
     outsider = world.guild.add_member(env.create_user("zed"))
     # zed takes part in another project, so has a DM from the bot to click in.
     await world.facilitator.slash(
-        world.channel, "project create", name="Other", channel=world.channel,
-        starts="2026-01-05", ends="2026-03-01",
+        world.channel,
+        "project create",
+        name="Other",
+        channel=world.channel,
+        starts="2026-01-05",
+        ends="2026-03-01",
     )
     other_card = world.channel.history()[-1]
     await outsider.click(other_card, label="Join")
@@ -226,7 +231,8 @@ async def test_closed_dms_are_recorded_not_retried_and_reflect_works_in_the_serv
     invitation = await env.bot.store.get_invitation(checkin.id, closed.id)
     assert invitation.delivery is Delivery.FAILED
     attempts = [
-        r for r in env.http_requests
+        r
+        for r in env.http_requests
         if r.method == "POST" and r.path == f"/channels/{dm_channel_id(closed)}/messages"
     ]
     assert len(attempts) == 1

@@ -25,7 +25,9 @@ class World:
         """The project card: the bot's first non-ephemeral message in the channel."""
         return next(m for m in self.channel.history() if m.components)
 
-    async def create_project(self, name: str = PROJECT, **options: Any) -> simcord.InteractionResult:
+    async def create_project(
+        self, name: str = PROJECT, **options: Any
+    ) -> simcord.InteractionResult:
         values = {"starts": "2026-01-05", "ends": "2026-06-26", **options}
         return await self.facilitator.slash(
             self.channel, "project create", name=name, channel=self.channel, **values
@@ -36,7 +38,9 @@ class World:
         for member in self.members:
             await member.click(card, label="Join")
 
-    async def open_checkin(self, phase: str = "beginning", **options: Any) -> simcord.InteractionResult:
+    async def open_checkin(
+        self, phase: str = "beginning", **options: Any
+    ) -> simcord.InteractionResult:
         return await self.facilitator.slash(
             self.channel, "checkin open", project=PROJECT, phase=phase, **options
         )
@@ -51,7 +55,12 @@ def make_world(env: simcord.Env, members: int = 5) -> World:
     lead = guild.create_role("Lead", permissions=discord.Permissions(manage_guild=True))
     facilitator = guild.add_member(env.create_user("sam"), roles=[lead])
     names = ["amira", "ben", "chidi", "dana", "eli", "farah", "gus", "hana", "ivo", "jo"]
-    people = [guild.add_member(env.create_user(names[i % len(names)] + ("" if i < len(names) else str(i)))) for i in range(members)]
+    people = [
+        guild.add_member(
+            env.create_user(names[i % len(names)] + ("" if i < len(names) else str(i)))
+        )
+        for i in range(members)
+    ]
     return World(env, guild, channel, facilitator, people)
 
 
@@ -94,9 +103,10 @@ class Answering:
         return await self.click(label)
 
     async def comment(self, text: str) -> simcord.InteractionResult:
-        shown = await self.actor.click(self.message, label=next(
-            t for t in labels(self.message) if t in ("Add a comment", "Edit comment")
-        ))
+        shown = await self.actor.click(
+            self.message,
+            label=next(t for t in labels(self.message) if t in ("Add a comment", "Edit comment")),
+        )
         result = await self.actor.submit_modal(shown, {COMMENT_FIELD: text})
         if result.response is not None and not result.followups:
             self.message = result.response.message
@@ -139,7 +149,9 @@ async def crafted_click(actor: Any, message: Any, custom_id: str) -> simcord.Int
     from simcord.actors import _component_interaction, _visible_message
 
     stored = _visible_message(actor, message)
-    return await _component_interaction(actor, stored, {"custom_id": custom_id, "component_type": 2})
+    return await _component_interaction(
+        actor, stored, {"custom_id": custom_id, "component_type": 2}
+    )
 
 
 async def tampered_click(

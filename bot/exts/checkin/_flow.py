@@ -61,7 +61,9 @@ async def _context(
     if not checkin.is_open:
         await refuse(interaction, "errors.checkin_closed")
         return None
-    framework = bot.frameworks.get(checkin.framework_id) or bot.frameworks[bot.frameworks.default_id]
+    framework = (
+        bot.frameworks.get(checkin.framework_id) or bot.frameworks[bot.frameworks.default_id]
+    )
     return project, checkin, framework
 
 
@@ -186,9 +188,7 @@ COMMENT_INPUT = "comment"
 class CommentModal(discord.ui.Modal):
     """The comment box; on submit the comment is stored and the step shown again."""
 
-    def __init__(
-        self, bot: CoreflectBot, checkin_id: int, step: int, existing: str | None
-    ) -> None:
+    def __init__(self, bot: CoreflectBot, checkin_id: int, step: int, existing: str | None) -> None:
         super().__init__(
             title=bot.prompts("flow.comment_title"),
             custom_id=f"cr1:comment:{checkin_id}:{step}",
@@ -234,8 +234,6 @@ class CommentModal(discord.ui.Modal):
             interaction, _render.step_screen(bot, project, checkin, framework, index, response)
         )
 
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, /
-    ) -> None:
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
         log.exception("comment could not be stored", exc_info=error)
         await refuse(interaction, "errors.generic")

@@ -99,7 +99,9 @@ def _choice_label(prompts: Prompts, choice: DirectionChoice) -> str:
     return prompts(f"flow.choice_{choice.value}")
 
 
-def _header(p: Prompts, project: Project, checkin: Checkin, framework: Framework, step: Step) -> str:
+def _header(
+    p: Prompts, project: Project, checkin: Checkin, framework: Framework, step: Step
+) -> str:
     if step.kind is StepKind.COMPONENT:
         progress = p(
             "flow.progress_component", number=step.index + 1, total=question_steps(framework)
@@ -127,7 +129,9 @@ def _current(p: Prompts, framework: Framework, answer: Answer | None) -> list[st
     elif answer.skipped:
         lines.append(p("flow.current_skipped"))
     if answer.comment:
-        lines.append(p("flow.current_comment", comment=shorten(answer.comment, CURRENT_COMMENT_CHARS)))
+        lines.append(
+            p("flow.current_comment", comment=shorten(answer.comment, CURRENT_COMMENT_CHARS))
+        )
     return lines
 
 

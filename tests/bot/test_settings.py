@@ -1,0 +1,128 @@
+"""`/settings` end to end: showing, the facilitator role, and the anonymity thresholds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.core.models import GuildSettings, Thresholds
+from tests.bot.world import World, make_world, reply_text
+
+
+async def stored(world: World) -> GuildSettings:
+    return await world.env.bot.store.get_guild_settings(world.guild.id)
+
+
+def with_helper_role(world: World) -> tuple[Any, Any]:
+    """A "Helpers" role without Manage Server, and a member who has it."""
+    helpers = world.guild.create_role("Helpers")
+    helper = world.guild.add_member(world.env.create_user("helper"), roles=[helpers])
+    return helpers, helper
+
+
+async def test_show_gives_the_defaults(env):
+    world = make_world(env, members=0)
+    result = await world.facilitator.slash(world.channel, "settings show")
+    assert result.ephemeral
+    assert reply_text(result) == env.bot.prompts(
+        "settings.show", role=env.bot.prompts("common.not_set"), scores=3, comments=5
+    )
+
+
+async def test_setting_and_clearing_the_facilitator_role(env):
+    world = make_world(env, members=0)
+    helpers, _ = with_helper_role(world)
+
+    result = await world.facilitator.slash(world.channel, "settings facilitator-role", role=helpers)
+    assert result.ephemeral
+    assert reply_text(result) == env.bot.prompts("settings.role_set", role=helpers.mention)
+    assert (await stored(world)).facilitator_role_id == helpers.id
+    show = await world.facilitator.slash(world.channel, "settings show")
+    assert f"Facilitator role: {helpers.mention}" in reply_text(show)
+
+    result = await world.facilitator.slash(world.channel, "settings facilitator-role")
+    assert result.ephemeral
+    assert reply_text(result) == env.bot.prompts("settings.role_cleared")
+    assert (await stored(world)).facilitator_role_id is None
+    show = await world.facilitator.slash(world.channel, "settings show")
+    assert "Facilitator role: not set" in reply_text(show)
+    assert (await stored(world)).thresholds == Thresholds(3, 5)  # untouched by the role
+
+
+@pytest.mark.parametrize(("scores", "comments"), [(4, 6), (3, 3), (5, 5)])
+async def test_valid_thresholds_are_saved(env, scores, comments):
+    world = make_world(env, members=0)
+    result = await world.facilitator.slash(
+        world.channel, "settings thresholds", scores=scores, comments=comments
+    )
+    assert result.ephemeral
+    assert reply_text(result) == env.bot.prompts(
+        "settings.thresholds_set", scores=scores, comments=comments
+    )
+    assert (await stored(world)).thresholds == Thresholds(scores, comments)
+    show = await world.facilitator.slash(world.channel, "settings show")
+    assert f"scores shown from {scores} answers, comments from {comments}." in reply_text(show)
+
+
+async def test_new_thresholds_reach_privacy_and_the_project_card(env):
+    world = make_world(env, members=1)
+    await world.facilitator.slash(world.channel, "settings thresholds", scores=4, comments=6)
+    privacy = await world.members[0].slash(world.channel, "privacy")
+    assert "at least 4 for scores, 6 for comments" in reply_text(privacy)
+    await world.create_project()
+    assert "only when at least 4 people have answered" in world.card.content
+
+
+@pytest.mark.parametrize(
+    ("scores", "comments", "key"),
+    [
+        (2, 5, "errors.threshold_scores_too_low"),
+        (0, 0, "errors.threshold_scores_too_low"),
+        (-3, 5, "errors.threshold_scores_too_low"),
+        (5, 4, "errors.threshold_comments_below_scores"),
+        (3, 2, "errors.threshold_comments_below_scores"),
+    ],
+)
+async def test_unsafe_thresholds_are_refused_and_nothing_changes(env, scores, comments, key):
+    world = make_world(env, members=0)
+    await world.facilitator.slash(world.channel, "settings thresholds", scores=4, comments=6)
+    result = await world.facilitator.slash(
+        world.channel, "settings thresholds", scores=scores, comments=comments
+    )
+    assert result.ephemeral
+    assert reply_text(result) == env.bot.prompts(key)
+    assert (await stored(world)).thresholds == Thresholds(4, 6)
+
+
+async def test_unsafe_thresholds_on_a_fresh_server_store_nothing(env):
+    world = make_world(env, members=0)
+    result = await world.facilitator.slash(
+        world.channel, "settings thresholds", scores=2, comments=2
+    )
+    assert reply_text(result) == env.bot.prompts("errors.threshold_scores_too_low")
+    assert await stored(world) == GuildSettings(guild_id=world.guild.id)
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("settings show", {}),
+        ("settings facilitator-role", {}),
+        ("settings facilitator-role", {"role": "helpers"}),
+        ("settings thresholds", {"scores": 10, "comments": 10}),
+    ],
+)
+async def test_a_facilitator_without_manage_server_is_refused(env, command, options):
+    world = make_world(env, members=1)
+    helpers, helper = with_helper_role(world)
+    await world.facilitator.slash(world.channel, "settings facilitator-role", role=helpers)
+    options = {k: helpers if v == "helpers" else v for k, v in options.items()}
+    before = await stored(world)
+
+    for actor in (helper, world.members[0]):
+        result = await actor.slash(world.channel, command, **options)
+        assert result.ephemeral
+        assert reply_text(result) == env.bot.prompts("errors.not_manager")
+    assert await stored(world) == before
+    assert before.facilitator_role_id == helpers.id

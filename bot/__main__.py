@@ -69,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from bot.demo import play
 
+        # The simulated world is chatty about voice support it doesn't need.
+        logging.getLogger("discord").setLevel(logging.ERROR)
+
         return asyncio.run(play(args.out))
     return run(settings)
 

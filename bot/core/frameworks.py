@@ -6,11 +6,17 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-
-from bot.core.yamltext import load_yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from bot.core.models import Phase
+from bot.core.yamltext import load_yaml
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
@@ -123,7 +129,9 @@ class FrameworkLibrary:
         self.default_id = default_id
 
     @classmethod
-    def from_directory(cls, directory: Path, default_id: str = "ten-components") -> FrameworkLibrary:
+    def from_directory(
+        cls, directory: Path, default_id: str = "ten-components"
+    ) -> FrameworkLibrary:
         """Load every `*.yaml` in `directory`; any bad file stops start-up."""
         files = sorted(directory.glob("*.yaml"))
         return cls([load_framework(p) for p in files], default_id)

@@ -234,6 +234,8 @@ class CommentModal(discord.ui.Modal):
             interaction, _render.step_screen(bot, project, checkin, framework, index, response)
         )
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+    async def on_error(  # type: ignore[override]  # the same as Modal.on_error
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
         log.exception("comment could not be stored", exc_info=error)
         await refuse(interaction, "errors.generic")

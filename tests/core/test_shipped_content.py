@@ -56,7 +56,7 @@ def test_the_bot_refuses_to_build_with_a_broken_framework(tmp_path):
 def test_the_bot_refuses_to_build_with_a_broken_prompts_file(tmp_path):
     broken = tmp_path / "en.yaml"
     broken.write_text("errors:\n  generic: ''\n", encoding="utf-8")
-    with pytest.raises(PromptError, match="errors.generic"):
+    with pytest.raises(PromptError, match=r"errors\.generic"):
         create_bot(_settings(tmp_path, prompts_file=broken))
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 MIN_SCORES_THRESHOLD = 3
+MAX_THRESHOLD = 100
 DEFAULT_SCORES_THRESHOLD = 3
 DEFAULT_COMMENTS_THRESHOLD = 5
 COMMENT_MAX_CHARS = 1000
@@ -53,6 +54,8 @@ class Thresholds:
             return "errors.threshold_scores_too_low"
         if self.comments < self.scores:
             return "errors.threshold_comments_below_scores"
+        if self.comments > MAX_THRESHOLD:
+            return "errors.threshold_too_high"
         return None
 
 

@@ -183,6 +183,7 @@ async def _apply(
 
 
 COMMENT_INPUT = "comment"
+COMMENT_BOX_SECONDS = 3600
 
 
 class CommentModal(discord.ui.Modal):
@@ -192,7 +193,8 @@ class CommentModal(discord.ui.Modal):
         super().__init__(
             title=bot.prompts("flow.comment_title"),
             custom_id=f"cr1:comment:{checkin_id}:{step}",
-            timeout=None,
+            # An abandoned comment box is forgotten after an hour instead of kept forever.
+            timeout=COMMENT_BOX_SECONDS,
         )
         self.checkin_id = checkin_id
         self.step = step

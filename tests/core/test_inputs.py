@@ -1,0 +1,122 @@
+"""Pure checks of what facilitators type, of thresholds, of custom_ids and of the steps."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+
+from bot.core.custom_ids import (
+    FLOW_TEMPLATE,
+    FlowButton,
+    FlowVerb,
+    flow_id,
+    matches,
+    parse_flow,
+)
+from bot.core.flow import StepKind, resume_index, review_index, steps
+from bot.core.frameworks import FrameworkLibrary
+from bot.core.models import Answer, Response, Thresholds
+from bot.core.projects import InvalidInput, parse_project
+from bot.core.text import pack_lines
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _project(**changes: object):
+    values = {
+        "name": "Youth Board",
+        "starts": "2026-01-05",
+        "ends": "2026-06-26",
+        "timezone": None,
+        "checkin_time": None,
+        "window_days": None,
+        **changes,
+    }
+    return parse_project(**values)  # type: ignore[arg-type]
+
+
+def test_a_project_with_defaults():
+    parsed = _project()
+    assert parsed.starts_on == date(2026, 1, 5) and parsed.ends_on == date(2026, 6, 26)
+    assert parsed.timezone == "Europe/London"
+    assert parsed.checkin_time == time(10, 0)
+    assert parsed.window_days == 7
+
+
+@pytest.mark.parametrize(
+    ("changes", "key"),
+    [
+        ({"starts": "2026-07-01"}, "errors.end_before_start"),
+        ({"ends": "2026-01-05"}, "errors.end_before_start"),
+        ({"starts": "05/01/2026"}, "errors.bad_date"),
+        ({"starts": "2026-13-01"}, "errors.bad_date"),
+        ({"ends": "2026-02-30"}, "errors.bad_date"),
+        ({"ends": "soon"}, "errors.bad_date"),
+        ({"timezone": "Mars/Olympus"}, "errors.bad_timezone"),
+        ({"timezone": "../../etc/passwd"}, "errors.bad_timezone"),
+        ({"checkin_time": "25:00"}, "errors.bad_time"),
+        ({"checkin_time": "10am"}, "errors.bad_time"),
+        ({"window_days": 0}, "errors.bad_window"),
+        ({"window_days": 61}, "errors.bad_window"),
+        ({"name": "   "}, "errors.bad_name"),
+        ({"name": "x" * 61}, "errors.bad_name"),
+        ({"name": "<@123> ping"}, "errors.bad_name"),
+        ({"ends": "2036-01-01"}, "errors.project_too_long"),
+    ],
+)
+def test_bad_project_input_names_the_problem(changes, key):
+    with pytest.raises(InvalidInput) as caught:
+        _project(**changes)
+    assert caught.value.key == key
+
+
+@pytest.mark.parametrize(
+    ("scores", "comments", "problem"),
+    [
+        (3, 5, None),
+        (3, 3, None),
+        (2, 5, "errors.threshold_scores_too_low"),
+        (0, 0, "errors.threshold_scores_too_low"),
+        (5, 4, "errors.threshold_comments_below_scores"),
+        (50, 101, "errors.threshold_too_high"),
+    ],
+)
+def test_thresholds(scores, comments, problem):
+    assert Thresholds(scores, comments).problem() == problem
+
+
+def test_flow_custom_ids_round_trip_and_stay_short():
+    button = FlowButton(10**18, FlowVerb.CHOOSE, 12, "unsure")
+    custom_id = flow_id(button)
+    assert len(custom_id) <= 100
+    match = matches(FLOW_TEMPLATE, custom_id)
+    assert match is not None and parse_flow(match.groupdict()) == button
+    assert matches(FLOW_TEMPLATE, "cr1:q:1:rate:0:5;drop") is None
+    assert parse_flow({"checkin": "1", "verb": "zap", "step": "0", "value": ""}) is None
+
+
+def test_steps_and_where_a_member_resumes():
+    framework = FrameworkLibrary.from_directory(ROOT / "frameworks")["ten-components"]
+    all_steps = steps(framework)
+    assert [s.kind for s in all_steps[-4:]] == [
+        StepKind.DIRECTION,
+        StepKind.DIRECTION,
+        StepKind.ANYTHING_ELSE,
+        StepKind.REVIEW,
+    ]
+    assert resume_index(framework, Response({})) == 0
+    two = Response(
+        {"equal": Answer("equal", rating=3), "inclusive": Answer("inclusive", skipped=True)}
+    )
+    assert resume_index(framework, two) == 2
+    assert resume_index(framework, Response({}, submitted=True)) == review_index(framework)
+
+
+def test_pack_lines_never_exceeds_the_limit_and_keeps_lines_whole():
+    lines = [f"line {i} " + "x" * 150 for i in range(40)]
+    pages = pack_lines(lines, limit=2000)
+    assert all(len(page) <= 2000 for page in pages)
+    assert "\n".join(pages).split("\n") == lines
+    assert pack_lines(["y" * 4500]) == ["y" * 2000, "y" * 2000, "y" * 500]

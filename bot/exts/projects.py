@@ -19,7 +19,7 @@ from bot.core.custom_ids import (
 )
 from bot.core.flow import question_steps
 from bot.core.models import NewProject, Project
-from bot.core.projects import InvalidInput, parse_project
+from bot.core.projects import InvalidInput, iana_timezones, parse_project
 from bot.exts._shared import (
     NO_MENTIONS,
     bot_of,
@@ -372,10 +372,8 @@ class ProjectCog(commands.GroupCog, group_name="project"):
 
 def timezone_choices(current: str) -> list[app_commands.Choice[str]]:
     """Autocomplete for IANA time zone names."""
-    from zoneinfo import available_timezones
-
     typed = current.casefold().replace(" ", "_")
-    names = sorted(z for z in available_timezones() if typed in z.casefold())
+    names = sorted(z for z in iana_timezones() if typed in z.casefold())
     return [app_commands.Choice(name=z, value=z) for z in names[:25]]
 
 

@@ -158,10 +158,11 @@ class CheckinService:
         if not await self.store.mark_reminded(checkin.id, now, REMIND_GAP):
             return None
         invitations = await self.store.list_invitations(checkin.id)
+        still_in = {p.user_id for p in await self.store.list_participants(project.id)}
         answered = sum(i.finished for i in invitations)
         sent = 0
         for invitation in invitations:
-            if invitation.finished or invitation.declined:
+            if invitation.finished or invitation.declined or invitation.user_id not in still_in:
                 continue
             if invitation.delivery is Delivery.FAILED:
                 continue

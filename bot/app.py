@@ -86,9 +86,7 @@ class CoreflectBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         secret = load_secret(self.settings.secret, self.settings.resolved_key_file)
-        self.store = await Store.open(
-            self.settings.database_path, secret=secret, clock=self.clock
-        )
+        self.store = await Store.open(self.settings.database_path, secret=secret, clock=self.clock)
         from bot.exts.checkin._messenger import DiscordMessenger
 
         self.checkins = CheckinService(

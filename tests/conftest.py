@@ -57,5 +57,6 @@ async def env(make_bot, clock: EnvClock) -> AsyncIterator[simcord.Env]:  # type:
         yield world
     finally:
         await world.shutdown()
+        await world.bot.close()  # closes the database, as a real shutdown does
         if world.check_errors:
             world._raise_errors_since(world._errors_acknowledged)

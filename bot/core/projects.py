@@ -15,8 +15,8 @@ MAX_WINDOW_DAYS = 60
 MAX_NAME_LENGTH = 60
 MAX_PROJECT_DAYS = 5 * 366
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _NAME = re.compile(r"[\w][\w '&().,+-]*", re.UNICODE)
 
 

@@ -50,6 +50,9 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
     ) -> None:
         """Choose which role, besides Manage Server, may run projects and check-ins."""
         assert interaction.guild is not None
+        if role is not None and role.is_default():
+            await refuse(interaction, "errors.everyone_role")
+            return
         await self.bot.store.set_facilitator_role(interaction.guild.id, role.id if role else None)
         if role is None:
             await reply(interaction, self.bot.prompts("settings.role_cleared"))

@@ -146,7 +146,9 @@ async def test_buttons_keep_working_after_a_restart(env, make_bot):
     await answering.rate(3)
     await answering.comment("Before the restart")
 
+    old = env.bot
     await env.restart_bot(make_bot())
+    await old.store.close()  # the old process is gone: its database connection too
 
     await answering.rate(2)  # the third question, on the message sent before the restart
     assert "question 4 of 10" in answering.message.content

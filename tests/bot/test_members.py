@@ -55,11 +55,19 @@ async def test_framework_list_names_every_framework_and_the_default(env):
     assert {f.id for f in frameworks} >= {"ten-components", "six-principles"}
     for framework in frameworks:
         default = p("framework.list_default") if framework.id == "ten-components" else ""
-        assert p(
-            "framework.list_item", id=framework.id, title=framework.title,
-            count=len(framework.components), default=default,
-        ) in text
-    assert "`ten-components`: **Ten components of co-production** (10 components), the default" in text
+        assert (
+            p(
+                "framework.list_item",
+                id=framework.id,
+                title=framework.title,
+                count=len(framework.components),
+                default=default,
+            )
+            in text
+        )
+    assert (
+        "`ten-components`: **Ten components of co-production** (10 components), the default" in text
+    )
 
 
 async def test_framework_show_lists_the_components_and_the_scale(env):
@@ -221,8 +229,12 @@ async def two_open_checkins(env: Any) -> tuple[World, Any]:
     garden = world.guild.create_text_channel("garden")
     await world.create_project()
     await world.facilitator.slash(
-        world.channel, "project create", name=GARDEN, channel=garden,
-        starts="2026-02-01", ends="2026-05-01",
+        world.channel,
+        "project create",
+        name=GARDEN,
+        channel=garden,
+        starts="2026-02-01",
+        ends="2026-05-01",
     )
     garden_card = next(m for m in garden.history() if m.components)
     member = world.members[0]
@@ -239,7 +251,10 @@ async def test_reflect_with_two_open_checkins_offers_a_choice(env):
     result = await member.slash(world.channel, "reflect")
     assert result.ephemeral
     assert reply_text(result) == env.bot.prompts("reflect.choose", count=2)
-    assert sorted(labels(result.response.message)) == [f"{GARDEN} (extra)", f"{PROJECT} (beginning)"]
+    assert sorted(labels(result.response.message)) == [
+        f"{GARDEN} (extra)",
+        f"{PROJECT} (beginning)",
+    ]
 
     chosen = Answering(member, result.response.message)
     await chosen.click(f"{GARDEN} (extra)")
@@ -248,14 +263,14 @@ async def test_reflect_with_two_open_checkins_offers_a_choice(env):
     garden = await current_checkin(world, GARDEN)
     youth = await current_checkin(world, PROJECT)
     store = env.bot.store
-    assert [a.rating for a in (await store.get_response(garden.id, member.id)).answers.values()] == [
-        5
-    ]
+    assert [
+        a.rating for a in (await store.get_response(garden.id, member.id)).answers.values()
+    ] == [5]
     assert (await store.get_response(youth.id, member.id)).answers == {}
 
 
 async def test_reflect_in_a_dm_with_two_open_checkins(env):
-    world, member = await two_open_checkins(env)
+    _, member = await two_open_checkins(env)
     result = await member.user.slash("reflect")
     assert reply_text(result) == env.bot.prompts("reflect.choose", count=2)
     chooser = member.user.dm_channel.last_message

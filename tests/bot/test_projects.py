@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from datetime import date, time
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import discord
 import pytest
 
-from tests.bot.world import PROJECT, World, dm_answering, labels, make_world, reply_text
+from tests.bot.world import (
+    PROJECT,
+    World,
+    block_dms,
+    dm_answering,
+    labels,
+    make_world,
+    reply_text,
+)
 
 STARTS, ENDS = "2026-01-05", "2026-06-26"
 
@@ -45,7 +54,10 @@ async def assert_nothing_stored(world: World) -> None:
 async def test_create_replies_ephemerally_posts_the_card_and_stores_the_project(env):
     world = make_world(env, members=1)
     result = await create(
-        world, framework="six-principles", timezone="America/New_York", checkin_time="09:30",
+        world,
+        framework="six-principles",
+        timezone="America/New_York",
+        checkin_time="09:30",
         window_days=5,
     )
     assert result.ephemeral
@@ -61,6 +73,12 @@ async def test_create_replies_ephemerally_posts_the_card_and_stores_the_project(
     assert "Between 5 January 2026 and 26 June 2026" in card.content
     assert "only when at least 3 people have answered" in card.content
     assert "Nobody, facilitators included, can see who said what." in card.content
+    [posted] = [
+        r
+        for r in env.http_requests
+        if r.method == "POST" and r.path == f"/channels/{world.channel.id}/messages"
+    ]
+    assert posted.json["allowed_mentions"] == {"parse": []}
 
     project = await project_of(world)
     assert project is not None
@@ -96,20 +114,35 @@ async def test_create_fills_in_the_defaults(env):
         ({"starts": "05/01/2026"}, "errors.bad_date", {"field": "starts", "value": "05/01/2026"}),
         ({"ends": "2026-13-01"}, "errors.bad_date", {"field": "ends", "value": "2026-13-01"}),
         ({"starts": "tomorrow"}, "errors.bad_date", {"field": "starts", "value": "tomorrow"}),
+        ({"starts": "2026-01-05", "ends": "2036-01-05"}, "errors.project_too_long", {"years": 5}),
         ({"timezone": "Mars/Olympus"}, "errors.bad_timezone", {"value": "Mars/Olympus"}),
         ({"checkin_time": "25:00"}, "errors.bad_time", {"value": "25:00"}),
         ({"checkin_time": "10am"}, "errors.bad_time", {"value": "10am"}),
         ({"window_days": 0}, "errors.bad_window", {"max": 60}),
         ({"window_days": 99}, "errors.bad_window", {"max": 60}),
-        ({"framework": "no-such-framework"}, "errors.unknown_framework",
-         {"value": "no-such-framework"}),
+        (
+            {"framework": "no-such-framework"},
+            "errors.unknown_framework",
+            {"value": "no-such-framework"},
+        ),
         ({"name": "   "}, "errors.bad_name", {"max": 60}),
         ({"name": "x" * 100}, "errors.bad_name", {"max": 60}),
     ],
     ids=[
-        "start-after-end", "start-equals-end", "date-dd-mm-yyyy", "month-13", "date-in-words",
-        "unknown-timezone", "hour-25", "time-10am", "window-0", "window-99", "unknown-framework",
-        "blank-name", "name-100-chars",
+        "start-after-end",
+        "start-equals-end",
+        "date-dd-mm-yyyy",
+        "month-13",
+        "date-in-words",
+        "ten-years",
+        "unknown-timezone",
+        "hour-25",
+        "time-10am",
+        "window-0",
+        "window-99",
+        "unknown-framework",
+        "blank-name",
+        "name-100-chars",
     ],
 )
 async def test_bad_input_is_refused_clearly_and_nothing_is_stored(env, options, key, values):
@@ -117,6 +150,30 @@ async def test_bad_input_is_refused_clearly_and_nothing_is_stored(env, options, 
     result = await create(world, **options)
     assert result.ephemeral
     assert reply_text(result) == env.bot.prompts(key, **values)
+    await assert_nothing_stored(world)
+
+
+def loadable_non_iana_zones() -> list[str]:
+    """Names ZoneInfo loads on this host that are not IANA zones (host-dependent files)."""
+    out = []
+    for name in ("localtime", "posixrules", "right/UTC", "posix/UTC"):
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+        if name not in available_timezones():
+            out.append(name)
+    return out
+
+
+async def test_a_host_file_that_is_not_an_iana_zone_is_refused(env):
+    names = loadable_non_iana_zones()
+    if not names:
+        pytest.skip("this host has no loadable non-IANA zone files")
+    world = make_world(env, members=0)
+    for name in names:
+        result = await create(world, timezone=name)
+        assert reply_text(result) == env.bot.prompts("errors.bad_timezone", value=name)
     await assert_nothing_stored(world)
 
 
@@ -178,14 +235,28 @@ async def test_list_shows_every_project_with_dates_and_counts(env):
     text = shown(result)
     p = env.bot.prompts
     assert p("project.list_header") in text
-    assert p(
-        "project.list_item", project="Garden Group", starts="2026-02-01", ends="2026-03-01",
-        participants=0, channel=other.mention,
-    ) in text
-    assert p(
-        "project.list_item", project=PROJECT, starts=STARTS, ends=ENDS, participants=2,
-        channel=world.channel.mention,
-    ) in text
+    assert (
+        p(
+            "project.list_item",
+            project="Garden Group",
+            starts="2026-02-01",
+            ends="2026-03-01",
+            participants=0,
+            channel=other.mention,
+        )
+        in text
+    )
+    assert (
+        p(
+            "project.list_item",
+            project=PROJECT,
+            starts=STARTS,
+            ends=ENDS,
+            participants=2,
+            channel=world.channel.mention,
+        )
+        in text
+    )
 
 
 async def test_show_gives_dates_counts_and_the_checkins_so_far(env):
@@ -265,6 +336,10 @@ async def test_delete_asks_first_then_erases_every_row_of_the_project(env):
     for member in world.members:
         assert (await store.get_response(checkin.id, member.id)).answers == {}
         assert await store.open_checkins_for_user(member.id) == []
+    again = await create(world)  # the name is free again
+    assert reply_text(again) == env.bot.prompts(
+        "project.created", project=PROJECT, channel=world.channel.mention
+    )
 
 
 async def test_keeping_the_project_deletes_nothing(env):
@@ -378,6 +453,21 @@ async def test_joining_while_a_checkin_is_open_sends_it_by_dm(env):
     assert "Youth Board: beginning check-in" in late.user.dm_channel.last_message.content
 
 
+async def test_joining_an_open_checkin_with_dms_closed_points_to_reflect(env):
+    world = make_world(env, members=2)
+    await create(world)
+    await world.members[0].click(world.card, label="Join")
+    await world.open_checkin()
+    late = world.members[1]
+    block_dms(env, late)
+    result = await late.click(world.card, label="Join")
+    assert env.bot.prompts("card.joined_open_checkin_no_dm") in shown(result)
+    assert all(f.ephemeral for f in result.followups)
+    reflect = await late.slash(world.channel, "reflect")
+    assert reflect.ephemeral
+    assert f"**{PROJECT}** · beginning check-in · question 1 of 10" in reply_text(reflect)
+
+
 # -- who may facilitate ----------------------------------------------------------------------------
 
 
@@ -451,11 +541,6 @@ async def test_join_and_leave_keep_working_after_a_restart(env, make_bot):
     assert await env.bot.store.count_participants(project.id) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CheckinService.remind DMs every unfinished invitation, including members who "
-    "pressed Leave (DESIGN §3: only participants are DMed; card.left promises no more DMs)",
-)
 async def test_a_member_who_left_gets_no_reminder(env):
     world = make_world(env, members=2)
     await create(world)

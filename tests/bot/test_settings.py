@@ -50,7 +50,7 @@ async def test_setting_and_clearing_the_facilitator_role(env):
     assert (await stored(world)).thresholds == Thresholds(3, 5)  # untouched by the role
 
 
-@pytest.mark.parametrize(("scores", "comments"), [(4, 6), (3, 3), (5, 5)])
+@pytest.mark.parametrize(("scores", "comments"), [(4, 6), (3, 3), (5, 5), (100, 100)])
 async def test_valid_thresholds_are_saved(env, scores, comments):
     world = make_world(env, members=0)
     result = await world.facilitator.slash(
@@ -82,6 +82,8 @@ async def test_new_thresholds_reach_privacy_and_the_project_card(env):
         (-3, 5, "errors.threshold_scores_too_low"),
         (5, 4, "errors.threshold_comments_below_scores"),
         (3, 2, "errors.threshold_comments_below_scores"),
+        (5, 101, "errors.threshold_too_high"),
+        (10**12, 10**12, "errors.threshold_too_high"),
     ],
 )
 async def test_unsafe_thresholds_are_refused_and_nothing_changes(env, scores, comments, key):
@@ -126,3 +128,14 @@ async def test_a_facilitator_without_manage_server_is_refused(env, command, opti
         assert reply_text(result) == env.bot.prompts("errors.not_manager")
     assert await stored(world) == before
     assert before.facilitator_role_id == helpers.id
+
+
+async def test_everyone_cannot_be_the_facilitator_role(env):
+    world = make_world(env, members=1)
+    everyone = world.guild.default_role
+    result = await world.facilitator.slash(
+        world.channel, "settings facilitator-role", role=everyone
+    )
+    assert result.ephemeral
+    assert reply_text(result) == env.bot.prompts("errors.everyone_role")
+    assert (await env.bot.store.get_guild_settings(world.guild.id)).facilitator_role_id is None

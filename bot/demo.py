@@ -169,6 +169,7 @@ async def play(out: Path) -> int:
         async with simcord.run(bot) as env:
             holder["env"] = env
             await _scenario(env)
+        await bot.close()  # closes the database too; the simulated world is already gone
     print(f"\n{RULE}\nDemo finished: nothing left running, nothing sent to real Discord.")
     return 0
 

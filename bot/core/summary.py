@@ -38,8 +38,8 @@ from bot.core.frameworks import Framework
 from bot.core.models import ANYTHING_ELSE, DirectionChoice, Phase, Response, Thresholds
 from bot.core.prompts import Prompts
 from bot.core.redaction import redact
+from bot.core.text import MESSAGE_LIMIT, pack_lines
 
-MESSAGE_LIMIT = 2000  # Discord's cap on a message's content
 MAX_HIGHLIGHTS = 3
 # Redaction can lengthen a comment (placeholders, escapes); this keeps any comment, with its
 # bullet and group title, inside one message, so a comment is never split between two.
@@ -297,35 +297,6 @@ def summarise_checkin(
 # Rendering ----------------------------------------------------------------------------------
 
 
-def _pack(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Blocks joined by newlines into as few messages as fit; a block is never split unless it
-    alone is longer than `limit` (then at line ends, and only an overlong line is cut)."""
-    pages: list[str] = []
-    current = ""
-    for block in blocks:
-        pieces = [block] if len(block) <= limit else _split_block(block, limit)
-        for piece in pieces:
-            candidate = f"{current}\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                pages.append(current)
-                current = piece
-    if current:
-        pages.append(current)
-    return pages
-
-
-def _split_block(block: str, limit: int) -> list[str]:
-    pieces: list[str] = []
-    for line in block.split("\n"):
-        while len(line) > limit:
-            pieces.append(line[:limit])
-            line = line[limit:]
-        pieces.append(line)
-    return pieces
-
-
 def _format_average(average: float) -> str:
     return str(shown_average(average))
 
@@ -439,7 +410,7 @@ def render_summary(
             invited=summary.invited,
             scores=summary.thresholds.scores,
         )
-        return _pack([f"{header}\n{too_few}"])
+        return pack_lines([f"{header}\n{too_few}"])
 
     scale = prompts("summary.list_joiner").join(
         prompts("summary.scale_point", value=value, label=framework.label(value))
@@ -464,4 +435,4 @@ def render_summary(
         )
     elif not summary.comments:
         blocks.append(prompts("summary.comments_none"))
-    return _pack(blocks) + _comment_pages(summary, prompts)
+    return pack_lines(blocks) + _comment_pages(summary, prompts)

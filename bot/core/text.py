@@ -13,23 +13,33 @@ def shorten(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def pack_lines(lines: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Join lines into as few messages as fit in `limit`; only an overlong line is split."""
+def pack_lines(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Join blocks with newlines into as few messages as fit in `limit`.
+
+    A block (one line or several) is never split unless it alone is longer than `limit`;
+    then it is split at line ends, and only an overlong line is cut.
+    """
     pages: list[str] = []
     current = ""
-    for line in lines:
-        while len(line) > limit:
-            if current:
+    for block in blocks:
+        pieces = [block] if len(block) <= limit else _split_block(block, limit)
+        for piece in pieces:
+            candidate = f"{current}\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
                 pages.append(current)
-                current = ""
-            pages.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pages.append(current)
-            current = line
-        else:
-            current = candidate
+                current = piece
     if current:
         pages.append(current)
     return pages
+
+
+def _split_block(block: str, limit: int) -> list[str]:
+    pieces: list[str] = []
+    for line in block.split("\n"):
+        while len(line) > limit:
+            pieces.append(line[:limit])
+            line = line[limit:]
+        pieces.append(line)
+    return pieces

@@ -139,6 +139,10 @@ class FrameworkLibrary:
     def get(self, framework_id: str) -> Framework | None:
         return self._by_id.get(framework_id)
 
+    def for_checkin(self, framework_id: str) -> Framework:
+        """The framework a check-in used, or the default if its file has since been removed."""
+        return self._by_id.get(framework_id) or self._by_id[self.default_id]
+
     def __getitem__(self, framework_id: str) -> Framework:
         return self._by_id[framework_id]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from bot.core.models import Phase
 from bot.core.yamltext import load_yaml
 
 
@@ -70,6 +71,10 @@ class Prompts:
 
     def keys(self) -> list[str]:
         return list(self._texts)
+
+    def phase(self, phase: Phase, *, title: bool = False) -> str:
+        """A phase as people read it: "beginning", or "Beginning" as a title."""
+        return self(f"common.phase_{'title_' if title else ''}{phase.value}")
 
     def placeholders(self, key: str) -> set[str]:
         """The names a sentence expects, e.g. {"project", "closes"}."""

@@ -26,9 +26,6 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         self.bot = bot
         super().__init__()
 
-    def _phase(self, phase: Phase) -> str:
-        return self.bot.prompts(f"common.phase_{phase.value}")
-
     async def _open_one(
         self, interaction: discord.Interaction, name: str
     ) -> tuple[Project, Checkin] | None:
@@ -78,7 +75,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             return
         text = self.bot.prompts(
             "checkin.opened",
-            phase=self._phase(phase),
+            phase=self.bot.prompts.phase(phase),
             project=found.name,
             closes=stamp(opened.checkin.closes_at),
             delivered=opened.delivered,
@@ -95,7 +92,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         await refuse(
             interaction,
             "errors.already_open",
-            phase=self._phase(current.phase),
+            phase=self.bot.prompts.phase(current.phase),
             project=project.name,
             closes=stamp(current.closes_at),
         )
@@ -114,7 +111,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         text = self.bot.prompts(
             "checkin.status",
             project=found.name,
-            phase=self._phase(checkin.phase),
+            phase=self.bot.prompts.phase(checkin.phase),
             finished=progress.finished,
             invited=progress.invited,
             closes=stamp(checkin.closes_at, "R"),
@@ -161,7 +158,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             interaction,
             self.bot.prompts(
                 key,
-                phase=self._phase(checkin.phase),
+                phase=self.bot.prompts.phase(checkin.phase),
                 project=found.name,
                 channel=f"<#{found.channel_id}>",
             ),

@@ -88,7 +88,7 @@ class MyDataCog(commands.GroupCog, group_name="mydata"):
                 p(
                     "mydata.checkin",
                     project=project.name,
-                    phase=p(f"common.phase_{checkin.phase.value}"),
+                    phase=p.phase(checkin.phase),
                     date=checkin.opened_at.date().isoformat(),
                     submitted=p("mydata.submitted_mark") if response.submitted else "",
                 )
@@ -192,7 +192,7 @@ class MemberCog(commands.Cog):
             label = p(
                 "reflect.choose_button",
                 project=project.name,
-                phase=p(f"common.phase_{checkin.phase.value}"),
+                phase=p.phase(checkin.phase),
             )
             view.add_item(FlowItem(FlowButton(checkin.id, FlowVerb.START), label=label[:80]))
         await reply(

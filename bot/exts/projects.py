@@ -343,7 +343,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             lines.append(
                 p(
                     "project.show_checkin",
-                    phase=p(f"common.phase_title_{checkin.phase.value}"),
+                    phase=p.phase(checkin.phase, title=True),
                     opened=stamp(checkin.opened_at, "D"),
                     state=state,
                     finished=progress.finished,

@@ -179,9 +179,7 @@ class CheckinService:
         closed = await self.store.get_checkin(checkin.id)
         project = await self.store.get_project(checkin.project_id)
         assert closed is not None and project is not None
-        framework = (
-            self.frameworks.get(closed.framework_id) or self.frameworks[self.frameworks.default_id]
-        )
+        framework = self.frameworks.for_checkin(closed.framework_id)
         invitations = await self.store.list_invitations(closed.id)
         responses = await self.store.list_responses(closed.id)
         participants = await self.store.list_participants(project.id)
@@ -200,7 +198,7 @@ class CheckinService:
             framework,
             self.prompts,
             project_name=project.name,
-            phase_label=self.prompts(f"common.phase_{closed.phase.value}"),
+            phase_label=self.prompts.phase(closed.phase),
         )
         message_id = await self.messenger.post_summary(project.channel_id, pages)
         if message_id is not None:

@@ -61,9 +61,7 @@ async def _context(
     if not checkin.is_open:
         await refuse(interaction, "errors.checkin_closed")
         return None
-    framework = (
-        bot.frameworks.get(checkin.framework_id) or bot.frameworks[bot.frameworks.default_id]
-    )
+    framework = bot.frameworks.for_checkin(checkin.framework_id)
     return project, checkin, framework
 
 

@@ -46,10 +46,7 @@ class DiscordMessenger:
         return DmResult(Delivery.DELIVERED, message.channel.id, message.id)
 
     async def send_invitation(self, user_id: int, project: Project, checkin: Checkin) -> DmResult:
-        framework = (
-            self.bot.frameworks.get(checkin.framework_id)
-            or self.bot.frameworks[self.bot.frameworks.default_id]
-        )
+        framework = self.bot.frameworks.for_checkin(checkin.framework_id)
         return await self._dm(user_id, _render.invitation(self.bot, project, checkin, framework))
 
     async def send_reminder(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core.custom_ids import FlowButton, FlowVerb
-from bot.core.flow import Step, StepKind, question_steps, review_index, step_at, steps
+from bot.core.flow import Step, StepKind, question_steps, step_at, steps
 from bot.core.frameworks import Framework
 from bot.core.models import Answer, Checkin, DirectionChoice, Project, Response
 from bot.core.prompts import Prompts
@@ -44,10 +44,6 @@ def _button(
     return FlowItem(FlowButton(checkin.id, verb, step, value), label=label, style=style, row=row)
 
 
-def phase_label(prompts: Prompts, checkin: Checkin) -> str:
-    return prompts(f"common.phase_{checkin.phase.value}")
-
-
 def invitation(
     bot: CoreflectBot, project: Project, checkin: Checkin, framework: Framework
 ) -> Screen:
@@ -56,7 +52,7 @@ def invitation(
     content = p(
         "dm.invitation",
         project=project.name,
-        phase=phase_label(p, checkin),
+        phase=p.phase(checkin.phase),
         count=question_steps(framework),
         closes=stamp(checkin.closes_at),
         relative=stamp(checkin.closes_at, "R"),
@@ -75,7 +71,7 @@ def reminder(
     content = p(
         "dm.reminder",
         project=project.name,
-        phase=phase_label(p, checkin),
+        phase=p.phase(checkin.phase),
         answered=answered,
         invited=invited,
         closes=stamp(checkin.closes_at),
@@ -115,7 +111,7 @@ def _header(
         progress = p("flow.progress_last")
     else:
         progress = p("flow.progress_review")
-    return p("flow.header", project=project.name, phase=phase_label(p, checkin), progress=progress)
+    return p("flow.header", project=project.name, phase=p.phase(checkin.phase), progress=progress)
 
 
 def _current(p: Prompts, framework: Framework, answer: Answer | None) -> list[str]:
@@ -269,7 +265,3 @@ def step_screen(
 def shorten_message(content: str, limit: int = 2000) -> str:
     """Keep a screen under Discord's 2000 characters (only a huge custom framework needs it)."""
     return content if len(content) <= limit else content[: limit - 1] + "…"
-
-
-def last_step(framework: Framework) -> int:
-    return review_index(framework)

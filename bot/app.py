@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.frameworks import FrameworkLibrary
+from bot.core.projects import iana_timezones
 from bot.core.prompts import Prompts
 from bot.keys import load_secret
 from bot.services.checkins import CheckinService
@@ -85,6 +87,8 @@ class CoreflectBot(commands.Bot):
         self.prompts = Prompts.load(settings.prompts_file)
 
     async def setup_hook(self) -> None:
+        # Reading the zone list walks the tzdata files: do it once, off the event loop.
+        await asyncio.to_thread(iana_timezones)
         secret = load_secret(self.settings.secret, self.settings.resolved_key_file)
         self.store = await Store.open(self.settings.database_path, secret=secret, clock=self.clock)
         from bot.exts.checkin._messenger import DiscordMessenger

@@ -40,8 +40,17 @@ FLOW_TEMPLATE = (
     rf"{PREFIX}:q:(?P<checkin>[0-9]{{1,20}}):(?P<verb>[a-z]{{1,10}})"
     r":(?P<step>[0-9]{1,3}):(?P<value>[a-z0-9_]{0,32})"
 )
-PROJECT_DELETE_TEMPLATE = rf"{PREFIX}:pdel:(?P<answer>yes|no):(?P<project>[0-9]{{1,20}})"
-MYDATA_DELETE_TEMPLATE = rf"{PREFIX}:mdel:(?P<answer>yes|no):(?P<guild>[0-9]{{1,20}})"
+PROJECT_DELETE = "pdel"
+MYDATA_DELETE = "mdel"
+
+
+def confirm_template(kind: str) -> str:
+    """A Confirm / Cancel button of one kind: the answer, and the id it is about."""
+    return rf"{PREFIX}:{kind}:(?P<answer>yes|no):(?P<target>[0-9]{{1,20}})"
+
+
+PROJECT_DELETE_TEMPLATE = confirm_template(PROJECT_DELETE)
+MYDATA_DELETE_TEMPLATE = confirm_template(MYDATA_DELETE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +77,8 @@ def flow_id(button: FlowButton) -> str:
     )
 
 
-def project_delete_id(project_id: int, *, confirm: bool) -> str:
-    return _checked(f"{PREFIX}:pdel:{'yes' if confirm else 'no'}:{project_id}")
-
-
-def mydata_delete_id(guild_id: int, *, confirm: bool) -> str:
-    return _checked(f"{PREFIX}:mdel:{'yes' if confirm else 'no'}:{guild_id}")
+def confirm_id(kind: str, target_id: int, *, confirm: bool) -> str:
+    return _checked(f"{PREFIX}:{kind}:{'yes' if confirm else 'no'}:{target_id}")
 
 
 def parse_flow(groups: dict[str, str]) -> FlowButton | None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 import discord
 from discord import app_commands
 
+from bot.core.custom_ids import confirm_id, confirm_template
 from bot.core.models import Project
 from bot.core.text import pack_lines
 
@@ -39,6 +41,52 @@ async def is_facilitator(interaction: discord.Interaction) -> bool:
     settings = await bot_of(interaction).store.get_guild_settings(interaction.guild.id)
     role_id = settings.facilitator_role_id
     return role_id is not None and any(role.id == role_id for role in member.roles)
+
+
+class ConfirmItem(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=confirm_template("[a-z]+")
+):
+    """A Confirm or Cancel button; subclasses set `kind`, a matching template and callback."""
+
+    kind: ClassVar[str]
+
+    def __init__(self, target_id: int, confirm: bool, label: str | None = None) -> None:
+        style = discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=style,
+                custom_id=confirm_id(self.kind, target_id, confirm=confirm),
+            )
+        )
+        self.target_id = target_id
+        self.confirm = confirm
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["target"]), match["answer"] == "yes")
+
+
+def confirm_view(item: type[ConfirmItem], target_id: int, yes: str, no: str) -> discord.ui.View:
+    """The Confirm and Cancel buttons, in that order."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(item(target_id, True, yes))
+    view.add_item(item(target_id, False, no))
+    return view
+
+
+async def framework_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete: the frameworks whose id or title contains what was typed."""
+    typed = current.casefold()
+    return [
+        app_commands.Choice(name=f.title[:100], value=f.id)
+        for f in bot_of(interaction).frameworks.all()
+        if typed in f.id or typed in f.title.casefold()
+    ][:25]
 
 
 async def permission_refusal(interaction: discord.Interaction, root: str) -> str | None:

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.custom_ids import MYDATA_DELETE_TEMPLATE, FlowButton, FlowVerb, mydata_delete_id
-from bot.exts._shared import bot_of, refuse, reply, reply_lines
+from bot.core.custom_ids import MYDATA_DELETE, MYDATA_DELETE_TEMPLATE, FlowButton, FlowVerb
+from bot.core.models import DEFAULT_COMMENTS_THRESHOLD, DEFAULT_SCORES_THRESHOLD
+from bot.exts._shared import (
+    ConfirmItem,
+    bot_of,
+    confirm_view,
+    framework_choices,
+    refuse,
+    reply,
+    reply_lines,
+)
 from bot.exts.checkin import _flow
 from bot.exts.checkin._items import FlowItem
 from bot.exts.checkin._render import review_lines
@@ -19,30 +27,14 @@ if TYPE_CHECKING:
     from bot.app import CoreflectBot
 
 
-class DeleteMyDataItem(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=MYDATA_DELETE_TEMPLATE
-):
+class DeleteMyDataItem(ConfirmItem, template=MYDATA_DELETE_TEMPLATE):
     """Confirm or cancel `/mydata delete`; it always acts for the member who clicks."""
 
-    def __init__(self, guild_id: int, confirm: bool, label: str | None = None) -> None:
-        style = discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary
-        super().__init__(
-            discord.ui.Button(
-                label=label, style=style, custom_id=mydata_delete_id(guild_id, confirm=confirm)
-            )
-        )
-        self.guild_id = guild_id
-        self.confirm = confirm
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> DeleteMyDataItem:
-        return cls(int(match["guild"]), match["answer"] == "yes")
+    kind = MYDATA_DELETE
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
-        if interaction.guild is None or interaction.guild.id != self.guild_id:
+        if interaction.guild is None or interaction.guild.id != self.target_id:
             await refuse(interaction, "errors.stale_button")
             return
         if not self.confirm:
@@ -50,7 +42,7 @@ class DeleteMyDataItem(
                 content=bot.prompts("mydata.delete_cancelled"), view=None
             )
             return
-        erased = await bot.store.delete_member_data(self.guild_id, interaction.user.id)
+        erased = await bot.store.delete_member_data(self.target_id, interaction.user.id)
         await interaction.response.edit_message(
             content=bot.prompts(
                 "mydata.deleted",
@@ -101,9 +93,9 @@ class MyDataCog(commands.GroupCog, group_name="mydata"):
         """Erase all your answers on this server and leave its projects (asks first)."""
         assert interaction.guild is not None
         p = self.bot.prompts
-        view = discord.ui.View(timeout=None)
-        view.add_item(DeleteMyDataItem(interaction.guild.id, True, p("mydata.delete_yes")))
-        view.add_item(DeleteMyDataItem(interaction.guild.id, False, p("mydata.delete_no")))
+        view = confirm_view(
+            DeleteMyDataItem, interaction.guild.id, p("mydata.delete_yes"), p("mydata.delete_no")
+        )
         await reply(interaction, p("mydata.delete_confirm"), view=view)
 
 
@@ -134,6 +126,7 @@ class FrameworkCog(commands.GroupCog, group_name="framework"):
 
     @app_commands.command(name="show")
     @app_commands.describe(name="The framework's id, e.g. ten-components")
+    @app_commands.autocomplete(name=framework_choices)
     async def show(self, interaction: discord.Interaction, name: str) -> None:
         """A framework's components and what each means."""
         p = self.bot.prompts
@@ -156,17 +149,6 @@ class FrameworkCog(commands.GroupCog, group_name="framework"):
             for c in framework.components
         ]
         await reply_lines(interaction, lines)
-
-    @show.autocomplete("name")
-    async def _show_name(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        typed = current.casefold()
-        return [
-            app_commands.Choice(name=f.title[:100], value=f.id)
-            for f in self.bot.frameworks.all()
-            if typed in f.id or typed in f.title.casefold()
-        ][:25]
 
 
 class MemberCog(commands.Cog):
@@ -209,8 +191,6 @@ class MemberCog(commands.Cog):
         if interaction.guild is not None:
             settings = await self.bot.store.get_guild_settings(interaction.guild.id)
             scores, comments = settings.thresholds.scores, settings.thresholds.comments
-        from bot.core.models import DEFAULT_COMMENTS_THRESHOLD, DEFAULT_SCORES_THRESHOLD
-
         await reply(
             interaction,
             self.bot.prompts(

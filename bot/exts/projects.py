@@ -12,18 +12,21 @@ from discord.ext import commands
 
 from bot.core.custom_ids import (
     CARD_TEMPLATE,
+    PROJECT_DELETE,
     PROJECT_DELETE_TEMPLATE,
     CardAction,
     card_id,
-    project_delete_id,
 )
 from bot.core.flow import question_steps
 from bot.core.models import NewProject, Project
 from bot.core.projects import InvalidInput, iana_timezones, parse_project
 from bot.exts._shared import (
     NO_MENTIONS,
+    ConfirmItem,
     bot_of,
+    confirm_view,
     find_project,
+    framework_choices,
     is_facilitator,
     long_date,
     project_names,
@@ -128,35 +131,17 @@ class CardItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CARD_TEM
             await reply(interaction, bot.prompts(key))
 
 
-class DeleteProjectItem(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=PROJECT_DELETE_TEMPLATE
-):
+class DeleteProjectItem(ConfirmItem, template=PROJECT_DELETE_TEMPLATE):
     """The confirm / cancel buttons of `/project delete`."""
 
-    def __init__(self, project_id: int, confirm: bool, label: str | None = None) -> None:
-        style = discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=style,
-                custom_id=project_delete_id(project_id, confirm=confirm),
-            )
-        )
-        self.project_id = project_id
-        self.confirm = confirm
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> DeleteProjectItem:
-        return cls(int(match["project"]), match["answer"] == "yes")
+    kind = PROJECT_DELETE
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
         if not await is_facilitator(interaction):
             await refuse(interaction, "errors.not_facilitator")
             return
-        project = await bot.store.get_project(self.project_id)
+        project = await bot.store.get_project(self.target_id)
         if project is None or interaction.guild is None or project.guild_id != interaction.guild.id:
             await interaction.response.edit_message(
                 content=bot.prompts("errors.project_gone"), view=None
@@ -182,16 +167,6 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         self.bot = bot
         super().__init__()
 
-    async def framework_names(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        typed = current.casefold()
-        return [
-            app_commands.Choice(name=f.title[:100], value=f.id)
-            for f in self.bot.frameworks.all()
-            if typed in f.id or typed in f.title.casefold()
-        ][:25]
-
     @app_commands.command(name="create")
     @app_commands.describe(
         name="A short name for the project, e.g. Youth Board 2026",
@@ -203,6 +178,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         checkin_time="Local time check-ins open, HH:MM (default 10:00)",
         window_days="How many days each check-in stays open (default 7)",
     )
+    @app_commands.autocomplete(framework=framework_choices)
     async def create(
         self,
         interaction: discord.Interaction,
@@ -267,12 +243,6 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             interaction,
             self.bot.prompts("project.created", project=project.name, channel=channel.mention),
         )
-
-    @create.autocomplete("framework")
-    async def _create_framework(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.framework_names(interaction, current)
 
     @create.autocomplete("timezone")
     async def _create_timezone(
@@ -360,9 +330,12 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         project = await find_project(interaction, name)
         if project is None:
             return
-        view = discord.ui.View(timeout=None)
-        view.add_item(DeleteProjectItem(project.id, True, self.bot.prompts("project.delete_yes")))
-        view.add_item(DeleteProjectItem(project.id, False, self.bot.prompts("project.delete_no")))
+        view = confirm_view(
+            DeleteProjectItem,
+            project.id,
+            self.bot.prompts("project.delete_yes"),
+            self.bot.prompts("project.delete_no"),
+        )
         await reply(
             interaction,
             self.bot.prompts("project.delete_confirm", project=project.name),

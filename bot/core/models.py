@@ -27,6 +27,14 @@ class CheckinStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+class SlotState(enum.StrEnum):
+    """Where a scheduled (beginning, middle or end) check-in is in its life."""
+
+    PLANNED = "planned"  # not opened yet
+    OPENED = "opened"  # opened, by the scheduler or by a facilitator
+    MISSED = "missed"  # its window passed before it could open
+
+
 class Delivery(enum.StrEnum):
     """What happened to the DM inviting a participant to a check-in."""
 
@@ -63,6 +71,7 @@ class Thresholds:
 class GuildSettings:
     guild_id: int
     facilitator_role_id: int | None = None
+    facilitator_channel_id: int | None = None  # where notices for facilitators go
     thresholds: Thresholds = field(default_factory=Thresholds)
 
 
@@ -109,6 +118,8 @@ class Checkin:
     closed_at: datetime | None = None
     summary_message_id: int | None = None
     reminded_at: datetime | None = None  # last reminder sent by a facilitator
+    reminder_rounds: int = 0  # automatic reminder rounds done (or dropped)
+    summary_due: bool = False  # closed, summary not posted yet
 
     @property
     def is_open(self) -> bool:
@@ -126,6 +137,23 @@ class Invitation:
     declined: bool = False
     dm_channel_id: int | None = None
     dm_message_id: int | None = None
+    attempts: int = 0  # times the invitation DM was tried
+    reminders: int = 0  # reminders sent (automatic and by facilitators)
+    last_reminded_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledCheckin:
+    """A project's beginning, middle or end check-in as scheduled, and what became of it."""
+
+    project_id: int
+    phase: Phase
+    opens_at: datetime
+    closes_at: datetime
+    state: SlotState = SlotState.PLANNED
+    checkin_id: int | None = None
+    checkin_open: bool = False  # the check-in it became is open now
+    announced: bool = True  # for a missed one: facilitators were told
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,8 +35,11 @@ from bot.core.models import (
     Phase,
     Project,
     Response,
+    ScheduledCheckin,
+    SlotState,
     Thresholds,
 )
+from bot.core.schedule import PlannedCheckin
 from bot.keys import MIN_SECRET_LENGTH, respondent_key
 from bot.storage.errors import CheckinAlreadyOpen, DuplicateProjectName, StorageError
 from bot.storage.migrate import migrate
@@ -62,7 +65,8 @@ _SELECT_CHECKINS = (
     "c.framework_id AS c_framework_id, c.opened_at AS c_opened_at, c.closes_at AS c_closes_at, "
     "c.closed_at AS c_closed_at, c.status AS c_status, "
     "c.scores_threshold AS c_scores_threshold, c.comments_threshold AS c_comments_threshold, "
-    "c.summary_message_id AS c_summary_message_id, c.reminded_at AS c_reminded_at "
+    "c.summary_message_id AS c_summary_message_id, c.reminded_at AS c_reminded_at, "
+    "c.reminder_rounds AS c_reminder_rounds, c.summary_due AS c_summary_due "
     "FROM checkins AS c "
 )
 _SELECT_INVITED_CHECKINS = (
@@ -75,9 +79,17 @@ _SELECT_INVITED_CHECKINS = (
     "c.framework_id AS c_framework_id, c.opened_at AS c_opened_at, c.closes_at AS c_closes_at, "
     "c.closed_at AS c_closed_at, c.status AS c_status, "
     "c.scores_threshold AS c_scores_threshold, c.comments_threshold AS c_comments_threshold, "
-    "c.summary_message_id AS c_summary_message_id, c.reminded_at AS c_reminded_at "
+    "c.summary_message_id AS c_summary_message_id, c.reminded_at AS c_reminded_at, "
+    "c.reminder_rounds AS c_reminder_rounds, c.summary_due AS c_summary_due "
     "FROM invitations AS i JOIN checkins AS c ON c.id = i.checkin_id "
     "JOIN projects AS p ON p.id = c.project_id "
+)
+
+
+_SELECT_SCHEDULE = (
+    "SELECT s.project_id, s.phase, s.opens_at, s.closes_at, s.state, s.checkin_id, "
+    "s.announced, c.status AS checkin_status "
+    "FROM scheduled_checkins AS s LEFT JOIN checkins AS c ON c.id = s.checkin_id "
 )
 
 
@@ -177,7 +189,8 @@ class Store:
         async with self._reading() as db:
             row = await _one(
                 db,
-                "SELECT facilitator_role_id, scores_threshold, comments_threshold "
+                "SELECT facilitator_role_id, facilitator_channel_id, scores_threshold, "
+                "comments_threshold "
                 "FROM guild_settings WHERE guild_id = ?",
                 (guild_id,),
             )
@@ -186,6 +199,7 @@ class Store:
         return GuildSettings(
             guild_id=guild_id,
             facilitator_role_id=row["facilitator_role_id"],
+            facilitator_channel_id=row["facilitator_channel_id"],
             thresholds=Thresholds(row["scores_threshold"], row["comments_threshold"]),
         )
 
@@ -201,6 +215,20 @@ class Store:
                 "ON CONFLICT (guild_id) DO UPDATE SET "
                 "facilitator_role_id = excluded.facilitator_role_id",
                 (guild_id, role_id, defaults.scores, defaults.comments),
+            )
+
+    async def set_facilitator_channel(self, guild_id: int, channel_id: int | None) -> None:
+        """Set (or clear, with None) where notices for the server's facilitators go."""
+        defaults = Thresholds()
+        async with self._writing() as db:
+            await _run(
+                db,
+                "INSERT INTO guild_settings "
+                "(guild_id, facilitator_channel_id, scores_threshold, comments_threshold) "
+                "VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (guild_id) DO UPDATE SET "
+                "facilitator_channel_id = excluded.facilitator_channel_id",
+                (guild_id, channel_id, defaults.scores, defaults.comments),
             )
 
     async def set_thresholds(self, guild_id: int, thresholds: Thresholds) -> None:
@@ -219,8 +247,11 @@ class Store:
 
     # -- projects ------------------------------------------------------------------------------
 
-    async def create_project(self, project: NewProject) -> Project:
-        """Store a new project; DuplicateProjectName if the server has one of that name."""
+    async def create_project(
+        self, project: NewProject, plan: Sequence[PlannedCheckin] = ()
+    ) -> Project:
+        """Store a new project with its planned check-ins; DuplicateProjectName if the server
+        has one of that name. Planned check-ins already over are stored as missed, quietly."""
         key = name_key(project.name)
         async with self._writing() as db:
             if await _one(
@@ -248,6 +279,7 @@ class Store:
                     _utc_text(self._clock()),
                 ),
             )
+            await _plan(db, project_id, plan, self._clock())
         return Project(
             id=project_id,
             guild_id=project.guild_id,
@@ -293,6 +325,42 @@ class Store:
             rows = await _all(db, _SELECT_PROJECTS + "ORDER BY p.id")
         return [_project(row) for row in rows]
 
+    async def update_project(
+        self, project_id: int, changed: NewProject, moved: Sequence[PlannedCheckin]
+    ) -> Project | None:
+        """Change a project's dates and times and move its check-ins not opened yet.
+
+        Check-ins that opened (or were missed) meanwhile keep their times. None if the
+        project is gone.
+        """
+        async with self._writing() as db:
+            updated = await _run(
+                db,
+                "UPDATE projects SET starts_on = ?, ends_on = ?, timezone = ?, checkin_time = ?, "
+                "window_days = ? WHERE id = ?",
+                (
+                    changed.starts_on.isoformat(),
+                    changed.ends_on.isoformat(),
+                    changed.timezone,
+                    _hhmm(changed.checkin_time),
+                    changed.window_days,
+                    project_id,
+                ),
+            )
+            if not updated:
+                return None
+            await db.executemany(
+                "UPDATE scheduled_checkins SET opens_at = ?, closes_at = ? "
+                "WHERE project_id = ? AND phase = ? AND state = 'planned'",
+                [
+                    (_utc_text(p.opens_at), _utc_text(p.closes_at), project_id, p.phase.value)
+                    for p in moved
+                ],
+            )
+            await _plan(db, project_id, moved, self._clock())
+            row = await _one(db, _SELECT_PROJECTS + "WHERE p.id = ?", (project_id,))
+        return _project(row) if row else None
+
     async def set_card_message(self, project_id: int, message_id: int | None) -> None:
         """Remember the message holding the project's Join/Leave card."""
         async with self._writing() as db:
@@ -304,6 +372,52 @@ class Store:
         """Erase the project and everything that belongs to it; False if there was none."""
         async with self._writing() as db:
             return await _run(db, "DELETE FROM projects WHERE id = ?", (project_id,)) > 0
+
+    # -- schedule ------------------------------------------------------------------------------
+
+    async def list_schedule(self, project_id: int) -> list[ScheduledCheckin]:
+        """The project's beginning, middle and end check-ins as scheduled, in order."""
+        async with self._reading() as db:
+            rows = await _all(
+                db, _SELECT_SCHEDULE + "WHERE s.project_id = ? ORDER BY s.opens_at", (project_id,)
+            )
+        return [_scheduled(row) for row in rows]
+
+    async def list_planned(self) -> list[ScheduledCheckin]:
+        """Every check-in not opened yet, in every server, soonest first (for the scheduler)."""
+        async with self._reading() as db:
+            rows = await _all(
+                db, _SELECT_SCHEDULE + "WHERE s.state = 'planned' ORDER BY s.opens_at, s.project_id"
+            )
+        return [_scheduled(row) for row in rows]
+
+    async def mark_missed(self, project_id: int, phase: Phase) -> bool:
+        """A planned check-in whose window passed: missed, facilitators not told yet."""
+        async with self._writing() as db:
+            marked = await _run(
+                db,
+                "UPDATE scheduled_checkins SET state = 'missed', announced = 0 "
+                "WHERE project_id = ? AND phase = ? AND state = 'planned'",
+                (project_id, Phase(phase).value),
+            )
+        return marked == 1
+
+    async def list_unannounced(self) -> list[ScheduledCheckin]:
+        """Missed check-ins the facilitators have not been told about yet."""
+        async with self._reading() as db:
+            rows = await _all(
+                db,
+                _SELECT_SCHEDULE
+                + "WHERE s.state = 'missed' AND s.announced = 0 ORDER BY s.opens_at, s.project_id",
+            )
+        return [_scheduled(row) for row in rows]
+
+    async def mark_announced(self, missed: Sequence[ScheduledCheckin]) -> None:
+        async with self._writing() as db:
+            await db.executemany(
+                "UPDATE scheduled_checkins SET announced = 1 WHERE project_id = ? AND phase = ?",
+                [(slot.project_id, slot.phase.value) for slot in missed],
+            )
 
     # -- participants --------------------------------------------------------------------------
 
@@ -375,42 +489,114 @@ class Store:
         thresholds: Thresholds,
         invitees: Sequence[int],
     ) -> Checkin:
-        """Open a check-in with a pending invitation per invitee; CheckinAlreadyOpen if one is."""
+        """Open a check-in with a pending invitation per invitee; CheckinAlreadyOpen if one is.
+
+        A beginning, middle or end check-in opened by hand takes the place of the scheduled
+        one of that phase if it has not opened yet, so the scheduler will not open it again.
+        """
         _check_thresholds(thresholds)
         if closes_at <= opened_at:
             raise ValueError("a check-in must close after it opens")
-        opened_text, closes_text = _utc_text(opened_at), _utc_text(closes_at)
         async with self._writing() as db:
-            if not await _one(db, "SELECT 1 FROM projects WHERE id = ?", (project_id,)):
-                raise StorageError(f"there is no project {project_id}")
-            if await _one(
-                db,
-                "SELECT 1 FROM checkins WHERE project_id = ? AND status = 'open'",
-                (project_id,),
-            ):
-                raise CheckinAlreadyOpen(project_id)
-            try:
-                checkin_id = await _insert(
-                    db,
-                    "INSERT INTO checkins (project_id, phase, framework_id, opened_at, closes_at, "
-                    "status, scores_threshold, comments_threshold) "
-                    "VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
-                    (
-                        project_id,
-                        Phase(phase).value,
-                        framework_id,
-                        opened_text,
-                        closes_text,
-                        thresholds.scores,
-                        thresholds.comments,
-                    ),
-                )
-            except sqlite3.IntegrityError as exc:  # the partial unique index, as a backstop
-                raise CheckinAlreadyOpen(project_id) from exc
-            await db.executemany(
-                "INSERT INTO invitations (checkin_id, user_id) VALUES (?, ?)",
-                [(checkin_id, user_id) for user_id in dict.fromkeys(invitees)],
+            checkin = await self._insert_checkin(
+                db, project_id, phase, framework_id, opened_at, closes_at, thresholds, invitees
             )
+            await _run(
+                db,
+                "UPDATE scheduled_checkins SET state = 'opened', checkin_id = ? "
+                "WHERE project_id = ? AND phase = ? AND state = 'planned'",
+                (checkin.id, project_id, checkin.phase.value),
+            )
+        return checkin
+
+    async def open_scheduled_checkin(
+        self,
+        project_id: int,
+        phase: Phase,
+        framework_id: str,
+        now: datetime,
+        thresholds: Thresholds,
+        invitees: Sequence[int],
+    ) -> Checkin | None:
+        """Open a planned check-in now, closing when its window ends; exactly once.
+
+        None if it is no longer planned (opened or missed already), its window has ended, or
+        another check-in of the project is still open (it can open once that one closes).
+        """
+        _check_thresholds(thresholds)
+        async with self._writing() as db:
+            slot = await _one(
+                db,
+                "SELECT closes_at FROM scheduled_checkins "
+                "WHERE project_id = ? AND phase = ? AND state = 'planned'",
+                (project_id, Phase(phase).value),
+            )
+            if slot is None or _parse_utc(slot["closes_at"]) <= now:
+                return None
+            if await _one(
+                db, "SELECT 1 FROM checkins WHERE project_id = ? AND status = 'open'", (project_id,)
+            ):
+                return None
+            checkin = await self._insert_checkin(
+                db,
+                project_id,
+                phase,
+                framework_id,
+                now,
+                _parse_utc(slot["closes_at"]),
+                thresholds,
+                invitees,
+            )
+            await _run(
+                db,
+                "UPDATE scheduled_checkins SET state = 'opened', checkin_id = ? "
+                "WHERE project_id = ? AND phase = ?",
+                (checkin.id, project_id, checkin.phase.value),
+            )
+        return checkin
+
+    async def _insert_checkin(
+        self,
+        db: aiosqlite.Connection,
+        project_id: int,
+        phase: Phase,
+        framework_id: str,
+        opened_at: datetime,
+        closes_at: datetime,
+        thresholds: Thresholds,
+        invitees: Sequence[int],
+    ) -> Checkin:
+        opened_text, closes_text = _utc_text(opened_at), _utc_text(closes_at)
+        if not await _one(db, "SELECT 1 FROM projects WHERE id = ?", (project_id,)):
+            raise StorageError(f"there is no project {project_id}")
+        if await _one(
+            db,
+            "SELECT 1 FROM checkins WHERE project_id = ? AND status = 'open'",
+            (project_id,),
+        ):
+            raise CheckinAlreadyOpen(project_id)
+        try:
+            checkin_id = await _insert(
+                db,
+                "INSERT INTO checkins (project_id, phase, framework_id, opened_at, closes_at, "
+                "status, scores_threshold, comments_threshold) "
+                "VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
+                (
+                    project_id,
+                    Phase(phase).value,
+                    framework_id,
+                    opened_text,
+                    closes_text,
+                    thresholds.scores,
+                    thresholds.comments,
+                ),
+            )
+        except sqlite3.IntegrityError as exc:  # the partial unique index, as a backstop
+            raise CheckinAlreadyOpen(project_id) from exc
+        await db.executemany(
+            "INSERT INTO invitations (checkin_id, user_id) VALUES (?, ?)",
+            [(checkin_id, user_id) for user_id in dict.fromkeys(invitees)],
+        )
         return Checkin(
             id=checkin_id,
             project_id=project_id,
@@ -457,24 +643,44 @@ class Store:
         return [_checkin(row) for row in rows]
 
     async def close_checkin(self, checkin_id: int, closed_at: datetime) -> bool:
-        """Close an open check-in; False if it was already closed (or unknown)."""
+        """Close an open check-in, its summary now due; False if it was already closed."""
         async with self._writing() as db:
             closed = await _run(
                 db,
-                "UPDATE checkins SET status = 'closed', closed_at = ? "
+                "UPDATE checkins SET status = 'closed', closed_at = ?, summary_due = 1 "
                 "WHERE id = ? AND status = 'open'",
                 (_utc_text(closed_at), checkin_id),
             )
         return closed == 1
 
     async def set_summary_message(self, checkin_id: int, message_id: int | None) -> None:
-        """Remember the message holding the check-in's summary."""
+        """Record that the summary was posted (its first message) or could not be (None)."""
         async with self._writing() as db:
             await _run(
                 db,
-                "UPDATE checkins SET summary_message_id = ? WHERE id = ?",
+                "UPDATE checkins SET summary_message_id = ?, summary_due = 0 WHERE id = ?",
                 (message_id, checkin_id),
             )
+
+    async def list_summaries_due(self) -> list[Checkin]:
+        """Closed check-ins whose summary has not been posted yet (e.g. after a restart)."""
+        async with self._reading() as db:
+            rows = await _all(
+                db,
+                _SELECT_CHECKINS + "WHERE c.status = 'closed' AND c.summary_due = 1 ORDER BY c.id",
+            )
+        return [_checkin(row) for row in rows]
+
+    async def advance_reminder_rounds(self, checkin_id: int, done: int, rounds: int) -> bool:
+        """Move the automatic reminder rounds done from `done` to `rounds`, once."""
+        async with self._writing() as db:
+            moved = await _run(
+                db,
+                "UPDATE checkins SET reminder_rounds = ? "
+                "WHERE id = ? AND reminder_rounds = ? AND status = 'open'",
+                (rounds, checkin_id, done),
+            )
+        return moved == 1
 
     async def mark_reminded(self, checkin_id: int, now: datetime, gap: timedelta) -> bool:
         """Record a reminder at `now` unless one was recorded less than `gap` ago (then False)."""
@@ -524,6 +730,17 @@ class Store:
             )
         return [_invitation(row) for row in rows]
 
+    async def list_undelivered(self, checkin_id: int, max_attempts: int) -> list[Invitation]:
+        """Invitations still to send (tried fewer than `max_attempts` times), by user id."""
+        async with self._reading() as db:
+            rows = await _all(
+                db,
+                "SELECT * FROM invitations WHERE checkin_id = ? AND delivery = 'pending' "
+                "AND attempts < ? ORDER BY user_id",
+                (checkin_id, max_attempts),
+            )
+        return [_invitation(row) for row in rows]
+
     async def record_delivery(
         self,
         checkin_id: int,
@@ -533,16 +750,64 @@ class Store:
         dm_channel_id: int | None = None,
         dm_message_id: int | None = None,
     ) -> None:
-        """Record what happened to the invitation DM; ids given as None keep their old value."""
+        """Record one attempt at the invitation DM; ids given as None keep their old value."""
         async with self._writing() as db:
             await _run(
                 db,
-                "UPDATE invitations SET delivery = ?, "
+                "UPDATE invitations SET delivery = ?, attempts = attempts + 1, "
                 "dm_channel_id = coalesce(?, dm_channel_id), "
                 "dm_message_id = coalesce(?, dm_message_id) "
                 "WHERE checkin_id = ? AND user_id = ?",
                 (Delivery(delivery).value, dm_channel_id, dm_message_id, checkin_id, user_id),
             )
+
+    async def reminder_targets(
+        self, checkin_id: int, limit: int, spacing: timedelta, now: datetime
+    ) -> list[Invitation]:
+        """Who may get a reminder now: invited, still in the project, reached by DM, not
+        finished or declined, reminded fewer than `limit` times and not within `spacing`."""
+        async with self._reading() as db:
+            rows = await _all(
+                db,
+                "SELECT i.* FROM invitations AS i "
+                "JOIN checkins AS c ON c.id = i.checkin_id "
+                "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
+                "WHERE i.checkin_id = ? AND i.finished = 0 AND i.declined = 0 "
+                "AND i.delivery = 'delivered' AND i.reminders < ? "
+                "AND (i.last_reminded_at IS NULL OR i.last_reminded_at <= ?) "
+                "ORDER BY i.user_id",
+                (checkin_id, limit, _utc_text(now - spacing)),
+            )
+        return [_invitation(row) for row in rows]
+
+    async def record_reminder(self, checkin_id: int, user_id: int, now: datetime) -> None:
+        """Count one reminder sent to the member for this check-in."""
+        async with self._writing() as db:
+            await _run(
+                db,
+                "UPDATE invitations SET reminders = reminders + 1, last_reminded_at = ? "
+                "WHERE checkin_id = ? AND user_id = ?",
+                (_utc_text(now), checkin_id, user_id),
+            )
+
+    async def get_dm_channel(self, user_id: int) -> int | None:
+        """The id of the member's DM channel with the bot, if known."""
+        async with self._reading() as db:
+            row = await _one(db, "SELECT channel_id FROM dm_channels WHERE user_id = ?", (user_id,))
+        return row["channel_id"] if row else None
+
+    async def set_dm_channel(self, user_id: int, channel_id: int | None) -> None:
+        """Remember (or forget, with None) the member's DM channel with the bot."""
+        async with self._writing() as db:
+            if channel_id is None:
+                await _run(db, "DELETE FROM dm_channels WHERE user_id = ?", (user_id,))
+            else:
+                await _run(
+                    db,
+                    "INSERT INTO dm_channels (user_id, channel_id) VALUES (?, ?) "
+                    "ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id",
+                    (user_id, channel_id),
+                )
 
     async def set_declined(self, checkin_id: int, user_id: int, declined: bool) -> None:
         """Record whether the member pressed "Not this time"."""
@@ -774,6 +1039,7 @@ class Store:
                 "AND project_id IN (SELECT id FROM projects WHERE guild_id = ?)",
                 (user_id, guild_id),
             )
+            await _run(db, "DELETE FROM dm_channels WHERE user_id = ?", (user_id,))
         return MemberDataErased(answers=answers, checkins=checkins, projects=projects)
 
 
@@ -892,10 +1158,46 @@ def _checkin(row: aiosqlite.Row) -> Checkin:
         closed_at=_parse_utc(closed_at) if closed_at else None,
         summary_message_id=row["c_summary_message_id"],
         reminded_at=_parse_utc(reminded_at) if reminded_at else None,
+        reminder_rounds=row["c_reminder_rounds"],
+        summary_due=bool(row["c_summary_due"]),
+    )
+
+
+def _scheduled(row: aiosqlite.Row) -> ScheduledCheckin:
+    return ScheduledCheckin(
+        project_id=row["project_id"],
+        phase=Phase(row["phase"]),
+        opens_at=_parse_utc(row["opens_at"]),
+        closes_at=_parse_utc(row["closes_at"]),
+        state=SlotState(row["state"]),
+        checkin_id=row["checkin_id"],
+        checkin_open=row["checkin_status"] == CheckinStatus.OPEN.value,
+        announced=bool(row["announced"]),
+    )
+
+
+async def _plan(
+    db: aiosqlite.Connection, project_id: int, plan: Sequence[PlannedCheckin], now: datetime
+) -> None:
+    """Add planned check-ins not stored yet; those already over count as missed, quietly."""
+    await db.executemany(
+        "INSERT INTO scheduled_checkins (project_id, phase, opens_at, closes_at, state) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (project_id, phase) DO NOTHING",
+        [
+            (
+                project_id,
+                p.phase.value,
+                _utc_text(p.opens_at),
+                _utc_text(p.closes_at),
+                (SlotState.MISSED if p.closes_at <= now else SlotState.PLANNED).value,
+            )
+            for p in plan
+        ],
     )
 
 
 def _invitation(row: aiosqlite.Row) -> Invitation:
+    reminded = row["last_reminded_at"]
     return Invitation(
         checkin_id=row["checkin_id"],
         user_id=row["user_id"],
@@ -904,6 +1206,9 @@ def _invitation(row: aiosqlite.Row) -> Invitation:
         declined=bool(row["declined"]),
         dm_channel_id=row["dm_channel_id"],
         dm_message_id=row["dm_message_id"],
+        attempts=row["attempts"],
+        reminders=row["reminders"],
+        last_reminded_at=_parse_utc(reminded) if reminded else None,
     )
 
 

@@ -25,6 +25,7 @@ from bot.core.models import (
     Response,
     Thresholds,
 )
+from bot.core.schedule import plan_checkins
 from bot.keys import respondent_key
 from bot.storage.errors import CheckinAlreadyOpen, DuplicateProjectName, StorageError
 from bot.storage.store import Store
@@ -59,7 +60,15 @@ def new_project(name: str = "Community Garden", guild_id: int = GUILD) -> NewPro
 @pytest.fixture
 def make_project(store: Store) -> MakeProject:
     async def make(name: str = "Community Garden", guild_id: int = GUILD) -> Project:
-        return await store.create_project(new_project(name, guild_id))
+        project = new_project(name, guild_id)
+        plan = plan_checkins(
+            project.starts_on,
+            project.ends_on,
+            project.timezone,
+            project.checkin_time,
+            project.window_days,
+        )
+        return await store.create_project(project, plan)
 
     return make
 
@@ -107,7 +116,9 @@ async def test_guild_settings_default_until_set(store: Store) -> None:
     await store.set_facilitator_role(GUILD, None)
     await store.set_facilitator_role(GUILD, 456)
 
-    assert await store.get_guild_settings(GUILD) == GuildSettings(GUILD, 456, Thresholds(4, 6))
+    assert await store.get_guild_settings(GUILD) == GuildSettings(
+        GUILD, facilitator_role_id=456, thresholds=Thresholds(4, 6)
+    )
     assert await store.get_guild_settings(OTHER_GUILD) == GuildSettings(OTHER_GUILD)
 
 
@@ -386,10 +397,10 @@ async def test_invitation_delivery_and_decline(
     await store.set_declined(checkin_id, CAT, True)
 
     assert await store.get_invitation(checkin_id, ANA) == Invitation(
-        checkin_id, ANA, Delivery.DELIVERED, dm_channel_id=11, dm_message_id=13
+        checkin_id, ANA, Delivery.DELIVERED, dm_channel_id=11, dm_message_id=13, attempts=2
     )
     assert await store.get_invitation(checkin_id, BEN) == Invitation(
-        checkin_id, BEN, Delivery.FAILED
+        checkin_id, BEN, Delivery.FAILED, attempts=1
     )
     assert await store.get_invitation(checkin_id, CAT) == Invitation(checkin_id, CAT, declined=True)
     assert await store.get_invitation(checkin_id, DAN) is None
@@ -702,8 +713,8 @@ async def test_deleting_a_project_leaves_no_orphan_rows(
                 sql, params = "project_id = ?", [project_id]
             elif "checkin_id" in columns:
                 sql, params = "checkin_id IN (?, ?)", ids
-            elif table == "guild_settings":
-                continue  # belongs to the server, not to a project
+            elif table in ("guild_settings", "dm_channels"):
+                continue  # belongs to the server or a member, not to a project
             else:
                 pytest.fail(f"table {table} has no link to a project: teach this test about it")
             (count,) = rows(raw, f"SELECT count(*) FROM {table} WHERE {sql}", *params)[0]

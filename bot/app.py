@@ -16,6 +16,7 @@ from bot.core.projects import iana_timezones
 from bot.core.prompts import Prompts
 from bot.keys import load_secret
 from bot.services.checkins import CheckinService
+from bot.services.scheduler import Scheduler
 from bot.settings import Settings
 from bot.storage.store import Store
 
@@ -70,6 +71,7 @@ class CoreflectBot(commands.Bot):
 
     store: Store
     checkins: CheckinService
+    scheduler: Scheduler
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         super().__init__(
@@ -93,11 +95,20 @@ class CoreflectBot(commands.Bot):
         self.store = await Store.open(self.settings.database_path, secret=secret, clock=self.clock)
         from bot.exts.checkin._messenger import DiscordMessenger
 
+        messenger = DiscordMessenger(self)
         self.checkins = CheckinService(
             store=self.store,
             frameworks=self.frameworks,
             prompts=self.prompts,
-            messenger=DiscordMessenger(self),
+            messenger=messenger,
+            clock=self.clock,
+            dm_gap=self.settings.dm_gap_seconds,
+        )
+        self.scheduler = Scheduler(
+            store=self.store,
+            checkins=self.checkins,
+            messenger=messenger,
+            prompts=self.prompts,
             clock=self.clock,
         )
         for extension in EXTENSIONS:
@@ -113,8 +124,16 @@ class CoreflectBot(commands.Bot):
         else:
             await self.tree.sync()
 
+    async def on_ready(self) -> None:
+        # The scheduler needs the channel cache (summaries, notices): start it once connected.
+        # It catches up on anything that fell due while the bot was down.
+        self.scheduler.start()
+
     async def close(self) -> None:
         try:
+            scheduler = getattr(self, "scheduler", None)
+            if scheduler is not None:
+                await scheduler.stop()
             await super().close()
         finally:
             store = getattr(self, "store", None)

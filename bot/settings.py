@@ -25,6 +25,7 @@ class Settings:
     prompts_file: Path = PROJECT_ROOT / "prompts" / "en.yaml"
     default_framework: str = "ten-components"
     sync_commands: bool = True
+    dm_gap_seconds: float = 1.0  # COREFLECT_DM_GAP: seconds between two DMs of one check-in
 
     @property
     def resolved_key_file(self) -> Path:
@@ -38,10 +39,18 @@ class Settings:
         if dev_guild and not dev_guild.isdigit():
             raise SettingsError("DEV_GUILD_ID must be a server id (digits only)")
         key_file = env.get("COREFLECT_KEY_FILE", "").strip()
+        gap = env.get("COREFLECT_DM_GAP", "").strip()
+        try:
+            dm_gap = float(gap) if gap else 1.0
+        except ValueError:
+            raise SettingsError("COREFLECT_DM_GAP must be a number of seconds, e.g. 1") from None
+        if not 0 <= dm_gap <= 60:
+            raise SettingsError("COREFLECT_DM_GAP must be between 0 and 60 seconds")
         return cls(
             database_path=Path(env.get("COREFLECT_DB", "data/coreflect.sqlite3")),
             token=env.get("DISCORD_TOKEN") or None,
             secret=env.get("COREFLECT_SECRET") or None,
             key_file=Path(key_file) if key_file else None,
             dev_guild_id=int(dev_guild) if dev_guild else None,
+            dm_gap_seconds=dm_gap,
         )

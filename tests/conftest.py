@@ -29,7 +29,11 @@ class EnvClock:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(database_path=tmp_path / "coreflect.sqlite3", secret=TEST_SECRET)
+    # No gap between DMs: a short sleep would be waited out for real while SimCord settles.
+    # The pacing tests set their own gap and drive it with virtual time.
+    return Settings(
+        database_path=tmp_path / "coreflect.sqlite3", secret=TEST_SECRET, dm_gap_seconds=0.0
+    )
 
 
 @pytest.fixture

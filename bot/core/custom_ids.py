@@ -8,6 +8,7 @@ interaction itself.
 from __future__ import annotations
 
 import enum
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -88,6 +89,16 @@ def parse_flow(groups: dict[str, str]) -> FlowButton | None:
     except ValueError:
         return None
     return FlowButton(int(groups["checkin"]), verb, int(groups["step"]), groups["value"])
+
+
+def message_nonce(*parts: object) -> str:
+    """A stable nonce for one message the bot sends (e.g. "invite", check-in, user).
+
+    Sent with `enforce_nonce`, so if a send is retried after Discord already took it,
+    Discord returns the first message instead of posting a second (nonces are ≤ 25 chars).
+    """
+    digest = hashlib.sha256(":".join(map(str, parts)).encode()).digest()
+    return str(int.from_bytes(digest[:7], "big"))
 
 
 def matches(template: str, custom_id: str) -> re.Match[str] | None:

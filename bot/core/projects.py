@@ -14,6 +14,7 @@ DEFAULT_WINDOW_DAYS = 7
 MAX_WINDOW_DAYS = 60
 MAX_NAME_LENGTH = 60
 MAX_PROJECT_DAYS = 5 * 366
+MIN_PROJECT_DAYS = 2  # the middle check-in falls strictly between the beginning and the end
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
@@ -101,10 +102,7 @@ def parse_project(
     """Validate every field of /project create; raises InvalidInput on the first problem."""
     starts_on = parse_date(starts, field="starts")
     ends_on = parse_date(ends, field="ends")
-    if ends_on <= starts_on:
-        raise InvalidInput("errors.end_before_start")
-    if (ends_on - starts_on).days > MAX_PROJECT_DAYS:
-        raise InvalidInput("errors.project_too_long", years=MAX_PROJECT_DAYS // 366)
+    check_dates(starts_on, ends_on)
     return ProjectInput(
         name=parse_name(name),
         starts_on=starts_on,
@@ -112,4 +110,39 @@ def parse_project(
         timezone=parse_timezone(timezone) if timezone else DEFAULT_TIMEZONE,
         checkin_time=parse_time(checkin_time) if checkin_time else DEFAULT_CHECKIN_TIME,
         window_days=parse_window(window_days) if window_days is not None else DEFAULT_WINDOW_DAYS,
+    )
+
+
+def check_dates(starts_on: date, ends_on: date) -> None:
+    """A project ends after it starts, lasts long enough for three check-ins, and not years."""
+    if ends_on <= starts_on:
+        raise InvalidInput("errors.end_before_start")
+    if (ends_on - starts_on).days < MIN_PROJECT_DAYS:
+        raise InvalidInput("errors.project_too_short", days=MIN_PROJECT_DAYS)
+    if (ends_on - starts_on).days > MAX_PROJECT_DAYS:
+        raise InvalidInput("errors.project_too_long", years=MAX_PROJECT_DAYS // 366)
+
+
+def parse_project_edit(
+    current: ProjectInput,
+    *,
+    starts: str | None,
+    ends: str | None,
+    timezone: str | None,
+    checkin_time: str | None,
+    window_days: int | None,
+) -> ProjectInput:
+    """`current` with the fields of /project edit that were given; raises InvalidInput."""
+    if all(v is None for v in (starts, ends, timezone, checkin_time, window_days)):
+        raise InvalidInput("errors.edit_nothing")
+    starts_on = parse_date(starts, field="starts") if starts is not None else current.starts_on
+    ends_on = parse_date(ends, field="ends") if ends is not None else current.ends_on
+    check_dates(starts_on, ends_on)
+    return ProjectInput(
+        name=current.name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        timezone=parse_timezone(timezone) if timezone is not None else current.timezone,
+        checkin_time=parse_time(checkin_time) if checkin_time is not None else current.checkin_time,
+        window_days=parse_window(window_days) if window_days is not None else current.window_days,
     )

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.core.models import Phase, ScheduledCheckin, SlotState
 
 SCHEDULED_PHASES = (Phase.BEGINNING, Phase.MIDDLE, Phase.END)
-MIN_PROJECT_DAYS = 2  # so the middle falls strictly between the beginning and the end
 
 QUIET_FROM = time(21, 0)  # no reminders from 21:00 ...
 QUIET_UNTIL = time(8, 0)  # ... until 08:00, in the project's time zone
@@ -48,10 +48,42 @@ def in_zone(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
 
 
+def local_label(moment: datetime, zone: str) -> str:
+    """An instant as people in `zone` would write it, e.g. "Monday 5 January 2026, 10:00"."""
+    local = in_zone(moment, zone)
+    return f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
+
+
 def checkin_days(starts_on: date, ends_on: date) -> dict[Phase, date]:
     """The local dates of the beginning, middle and end check-ins."""
     middle = starts_on + timedelta(days=(ends_on - starts_on).days // 2)
     return {Phase.BEGINNING: starts_on, Phase.MIDDLE: middle, Phase.END: ends_on}
+
+
+class Dated(Protocol):
+    """Anything with a project's dates and times (a Project, NewProject or ProjectInput)."""
+
+    @property
+    def starts_on(self) -> date: ...
+    @property
+    def ends_on(self) -> date: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def checkin_time(self) -> time: ...
+    @property
+    def window_days(self) -> int: ...
+
+
+def plan_project(project: Dated) -> tuple[PlannedCheckin, ...]:
+    """The beginning, middle and end check-ins of a project (see plan_checkins)."""
+    return plan_checkins(
+        project.starts_on,
+        project.ends_on,
+        project.timezone,
+        project.checkin_time,
+        project.window_days,
+    )
 
 
 def plan_checkins(

@@ -11,7 +11,6 @@ from discord.ext import commands
 from bot.core.models import Checkin, Phase, Project
 from bot.core.projects import InvalidInput, parse_window
 from bot.exts._shared import find_project, project_names, refuse, reply, stamp
-from bot.services.checkins import REMIND_GAP
 from bot.storage.errors import CheckinAlreadyOpen
 
 if TYPE_CHECKING:
@@ -67,22 +66,20 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         if await self.bot.store.count_participants(found.id) == 0:
             await refuse(interaction, "errors.no_participants", project=found.name)
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             opened = await self.bot.checkins.open_checkin(found, phase, window_days=window)
         except CheckinAlreadyOpen:
             await self._refuse_if_open(interaction, found)
             return
+        self.bot.scheduler.wake()  # it sends the invitations, paced
+        progress = await self.bot.checkins.progress(opened)
         text = self.bot.prompts(
             "checkin.opened",
             phase=self.bot.prompts.phase(phase),
             project=found.name,
-            closes=stamp(opened.checkin.closes_at),
-            delivered=opened.delivered,
-            invited=opened.invited,
+            closes=stamp(opened.closes_at),
+            invited=progress.invited,
         )
-        if opened.failed:
-            text += self.bot.prompts("checkin.opened_undeliverable", failed=opened.failed)
         await reply(interaction, text)
 
     async def _refuse_if_open(self, interaction: discord.Interaction, project: Project) -> bool:
@@ -114,6 +111,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             phase=self.bot.prompts.phase(checkin.phase),
             finished=progress.finished,
             invited=progress.invited,
+            delivered=progress.delivered,
             closes=stamp(checkin.closes_at, "R"),
         )
         if progress.undeliverable:
@@ -130,14 +128,13 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             return
         found, checkin = opened
         await interaction.response.defer(ephemeral=True, thinking=True)
-        sent = await self.bot.checkins.remind(found, checkin)
-        if sent is None:
-            reminded = await self.bot.store.get_checkin(checkin.id)
-            after = reminded.reminded_at if reminded and reminded.reminded_at else self.bot.clock()
-            await refuse(interaction, "errors.remind_too_soon", after=stamp(after + REMIND_GAP))
+        outcome = await self.bot.checkins.remind(found, checkin)
+        if outcome.refusal is not None:
+            after = stamp(outcome.after) if outcome.after else ""
+            await refuse(interaction, outcome.refusal, after=after)
             return
-        key = "checkin.reminded" if sent else "checkin.reminded_none"
-        await reply(interaction, self.bot.prompts(key, count=sent))
+        key = "checkin.reminded" if outcome.sent else "checkin.reminded_none"
+        await reply(interaction, self.bot.prompts(key, count=outcome.sent))
 
     @app_commands.command(name="close")
     @app_commands.describe(project="The project's name")

@@ -18,8 +18,15 @@ from bot.core.custom_ids import (
     card_id,
 )
 from bot.core.flow import question_steps
-from bot.core.models import NewProject, Project
-from bot.core.projects import InvalidInput, iana_timezones, parse_project
+from bot.core.models import NewProject, Project, ScheduledCheckin, SlotState
+from bot.core.projects import (
+    InvalidInput,
+    ProjectInput,
+    iana_timezones,
+    parse_project,
+    parse_project_edit,
+)
+from bot.core.schedule import InvalidScheduleChange, local_label, plan_project, reschedule
 from bot.exts._shared import (
     NO_MENTIONS,
     ConfirmItem,
@@ -153,6 +160,7 @@ class DeleteProjectItem(ConfirmItem, template=PROJECT_DELETE_TEMPLATE):
             )
             return
         await bot.store.delete_project(project.id)
+        bot.scheduler.wake()
         log.info("project %s deleted by a facilitator", project.id)
         await interaction.response.edit_message(
             content=bot.prompts("project.deleted", project=project.name), view=None
@@ -213,20 +221,19 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         if not all(getattr(permissions, p) for p in CARD_PERMISSIONS):
             await refuse(interaction, "errors.channel_not_postable", channel=channel.mention)
             return
+        new = NewProject(
+            guild_id=interaction.guild.id,
+            name=parsed.name,
+            channel_id=channel.id,
+            starts_on=parsed.starts_on,
+            ends_on=parsed.ends_on,
+            framework_id=framework_id,
+            timezone=parsed.timezone,
+            checkin_time=parsed.checkin_time,
+            window_days=parsed.window_days,
+        )
         try:
-            project = await self.bot.store.create_project(
-                NewProject(
-                    guild_id=interaction.guild.id,
-                    name=parsed.name,
-                    channel_id=channel.id,
-                    starts_on=parsed.starts_on,
-                    ends_on=parsed.ends_on,
-                    framework_id=framework_id,
-                    timezone=parsed.timezone,
-                    checkin_time=parsed.checkin_time,
-                    window_days=parsed.window_days,
-                )
-            )
+            project = await self.bot.store.create_project(new, plan_project(new))
         except DuplicateProjectName:
             await refuse(interaction, "errors.duplicate_project", name=parsed.name)
             return
@@ -239,10 +246,34 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             await refuse(interaction, "errors.card_failed", channel=channel.mention)
             return
         await self.bot.store.set_card_message(project.id, card.id)
-        await reply(
-            interaction,
-            self.bot.prompts("project.created", project=project.name, channel=channel.mention),
-        )
+        self.bot.scheduler.wake()
+        created = self.bot.prompts("project.created", project=project.name, channel=channel.mention)
+        await reply_lines(interaction, [created, *await self._schedule_lines(project)])
+
+    async def _schedule_lines(self, project: Project) -> list[str]:
+        """The project's scheduled check-ins: local times, Discord timestamps, what happened."""
+        p = self.bot.prompts
+        lines = [p("project.schedule_header", timezone=project.timezone)]
+        for slot in await self.bot.store.list_schedule(project.id):
+            lines.append(
+                p(
+                    "project.schedule_item",
+                    phase=p.phase(slot.phase, title=True),
+                    opens=local_label(slot.opens_at, project.timezone),
+                    closes=local_label(slot.closes_at, project.timezone),
+                    stamp=stamp(slot.opens_at),
+                    state=self._slot_state(slot),
+                )
+            )
+        return lines
+
+    def _slot_state(self, slot: ScheduledCheckin) -> str:
+        p = self.bot.prompts
+        if slot.state is SlotState.PLANNED:
+            return p("project.slot_planned", relative=stamp(slot.opens_at, "R"))
+        if slot.state is SlotState.MISSED:
+            return p("project.slot_missed")
+        return p("project.slot_open") if slot.checkin_open else p("project.slot_done")
 
     @create.autocomplete("timezone")
     async def _create_timezone(
@@ -295,6 +326,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
                 framework=framework.title if framework else project.framework_id,
                 participants=await self.bot.store.count_participants(project.id),
             ),
+            *await self._schedule_lines(project),
             p("project.show_checkins_header"),
         ]
         checkins = await self.bot.store.list_checkins(project.id)
@@ -321,6 +353,102 @@ class ProjectCog(commands.GroupCog, group_name="project"):
                 )
             )
         await reply_lines(interaction, lines)
+
+    @app_commands.command(name="edit")
+    @app_commands.describe(
+        name="The project's name",
+        starts="New first day, written YYYY-MM-DD",
+        ends="New last day, written YYYY-MM-DD",
+        timezone="New time zone, e.g. Europe/London",
+        checkin_time="New local time check-ins open, HH:MM",
+        window_days="New number of days each check-in stays open",
+    )
+    @app_commands.autocomplete(name=project_names)
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        starts: str | None = None,
+        ends: str | None = None,
+        timezone: str | None = None,
+        checkin_time: str | None = None,
+        window_days: int | None = None,
+    ) -> None:
+        """Change a project's dates or times; check-ins not opened yet move with them."""
+        project = await find_project(interaction, name)
+        if project is None:
+            return
+        current = ProjectInput(
+            name=project.name,
+            starts_on=project.starts_on,
+            ends_on=project.ends_on,
+            timezone=project.timezone,
+            checkin_time=project.checkin_time,
+            window_days=project.window_days,
+        )
+        try:
+            changed = parse_project_edit(
+                current,
+                starts=starts,
+                ends=ends,
+                timezone=timezone,
+                checkin_time=checkin_time,
+                window_days=window_days,
+            )
+            schedule = await self.bot.store.list_schedule(project.id)
+            moved = reschedule(schedule, plan_project(changed), self.bot.clock())
+        except InvalidInput as problem:
+            await refuse(interaction, problem.key, **problem.values)
+            return
+        except InvalidScheduleChange as problem:
+            phase = self.bot.prompts.phase(problem.phase)
+            await refuse(interaction, problem.key, phase=phase, project=project.name)
+            return
+        updated = await self.bot.store.update_project(
+            project.id,
+            NewProject(
+                guild_id=project.guild_id,
+                name=project.name,
+                channel_id=project.channel_id,
+                starts_on=changed.starts_on,
+                ends_on=changed.ends_on,
+                framework_id=project.framework_id,
+                timezone=changed.timezone,
+                checkin_time=changed.checkin_time,
+                window_days=changed.window_days,
+            ),
+            moved,
+        )
+        if updated is None:
+            await refuse(interaction, "errors.project_gone")
+            return
+        self.bot.scheduler.wake()
+        log.info("project %s rescheduled by a facilitator", project.id)
+        await self._refresh_card(updated)
+        edited = self.bot.prompts("project.edited", project=updated.name)
+        await reply_lines(interaction, [edited, *await self._schedule_lines(updated)])
+
+    @edit.autocomplete("timezone")
+    async def _edit_timezone(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return timezone_choices(current)
+
+    async def _refresh_card(self, project: Project) -> None:
+        """Show the new dates on the project card; a card that is gone is left alone."""
+        if project.card_message_id is None:
+            return
+        channel = self.bot.get_channel(project.channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return
+        settings = await self.bot.store.get_guild_settings(project.guild_id)
+        content, view = card_content(self.bot, project, settings.thresholds.scores)
+        try:
+            await channel.get_partial_message(project.card_message_id).edit(
+                content=content, view=view
+            )
+        except discord.HTTPException as error:
+            log.info("could not update the card of project %s: %s", project.id, error.status)
 
     @app_commands.command(name="delete")
     @app_commands.describe(name="The project's name")

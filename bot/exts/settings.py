@@ -1,4 +1,4 @@
-"""`/settings`: the server's facilitator role and anonymity thresholds (Manage Server only)."""
+"""`/settings`: facilitator role and channel, anonymity thresholds (Manage Server only)."""
 
 from __future__ import annotations
 
@@ -33,11 +33,17 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
             if settings.facilitator_role_id
             else self.bot.prompts("common.not_set")
         )
+        channel = (
+            f"<#{settings.facilitator_channel_id}>"
+            if settings.facilitator_channel_id
+            else self.bot.prompts("settings.channel_default")
+        )
         await reply(
             interaction,
             self.bot.prompts(
                 "settings.show",
                 role=role,
+                channel=channel,
                 scores=settings.thresholds.scores,
                 comments=settings.thresholds.comments,
             ),
@@ -58,6 +64,30 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
             await reply(interaction, self.bot.prompts("settings.role_cleared"))
         else:
             await reply(interaction, self.bot.prompts("settings.role_set", role=role.mention))
+
+    @app_commands.command(name="facilitator-channel")
+    @app_commands.describe(
+        channel="Where notices for facilitators go (leave empty for each project's own channel)"
+    )
+    async def facilitator_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        """Choose where I tell facilitators about things like check-ins missed while offline."""
+        assert interaction.guild is not None
+        if channel is not None:
+            permissions = channel.permissions_for(interaction.guild.me)
+            if not (permissions.view_channel and permissions.send_messages):
+                await refuse(interaction, "errors.channel_not_postable", channel=channel.mention)
+                return
+        await self.bot.store.set_facilitator_channel(
+            interaction.guild.id, channel.id if channel else None
+        )
+        if channel is None:
+            await reply(interaction, self.bot.prompts("settings.channel_cleared"))
+        else:
+            await reply(
+                interaction, self.bot.prompts("settings.channel_set", channel=channel.mention)
+            )
 
     @app_commands.command(name="thresholds")
     @app_commands.describe(

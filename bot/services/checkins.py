@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Callable
@@ -9,15 +10,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.core.custom_ids import message_nonce
 from bot.core.frameworks import FrameworkLibrary
-from bot.core.models import Checkin, Delivery, Phase, Project
+from bot.core.models import Checkin, Delivery, Phase, Project, ScheduledCheckin
 from bot.core.prompts import Prompts
+from bot.core.schedule import (
+    MAX_REMINDERS,
+    REMINDER_SPACING,
+    next_reminder,
+    out_of_quiet_hours,
+    reminder_plan,
+    reminder_refusal,
+)
 from bot.core.summary import render_summary, summarise_checkin
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
-REMIND_GAP = timedelta(hours=12)
+REMIND_GAP = timedelta(hours=12)  # between two reminders a facilitator asks for
+DEFAULT_DM_GAP = 1.0  # seconds between two DMs of one check-in
+DELIVERY_ATTEMPTS = 3  # tries per invitation when Discord fails on its side
+RETRY_DELAYS = (15.0, 60.0)  # seconds before the second and third try
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,29 +43,45 @@ class DmResult:
 
 
 class Messenger(Protocol):
-    """The small port through which services talk to Discord."""
+    """The small port through which services talk to Discord.
 
-    async def send_invitation(self, user_id: int, project: Project, checkin: Checkin) -> DmResult:
+    `channel_id` is the member's DM channel if known (one request instead of two); `nonce`
+    lets Discord drop a retried send it already took.
+    """
+
+    async def send_invitation(
+        self,
+        user_id: int,
+        project: Project,
+        checkin: Checkin,
+        *,
+        channel_id: int | None,
+        nonce: str,
+    ) -> DmResult:
         """DM one participant the opening message of a check-in."""
         ...
 
     async def send_reminder(
-        self, user_id: int, project: Project, checkin: Checkin, answered: int, invited: int
+        self,
+        user_id: int,
+        project: Project,
+        checkin: Checkin,
+        answered: int,
+        invited: int,
+        *,
+        channel_id: int | None,
+        nonce: str,
     ) -> DmResult:
         """DM one participant a reminder."""
         ...
 
-    async def post_summary(self, channel_id: int, pages: list[str]) -> int | None:
+    async def post_summary(self, channel_id: int, pages: list[str], *, nonce: str) -> int | None:
         """Post the summary messages; the first message's id, or None if posting failed."""
         ...
 
-
-@dataclass(frozen=True, slots=True)
-class OpenedCheckin:
-    checkin: Checkin
-    invited: int
-    delivered: int
-    failed: int
+    async def post_notice(self, channel_id: int, text: str) -> bool:
+        """Post a short notice for facilitators; False if it could not be posted."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +91,7 @@ class CheckinProgress:
     checkin: Checkin
     invited: int
     finished: int
+    delivered: int
     undeliverable: int
 
 
@@ -73,8 +103,23 @@ class ClosedCheckin:
     summary_posted: bool
 
 
+@dataclass(frozen=True, slots=True)
+class RemindOutcome:
+    """What a facilitator's reminder did: how many were sent, or why none could be."""
+
+    sent: int = 0
+    refusal: str | None = None  # a prompt key
+    after: datetime | None = None  # when it may be tried again
+
+
 class CheckinService:
-    """Opens, reminds and closes check-ins; the only place that changes their state."""
+    """Opens, reminds and closes check-ins; the only place that changes their state.
+
+    DMs of one check-in go out one after another, `dm_gap` seconds apart. Each DM is
+    recorded before the next is sent, carries a nonce derived from what it is, and is never
+    sent twice at once to the same person (an in-process claim), so a retried or racing send
+    cannot reach anyone twice.
+    """
 
     def __init__(
         self,
@@ -84,6 +129,7 @@ class CheckinService:
         prompts: Prompts,
         messenger: Messenger,
         clock: Callable[[], datetime],
+        dm_gap: float = DEFAULT_DM_GAP,
         rng: random.Random | None = None,
     ) -> None:
         self.store = store
@@ -91,12 +137,19 @@ class CheckinService:
         self.prompts = prompts
         self.messenger = messenger
         self.clock = clock
+        self.dm_gap = dm_gap
         self._rng = rng or random.SystemRandom()
+        self._claimed: set[tuple[str, int, int]] = set()  # (what, check-in, user) in flight
+
+    # -- opening and inviting --------------------------------------------------------------------
 
     async def open_checkin(
         self, project: Project, phase: Phase, *, window_days: int | None = None
-    ) -> OpenedCheckin:
-        """Open a check-in now and DM every participant; raises CheckinAlreadyOpen."""
+    ) -> Checkin:
+        """Open a check-in now (invitations pending); raises CheckinAlreadyOpen.
+
+        The DMs go out from the scheduler's next pass (`deliver_pending`), paced.
+        """
         now = self.clock()
         settings = await self.store.get_guild_settings(project.guild_id)
         participants = await self.store.list_participants(project.id)
@@ -109,32 +162,84 @@ class CheckinService:
             settings.thresholds,
             [p.user_id for p in participants],
         )
-        delivered = failed = 0
-        for participant in participants:
-            result = await self.invite(project, checkin, participant.user_id)
-            delivered += result.delivery is Delivery.DELIVERED
-            failed += result.delivery is Delivery.FAILED
-        log.info(
-            "opened check-in %s of project %s: %d invited, %d delivered, %d undeliverable",
-            checkin.id,
-            project.id,
-            len(participants),
-            delivered,
-            failed,
-        )
-        return OpenedCheckin(checkin, len(participants), delivered, failed)
+        log.info("opened check-in %s of project %s by hand", checkin.id, project.id)
+        return checkin
 
-    async def invite(self, project: Project, checkin: Checkin, user_id: int) -> DmResult:
-        """DM one invitation and record what happened (a refused DM is never retried)."""
-        result = await self.messenger.send_invitation(user_id, project, checkin)
-        await self.store.record_delivery(
-            checkin.id,
-            user_id,
-            result.delivery,
-            dm_channel_id=result.channel_id,
-            dm_message_id=result.message_id,
+    async def open_scheduled(self, project: Project, slot: ScheduledCheckin) -> Checkin | None:
+        """Open a planned check-in now, once; None if it cannot open (yet)."""
+        settings = await self.store.get_guild_settings(project.guild_id)
+        participants = await self.store.list_participants(project.id)
+        checkin = await self.store.open_scheduled_checkin(
+            project.id,
+            slot.phase,
+            project.framework_id,
+            self.clock(),
+            settings.thresholds,
+            [p.user_id for p in participants],
         )
-        return result
+        if checkin is not None:
+            log.info("opened scheduled check-in %s of project %s", checkin.id, project.id)
+        return checkin
+
+    async def deliver_pending(self, project: Project, checkin: Checkin) -> int:
+        """Send the invitations of an open check-in not sent yet, paced; how many were tried."""
+        tried = 0
+        for invitation in await self.store.list_undelivered(checkin.id, DELIVERY_ATTEMPTS):
+            current = await self.store.get_checkin(checkin.id)
+            if current is None or not current.is_open:
+                break
+            if await self.invite(project, current, invitation.user_id) is not None:
+                tried += 1
+                await asyncio.sleep(self.dm_gap)
+        if tried:
+            log.info("check-in %s: %d invitations sent or tried", checkin.id, tried)
+        return tried
+
+    async def invite(self, project: Project, checkin: Checkin, user_id: int) -> DmResult | None:
+        """DM one pending invitation, retrying a failure on Discord's side a few times.
+
+        None if it is not pending any more or is being sent already. A refused DM (the member
+        does not accept DMs) is recorded and never retried.
+        """
+        key = ("invite", checkin.id, user_id)
+        if key in self._claimed:
+            return None
+        self._claimed.add(key)
+        try:
+            result: DmResult | None = None
+            for delay in (*RETRY_DELAYS, None):
+                invitation = await self.store.get_invitation(checkin.id, user_id)
+                if (
+                    invitation is None
+                    or invitation.delivery is not Delivery.PENDING
+                    or invitation.attempts >= DELIVERY_ATTEMPTS
+                ):
+                    return result
+                result = await self.messenger.send_invitation(
+                    user_id,
+                    project,
+                    checkin,
+                    channel_id=await self.store.get_dm_channel(user_id),
+                    nonce=message_nonce("invite", checkin.id, user_id),
+                )
+                await self._record_dm(user_id, result)
+                await self.store.record_delivery(
+                    checkin.id,
+                    user_id,
+                    result.delivery,
+                    dm_channel_id=result.channel_id,
+                    dm_message_id=result.message_id,
+                )
+                if result.delivery is not Delivery.PENDING or delay is None:
+                    return result
+                await asyncio.sleep(delay)
+            return result
+        finally:
+            self._claimed.discard(key)
+
+    async def _record_dm(self, user_id: int, result: DmResult) -> None:
+        if result.delivery is Delivery.DELIVERED and result.channel_id is not None:
+            await self.store.set_dm_channel(user_id, result.channel_id)
 
     async def join_open_checkin(self, project: Project, user_id: int) -> DmResult | None:
         """A member who joins while a check-in is open is invited to it too."""
@@ -149,36 +254,126 @@ class CheckinService:
             checkin,
             invited=len(invitations),
             finished=sum(i.finished for i in invitations),
+            delivered=sum(i.delivery is Delivery.DELIVERED for i in invitations),
             undeliverable=sum(i.delivery is Delivery.FAILED for i in invitations),
         )
 
-    async def remind(self, project: Project, checkin: Checkin) -> int | None:
-        """DM a reminder to those who have not finished; None if reminded in the last 12 h."""
+    # -- reminders -------------------------------------------------------------------------------
+
+    async def remind(self, project: Project, checkin: Checkin) -> RemindOutcome:
+        """A facilitator's reminder: refused at night, in the last hour, or within 12 h of the
+        last one; otherwise DMs those who may still get one (at most two each in all)."""
         now = self.clock()
+        refusal = reminder_refusal(now, checkin.closes_at, project.timezone)
+        if refusal is not None:
+            return RemindOutcome(refusal=refusal, after=out_of_quiet_hours(now, project.timezone))
         if not await self.store.mark_reminded(checkin.id, now, REMIND_GAP):
+            current = await self.store.get_checkin(checkin.id)
+            last = current.reminded_at if current and current.reminded_at else now
+            return RemindOutcome(refusal="errors.remind_too_soon", after=last + REMIND_GAP)
+        return RemindOutcome(sent=await self.send_reminders(project, checkin))
+
+    async def remind_due(self, project: Project, checkin: Checkin) -> datetime | None:
+        """Send the automatic reminder round that is due, if any; when the next one is due."""
+        plan = reminder_plan(checkin.opened_at, checkin.closes_at, project.timezone)
+        due = next_reminder(
+            plan, checkin.reminder_rounds, self.clock(), checkin.closes_at, project.timezone
+        )
+        if due is None:
             return None
+        if due.at > self.clock():
+            return due.at
+        sent = await self.send_reminders(project, checkin)
+        log.info("check-in %s: reminder round %d, %d sent", checkin.id, due.round + 1, sent)
+        await self.store.advance_reminder_rounds(checkin.id, checkin.reminder_rounds, due.round + 1)
+        after = next_reminder(
+            plan, due.round + 1, self.clock(), checkin.closes_at, project.timezone
+        )
+        return after.at if after else None
+
+    def next_reminder_at(self, project: Project, checkin: Checkin) -> datetime | None:
+        plan = reminder_plan(checkin.opened_at, checkin.closes_at, project.timezone)
+        due = next_reminder(
+            plan, checkin.reminder_rounds, self.clock(), checkin.closes_at, project.timezone
+        )
+        return due.at if due else None
+
+    async def send_reminders(self, project: Project, checkin: Checkin) -> int:
+        """DM a reminder, paced, to everyone who may get one now; how many were delivered."""
         invitations = await self.store.list_invitations(checkin.id)
-        still_in = {p.user_id for p in await self.store.list_participants(project.id)}
         answered = sum(i.finished for i in invitations)
+        targets = await self.store.reminder_targets(
+            checkin.id, MAX_REMINDERS, REMINDER_SPACING, self.clock()
+        )
         sent = 0
-        for invitation in invitations:
-            if invitation.finished or invitation.declined or invitation.user_id not in still_in:
-                continue
-            if invitation.delivery is Delivery.FAILED:
-                continue
-            result = await self.messenger.send_reminder(
-                invitation.user_id, project, checkin, answered, len(invitations)
+        for target in targets:
+            result = await self._remind_one(
+                project, checkin, target.user_id, answered, len(invitations)
             )
+            if result is None:
+                continue
             sent += result.delivery is Delivery.DELIVERED
+            await asyncio.sleep(self.dm_gap)
         return sent
+
+    async def _remind_one(
+        self, project: Project, checkin: Checkin, user_id: int, answered: int, invited: int
+    ) -> DmResult | None:
+        key = ("remind", checkin.id, user_id)
+        if key in self._claimed:
+            return None
+        self._claimed.add(key)
+        try:
+            now = self.clock()
+            invitation = await self.store.get_invitation(checkin.id, user_id)
+            if invitation is None or invitation.finished or invitation.reminders >= MAX_REMINDERS:
+                return None
+            last = invitation.last_reminded_at
+            if last is not None and now - last < REMINDER_SPACING:
+                return None
+            result = await self.messenger.send_reminder(
+                user_id,
+                project,
+                checkin,
+                answered,
+                invited,
+                channel_id=invitation.dm_channel_id or await self.store.get_dm_channel(user_id),
+                nonce=message_nonce("remind", checkin.id, user_id, invitation.reminders),
+            )
+            await self._record_dm(user_id, result)
+            if result.delivery is Delivery.DELIVERED:
+                await self.store.record_reminder(checkin.id, user_id, now)
+            return result
+        finally:
+            self._claimed.discard(key)
+
+    # -- closing ---------------------------------------------------------------------------------
 
     async def close_checkin(self, checkin: Checkin) -> ClosedCheckin | None:
         """Close once and post the anonymised summary; None if it was already closed."""
         if not await self.store.close_checkin(checkin.id, self.clock()):
             return None
-        closed = await self.store.get_checkin(checkin.id)
-        project = await self.store.get_project(checkin.project_id)
-        assert closed is not None and project is not None
+        log.info("closed check-in %s", checkin.id)
+        return await self.post_summary(checkin.id)
+
+    async def post_summary(self, checkin_id: int) -> ClosedCheckin | None:
+        """Post the summary of a closed check-in whose summary is due; None if it is not."""
+        key = ("summary", checkin_id, 0)
+        if key in self._claimed:
+            return None
+        self._claimed.add(key)
+        try:
+            return await self._post_summary(checkin_id)
+        finally:
+            self._claimed.discard(key)
+
+    async def _post_summary(self, checkin_id: int) -> ClosedCheckin | None:
+        closed = await self.store.get_checkin(checkin_id)
+        if closed is None or closed.is_open or not closed.summary_due:
+            return None
+        project = await self.store.get_project(closed.project_id)
+        if project is None:
+            return None
         framework = self.frameworks.for_checkin(closed.framework_id)
         invitations = await self.store.list_invitations(closed.id)
         responses = await self.store.list_responses(closed.id)
@@ -200,9 +395,10 @@ class CheckinService:
             project_name=project.name,
             phase_label=self.prompts.phase(closed.phase),
         )
-        message_id = await self.messenger.post_summary(project.channel_id, pages)
-        if message_id is not None:
-            await self.store.set_summary_message(closed.id, message_id)
-        else:
+        message_id = await self.messenger.post_summary(
+            project.channel_id, pages, nonce=message_nonce("summary", closed.id)
+        )
+        await self.store.set_summary_message(closed.id, message_id)
+        if message_id is None:
             log.warning("summary of check-in %s could not be posted", closed.id)
         return ClosedCheckin(closed, summary.took_part, len(invitations), message_id is not None)

@@ -39,7 +39,7 @@ from bot.core.models import (
     SlotState,
     Thresholds,
 )
-from bot.core.schedule import PlannedCheckin
+from bot.core.schedule import MAX_REMINDERS, PlannedCheckin
 from bot.keys import MIN_SECRET_LENGTH, respondent_key
 from bot.storage.errors import CheckinAlreadyOpen, DuplicateProjectName, StorageError
 from bot.storage.migrate import migrate
@@ -780,15 +780,16 @@ class Store:
             )
         return [_invitation(row) for row in rows]
 
-    async def record_reminder(self, checkin_id: int, user_id: int, now: datetime) -> None:
-        """Count one reminder sent to the member for this check-in."""
+    async def record_reminder(self, checkin_id: int, user_id: int, now: datetime) -> bool:
+        """Count one reminder sent to the member; False if they already had the most allowed."""
         async with self._writing() as db:
-            await _run(
+            counted = await _run(
                 db,
                 "UPDATE invitations SET reminders = reminders + 1, last_reminded_at = ? "
-                "WHERE checkin_id = ? AND user_id = ?",
-                (_utc_text(now), checkin_id, user_id),
+                "WHERE checkin_id = ? AND user_id = ? AND reminders < ?",
+                (_utc_text(now), checkin_id, user_id, MAX_REMINDERS),
             )
+        return counted == 1
 
     async def get_dm_channel(self, user_id: int) -> int | None:
         """The id of the member's DM channel with the bot, if known."""

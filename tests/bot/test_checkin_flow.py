@@ -227,8 +227,10 @@ async def test_closed_dms_are_recorded_not_retried_and_reflect_works_in_the_serv
 
     result = await world.open_checkin()
 
-    assert "I DMed 3 of 4 participants" in reply_text(result)
-    assert "1 couldn't receive DMs" in reply_text(result)
+    assert "sending the questions to 4 participants now" in reply_text(result)
+    status = await world.facilitator.slash(world.channel, "checkin status", project="Youth Board")
+    assert "(3 reached by DM so far)" in reply_text(status)
+    assert "1 couldn't be reached by DM" in reply_text(status)
     checkin = await _checkin(env)
     invitation = await env.bot.store.get_invitation(checkin.id, closed.id)
     assert invitation.delivery is Delivery.FAILED

@@ -30,7 +30,10 @@ async def test_open_needs_participants_and_refuses_a_second_open_checkin(env):
 
     await world.join_all()
     result = await world.open_checkin()
-    assert "I DMed 3 of 3 participants" in reply_text(result)
+    assert "sending the questions to 3 participants now" in reply_text(result)
+    assert all(
+        "beginning check-in" in m.user.dm_channel.last_message.content for m in world.members
+    )
     again = await world.open_checkin("extra")
     assert again.ephemeral
     assert "is still open" in reply_text(again)
@@ -56,6 +59,7 @@ async def test_status_counts_only_and_never_names(env):
 
 async def test_remind_only_those_not_finished_once_per_12_hours(env):
     world = await _ready(env, members=3)
+    await env.advance_time(10 * 3600)  # 10:00 in London: reminders are allowed
     await world.open_checkin()
     finished = world.members[0]
     await _answer(finished)
@@ -71,9 +75,15 @@ async def test_remind_only_those_not_finished_once_per_12_hours(env):
         assert labels(reminder) == ["Start"]
     too_soon = await world.facilitator.slash(world.channel, "checkin remind", project=PROJECT)
     assert "less than 12 hours ago" in reply_text(too_soon)
-    await env.advance_time(12 * 3600 + 1)
+    await env.advance_time(12 * 3600 + 1)  # 22:00 in London: night
+    night = await world.facilitator.slash(world.channel, "checkin remind", project=PROJECT)
+    assert "I don't send reminders between 21:00 and 08:00" in reply_text(night)
+    await env.advance_time(12 * 3600)  # 10:00 the next day
     later = await world.facilitator.slash(world.channel, "checkin remind", project=PROJECT)
     assert "Sent a reminder to 2 participants" in reply_text(later)
+    await env.advance_time(24 * 3600)
+    third = await world.facilitator.slash(world.channel, "checkin remind", project=PROJECT)
+    assert "had their two reminders already" in reply_text(third)
     # The reminder's Start button carries on where the member is.
     answering = Answering(world.members[1].user, world.members[1].user.dm_channel.last_message)
     await answering.click("Start")

@@ -26,8 +26,32 @@ async def test_show_gives_the_defaults(env):
     result = await world.facilitator.slash(world.channel, "settings show")
     assert result.ephemeral
     assert reply_text(result) == env.bot.prompts(
-        "settings.show", role=env.bot.prompts("common.not_set"), scores=3, comments=5
+        "settings.show",
+        role=env.bot.prompts("common.not_set"),
+        channel=env.bot.prompts("settings.channel_default"),
+        scores=3,
+        comments=5,
     )
+
+
+async def test_the_facilitator_channel_is_set_checked_and_cleared(env):
+    world = make_world(env, members=0)
+    notices = world.guild.create_text_channel("facilitators")
+
+    result = await world.facilitator.slash(
+        world.channel, "settings facilitator-channel", channel=notices
+    )
+    assert result.ephemeral
+    assert reply_text(result) == env.bot.prompts("settings.channel_set", channel=notices.mention)
+    show = await world.facilitator.slash(world.channel, "settings show")
+    assert f"Notices for facilitators: {notices.mention}" in reply_text(show)
+    assert (await env.bot.store.get_guild_settings(world.guild.id)).facilitator_channel_id == (
+        notices.id
+    )
+
+    cleared = await world.facilitator.slash(world.channel, "settings facilitator-channel")
+    assert reply_text(cleared) == env.bot.prompts("settings.channel_cleared")
+    assert (await env.bot.store.get_guild_settings(world.guild.id)).facilitator_channel_id is None
 
 
 async def test_setting_and_clearing_the_facilitator_role(env):
@@ -112,6 +136,7 @@ async def test_unsafe_thresholds_on_a_fresh_server_store_nothing(env):
         ("settings show", {}),
         ("settings facilitator-role", {}),
         ("settings facilitator-role", {"role": "helpers"}),
+        ("settings facilitator-channel", {}),
         ("settings thresholds", {"scores": 10, "comments": 10}),
     ],
 )

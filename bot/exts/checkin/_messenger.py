@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.core.custom_ids import message_nonce
 from bot.core.models import Checkin, Delivery, Project
 from bot.exts._shared import NO_MENTIONS
 from bot.exts.checkin import _render
@@ -21,19 +22,18 @@ CANNOT_DM = 50007
 
 
 class DiscordMessenger:
-    """Sends what the check-in service asks for; never raises for a refused DM."""
+    """Sends what the services ask for; never raises for a refused or failed message."""
 
     def __init__(self, bot: CoreflectBot) -> None:
         self.bot = bot
 
-    async def _dm(self, user_id: int, screen: _render.Screen) -> DmResult:
+    async def _dm(
+        self, user_id: int, screen: _render.Screen, *, channel_id: int | None, nonce: str
+    ) -> DmResult:
         content, view = screen
+        extra: dict[str, Any] = {"view": view} if view is not None else {}
         try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            if view is None:
-                message = await user.send(content, allowed_mentions=NO_MENTIONS)
-            else:
-                message = await user.send(content, view=view, allowed_mentions=NO_MENTIONS)
+            message = await self._send_dm(user_id, channel_id, content, nonce, extra)
         except discord.Forbidden as error:
             if error.code == CANNOT_DM:
                 log.info("user %s does not accept DMs from the bot", user_id)
@@ -45,26 +45,77 @@ class DiscordMessenger:
             return DmResult(Delivery.PENDING)
         return DmResult(Delivery.DELIVERED, message.channel.id, message.id)
 
-    async def send_invitation(self, user_id: int, project: Project, checkin: Checkin) -> DmResult:
+    async def _send_dm(
+        self,
+        user_id: int,
+        channel_id: int | None,
+        content: str,
+        nonce: str,
+        extra: dict[str, Any],
+    ) -> discord.Message:
+        """Send into the known DM channel (one request); else open it first (two or three)."""
+        if channel_id is not None:
+            channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+            try:
+                return await channel.send(
+                    content, nonce=nonce, allowed_mentions=NO_MENTIONS, **extra
+                )
+            except discord.NotFound:
+                log.info("stored DM channel of user %s is gone; opening a new one", user_id)
+        user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+        return await user.send(content, nonce=nonce, allowed_mentions=NO_MENTIONS, **extra)
+
+    async def send_invitation(
+        self,
+        user_id: int,
+        project: Project,
+        checkin: Checkin,
+        *,
+        channel_id: int | None,
+        nonce: str,
+    ) -> DmResult:
         framework = self.bot.frameworks.for_checkin(checkin.framework_id)
-        return await self._dm(user_id, _render.invitation(self.bot, project, checkin, framework))
+        screen = _render.invitation(self.bot, project, checkin, framework)
+        return await self._dm(user_id, screen, channel_id=channel_id, nonce=nonce)
 
     async def send_reminder(
-        self, user_id: int, project: Project, checkin: Checkin, answered: int, invited: int
+        self,
+        user_id: int,
+        project: Project,
+        checkin: Checkin,
+        answered: int,
+        invited: int,
+        *,
+        channel_id: int | None,
+        nonce: str,
     ) -> DmResult:
         screen = _render.reminder(self.bot, project, checkin, answered, invited)
-        return await self._dm(user_id, screen)
+        return await self._dm(user_id, screen, channel_id=channel_id, nonce=nonce)
 
-    async def post_summary(self, channel_id: int, pages: list[str]) -> int | None:
+    async def post_summary(self, channel_id: int, pages: list[str], *, nonce: str) -> int | None:
         channel = self.bot.get_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             log.warning("summary channel %s is gone or not a text channel", channel_id)
             return None
         first: int | None = None
         try:
-            for page in pages:
-                message = await channel.send(page, allowed_mentions=NO_MENTIONS)
+            for index, page in enumerate(pages):
+                message = await channel.send(
+                    page, nonce=message_nonce(nonce, index), allowed_mentions=NO_MENTIONS
+                )
                 first = first or message.id
         except discord.HTTPException as error:
             log.warning("posting a summary in %s failed: %s", channel_id, error.status)
         return first
+
+    async def post_notice(self, channel_id: int, text: str) -> bool:
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            log.warning("notice channel %s is gone or not a text channel", channel_id)
+            return False
+        try:
+            await channel.send(text, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as error:
+            log.warning("posting a notice in %s failed: %s", channel_id, error.status)
+            return False
+        return True

@@ -1,0 +1,199 @@
+"""The scheduler: one task that sleeps until the next thing is due, then does it.
+
+Due things, in the order they are done on each pass:
+1. summaries of closed check-ins not posted yet (a restart between closing and posting);
+2. closing check-ins whose window has ended;
+3. opening planned check-ins whose time has come: at once if their window has not ended
+   (also after downtime), otherwise they are marked missed;
+4. telling facilitators, in one message per channel, about check-ins that were missed;
+5. sending invitations not sent yet, paced (after an opening, a join, or a restart);
+6. automatic reminder rounds.
+
+Every transition is a conditional write in the store (`... WHERE state = 'planned'`,
+`... WHERE status = 'open'`), so it happens once even if a facilitator's command races the
+scheduler or the bot restarts in the middle. Nothing polls: the task computes the next due
+moment from the database and sleeps until then (at most an hour, so a suspended machine or
+a changed system clock is noticed); `wake()` cuts the sleep short when a project changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.core.models import Project, ScheduledCheckin
+from bot.core.prompts import Prompts
+from bot.core.schedule import local_label
+from bot.core.text import MESSAGE_LIMIT, shorten
+from bot.services.checkins import CheckinService, Messenger
+from bot.storage.store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_SLEEP = 3600.0  # seconds: re-read the schedule at least hourly
+MIN_SLEEP = 1.0  # seconds between two passes, so a fault can never spin the loop
+ERROR_SLEEP = 60.0  # seconds to wait after a pass failed unexpectedly
+
+
+class Scheduler:
+    """Runs every project's check-ins on time; start once the bot is connected."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        checkins: CheckinService,
+        messenger: Messenger,
+        prompts: Prompts,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.store = store
+        self.checkins = checkins
+        self.messenger = messenger
+        self.prompts = prompts
+        self.clock = clock
+        self._task: asyncio.Task[None] | None = None
+        self._sleeper: asyncio.Future[None] | None = None
+        self._woken = False
+
+    # -- the task --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the scheduler task (once); it catches up on anything missed first."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="coreflect-scheduler")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def wake(self) -> None:
+        """Something changed (a project, a check-in): look at the schedule again now."""
+        self._woken = True
+        if self._sleeper is not None and not self._sleeper.done():
+            self._sleeper.cancel()
+
+    async def _run(self) -> None:
+        log.info("scheduler started")
+        while True:
+            self._woken = False
+            try:
+                await self.run_due()
+                delay = await self.seconds_until_next()
+            except Exception:
+                log.exception("a scheduler pass failed; trying again in %d s", ERROR_SLEEP)
+                delay = ERROR_SLEEP
+            if self._woken:
+                continue
+            # Sleeping on a separate future lets wake() end the sleep without cancelling
+            # this task in the middle of a transition.
+            self._sleeper = asyncio.ensure_future(asyncio.sleep(delay))
+            await asyncio.wait({self._sleeper})
+            self._sleeper = None
+
+    async def seconds_until_next(self) -> float:
+        """How long to sleep before the next pass."""
+        due = await self.next_due()
+        if due is None:
+            return MAX_SLEEP
+        seconds = (due - self.clock()).total_seconds()
+        return min(MAX_SLEEP, max(MIN_SLEEP, seconds))
+
+    # -- one pass --------------------------------------------------------------------------------
+
+    async def run_due(self) -> None:
+        """Do everything that is due now, in order."""
+        for checkin in await self.store.list_summaries_due():
+            await self.checkins.post_summary(checkin.id)
+        for checkin in await self.store.list_open_checkins():
+            if checkin.closes_at <= self.clock():
+                await self.checkins.close_checkin(checkin)
+        await self._open_due()
+        await self._announce_missed()
+        for checkin in await self.store.list_open_checkins():
+            project = await self.store.get_project(checkin.project_id)
+            if project is None:
+                continue
+            await self.checkins.deliver_pending(project, checkin)
+            current = await self.store.get_checkin(checkin.id)
+            if current is not None and current.is_open and current.closes_at > self.clock():
+                await self.checkins.remind_due(project, current)
+
+    async def _open_due(self) -> None:
+        for slot in await self.store.list_planned():
+            now = self.clock()
+            if slot.opens_at > now:
+                break
+            if slot.closes_at <= now:
+                if await self.store.mark_missed(slot.project_id, slot.phase):
+                    log.info("check-in %s of project %s missed", slot.phase, slot.project_id)
+                continue
+            project = await self.store.get_project(slot.project_id)
+            if project is not None:
+                await self.checkins.open_scheduled(project, slot)
+
+    async def next_due(self) -> datetime | None:
+        """The next moment something is due, from the database."""
+        if await self.store.list_summaries_due() or await self.store.list_unannounced():
+            return self.clock()
+        now = self.clock()
+        moments: list[datetime] = []
+        for slot in await self.store.list_planned():
+            # One whose time has come but could not open (another check-in of the project is
+            # still open) is next looked at when that one closes, or when its own window ends.
+            moments.append(slot.opens_at if slot.opens_at > now else slot.closes_at)
+        for checkin in await self.store.list_open_checkins():
+            moments.append(checkin.closes_at)
+            project = await self.store.get_project(checkin.project_id)
+            if project is not None and (at := self.checkins.next_reminder_at(project, checkin)):
+                moments.append(at)
+        return min(moments, default=None)
+
+    # -- missed check-ins ------------------------------------------------------------------------
+
+    async def _announce_missed(self) -> None:
+        """Tell facilitators about missed check-ins: one message per channel."""
+        missed = await self.store.list_unannounced()
+        if not missed:
+            return
+        by_channel: dict[int, list[tuple[Project, ScheduledCheckin]]] = defaultdict(list)
+        for slot in missed:
+            project = await self.store.get_project(slot.project_id)
+            if project is None:
+                continue
+            settings = await self.store.get_guild_settings(project.guild_id)
+            channel = settings.facilitator_channel_id or project.channel_id
+            by_channel[channel].append((project, slot))
+        for channel_id, slots in by_channel.items():
+            if not await self.messenger.post_notice(channel_id, self._missed_notice(slots)):
+                log.warning("could not tell channel %s about missed check-ins", channel_id)
+        await self.store.mark_announced(missed)
+
+    def _missed_notice(self, slots: list[tuple[Project, ScheduledCheckin]]) -> str:
+        """One message listing missed check-ins; if too many to fit, the rest are counted."""
+        p = self.prompts
+        items = [
+            p(
+                "scheduler.missed_item",
+                phase=p.phase(slot.phase),
+                project=shorten(project.name, 80),
+                due=local_label(slot.opens_at, project.timezone),
+                timezone=project.timezone,
+            )
+            for project, slot in slots
+        ]
+        shown, more = len(items), list[str]()
+        while True:
+            lines = [p("scheduler.missed_header"), *items[:shown], *more]
+            text = "\n".join([*lines, p("scheduler.missed_footer")])
+            if len(text) <= MESSAGE_LIMIT:
+                return text
+            shown -= 1
+            more = [p("scheduler.missed_more", count=len(items) - shown)]

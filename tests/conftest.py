@@ -13,6 +13,7 @@ import simcord
 from bot.app import CoreflectBot, create_bot
 from bot.settings import Settings
 
+SETTLE_TIMEOUT = 15.0
 TEST_SECRET = "test-secret-" + "0123456789abcdef" * 3
 
 
@@ -54,7 +55,10 @@ def make_bot(settings: Settings, clock: EnvClock):  # type: ignore[no-untyped-de
 @pytest_asyncio.fixture
 async def env(make_bot, clock: EnvClock) -> AsyncIterator[simcord.Env]:  # type: ignore[no-untyped-def]
     """A running simulated Discord with the real bot logged in."""
-    world = simcord.Env(make_bot())
+    # Every SimCord operation (a click, or advancing virtual time by days) must settle within
+    # this many real seconds; sleeps shorter than it are waited out for real during a click,
+    # so the bot's own short sleeps (DM gap) are 0 here and its retries are longer than this.
+    world = simcord.Env(make_bot(), settle_timeout=SETTLE_TIMEOUT)
     clock.env = world
     await world.start()
     try:

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 REMIND_GAP = timedelta(hours=12)  # between two reminders a facilitator asks for
 DEFAULT_DM_GAP = 1.0  # seconds between two DMs of one check-in
 DELIVERY_ATTEMPTS = 3  # tries per invitation when Discord fails on its side
-RETRY_DELAYS = (15.0, 60.0)  # seconds before the second and third try
+RETRY_DELAYS = (30.0, 120.0)  # seconds before the second and third try
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,119 @@
+"""Paced DMs through the real bot on SimCord: one at a time, once each, retried without doubles.
+
+These tests use the default one-second gap between DMs, on virtual time.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import simcord
+
+from bot.core.models import Delivery
+from bot.settings import Settings
+from tests.bot.test_scheduler import advance_to, invitations, restart, utc
+from tests.bot.world import PROJECT, block_dms, dm_channel_id, make_world
+from tests.conftest import TEST_SECRET
+
+REMINDER = "A gentle reminder"
+OPENS = utc(2026, 1, 5, 10)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(database_path=tmp_path / "coreflect.sqlite3", secret=TEST_SECRET)
+
+
+async def advance_in_steps(env: simcord.Env, seconds: float, step: float = 30) -> None:
+    """Advance virtual time in short steps: each one must settle within real seconds."""
+    end = env.now() + timedelta(seconds=seconds)
+    while env.now() < end:
+        await env.advance_time(min(step, (end - env.now()).total_seconds()))
+
+
+def message_posts(env: simcord.Env, channel_id: int) -> list[Any]:
+    return [
+        r
+        for r in env.http_requests
+        if r.method == "POST" and r.path == f"/channels/{channel_id}/messages"
+    ]
+
+
+async def test_200_participants_get_one_invitation_each_paced_and_at_most_two_reminders(env):
+    assert env.bot.settings.dm_gap_seconds == 1.0
+    world = make_world(env, members=200)
+    await world.create_project(starts="2026-01-05", ends="2026-03-01")
+    await world.join_all()
+    members = sorted(world.members, key=lambda m: m.id)
+    flaky, refusing = members[0], members[100]
+    block_dms(env, refusing)
+    await advance_to(env, OPENS - timedelta(seconds=1))
+    env.inject_error("POST", "/channels/*/messages", status=500, times=1)
+
+    await advance_in_steps(env, 400)
+
+    sent = []
+    for member in members:
+        if member is refusing:
+            assert invitations(member, "beginning") == []
+            continue
+        [invitation] = invitations(member, "beginning")
+        sent.append(invitation.created_at)
+    assert sent == sorted(sent)  # in the pacing order
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sent)]
+    assert min(gaps) >= timedelta(seconds=1)  # one at a time, a second apart
+    assert sent[0] == OPENS + timedelta(seconds=30)  # the first send failed and was retried
+
+    # The retried send carried the same nonce, so Discord could drop it if it had the first.
+    attempts = message_posts(env, dm_channel_id(flaky))
+    assert len(attempts) == 2
+    assert attempts[0].json["nonce"] == attempts[1].json["nonce"]
+    # The member who does not accept DMs was tried once, recorded, and never again.
+    assert len(message_posts(env, dm_channel_id(refusing))) == 1
+    project = await env.bot.store.find_project(world.guild.id, PROJECT)
+    [checkin] = await env.bot.store.list_checkins(project.id)
+    assert (await env.bot.store.get_invitation(checkin.id, refusing.id)).delivery is (
+        Delivery.FAILED
+    )
+
+    # Nobody answers: over the week everyone reachable gets exactly two reminders, paced.
+    await advance_to(env, OPENS + timedelta(days=3, hours=10))
+    for day in range(4):
+        await advance_in_steps(env, 400)
+        await advance_to(env, OPENS + timedelta(days=4 + day, hours=10))
+    for member in members:
+        reminders = [m for m in member.user.dm_channel.history() if REMINDER in m.content]
+        assert len(reminders) == (0 if member is refusing else 2)
+    first_round = sorted(
+        next(m for m in member.user.dm_channel.history() if REMINDER in m.content).created_at
+        for member in members
+        if member is not refusing
+    )
+    assert min(b - a for a, b in itertools.pairwise(first_round)) >= timedelta(seconds=1)
+    assert len(message_posts(env, dm_channel_id(refusing))) == 1
+
+
+async def test_a_known_dm_channel_makes_a_later_dm_one_request(env, make_bot):
+    world = make_world(env, members=3)
+    await world.create_project(starts="2026-01-05", ends="2026-03-01")
+    await world.join_all()
+    await advance_to(env, OPENS + timedelta(minutes=5))
+    assert all(len(invitations(m, "beginning")) == 1 for m in world.members)
+
+    await advance_to(env, utc(2026, 2, 1, 9))  # the beginning and its reminders are over
+    await restart(env, make_bot)  # a fresh process knows no users and no DM channels
+    before = len(env.http_requests)
+    await advance_to(env, utc(2026, 2, 1, 10, 5))  # the middle check-in opens
+
+    later = env.http_requests[before:]
+    assert [r for r in later if r.path == "/users/@me/channels"] == []
+    assert [r for r in later if r.method == "GET" and r.path.startswith("/users/")] == []
+    for member in world.members:
+        [invitation] = invitations(member, "middle")
+        posts = [r for r in later if r.path == f"/channels/{dm_channel_id(member)}/messages"]
+        assert len(posts) == 1
+        assert invitation.channel.id == dm_channel_id(member)

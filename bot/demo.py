@@ -1,8 +1,11 @@
-"""`coreflect demo`: one check-in of a scripted group, played on SimCord's simulated Discord.
+"""`coreflect demo`: a whole project of a scripted group, played on SimCord's simulated Discord.
 
-Nothing here talks to real Discord: the real bot runs against an in-memory Discord, eight
-members answer in their DMs (one with DMs closed answers through `/reflect`), and what
-the project channel and one member's DMs show is printed.
+Nothing here talks to real Discord: the real bot runs against an in-memory Discord whose
+clock is virtual. A facilitator creates a three-month project; eight members join; then the
+demo only moves time forward, and the bot's own scheduler opens the beginning, middle and
+end check-ins, reminds those who haven't answered, closes each check-in and posts its
+summary. Members answer their invitation DMs (one, with DMs closed, uses `/reflect` in the
+server). What the project channel and the DMs show is printed, under the virtual date.
 """
 
 from __future__ import annotations
@@ -10,85 +13,155 @@ from __future__ import annotations
 import secrets
 import tempfile
 import textwrap
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import discord
 
 from bot.app import create_bot
+from bot.core.schedule import local_label
 from bot.settings import Settings
 
 RULE = "─" * 72
+PROJECT = "Youth Board 2026"
+ZONE = "Europe/London"  # the project's time zone (the default of /project create)
+STARTS, ENDS = "2026-01-05", "2026-04-03"  # the clocks go forward on 29 March, in between
+PHASES = ("beginning", "middle", "end")
+# When the demo expects each check-in to open: the start date, the midpoint and the end
+# date, at 10:00 London time (GMT in winter, BST at the end). The bot plans these itself;
+# the demo only moves the clock to just after each and looks at what arrived.
+OPENS_ON = {"beginning": date(2026, 1, 5), "middle": date(2026, 2, 18), "end": date(2026, 4, 3)}
+CHECKIN_TIME = time(10, 0)
+WINDOW = timedelta(days=7)
+STEP = timedelta(hours=3)  # how far the clock moves at a time while a check-in is open
+LONG_STEP = timedelta(days=7)  # ... and between check-ins
+SETTLE_TIMEOUT = 15.0  # real seconds each simulated step may take to settle
+DIRECTIONS = {"Y": "Yes", "N": "No", "?": "Not sure"}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """How one member answers one check-in."""
+
+    ratings: str  # one character per component, in order: 1–5, or "-" to skip it
+    directions: str  # the two direction checks: "Y" (yes), "N" (no) or "?" (not sure)
+    comments: dict[int, str] = field(default_factory=dict)  # component index → comment
+    last_word: str = ""
+    after_reminders: int = 0  # answers only once this many reminders have arrived
 
 
 @dataclass(frozen=True)
 class Member:
     name: str
-    ratings: tuple[int | None, ...]  # one per component; None = Skip
-    directions: tuple[str, str]
-    comments: dict[int, str]  # component index → comment
-    last_word: str = ""
+    beginning: Reply | None  # None: doesn't answer this check-in at all
+    middle: Reply | None
+    end: Reply | None
+
+    def reply(self, phase: str) -> Reply | None:
+        reply: Reply | None = getattr(self, phase)
+        return reply
 
 
+# The components, in order: Equal, Inclusive, Open, Human, Transparent, Creative, Positive,
+# Action-focused, Thorough, Iterative. The story: a hopeful start; by the middle, meetings at
+# 2pm on weekdays and decisions taken between meetings wear people down; by the end, evening
+# meetings and shared minutes have brought most of it back.
 GROUP = (
     Member(
         "amira",
-        (4, 4, 3, 5, 4, 4, 5, 3, 2, 4),
-        ("yes", "yes"),
-        {0: "I felt listened to at the first meeting, more than I expected."},
+        Reply(
+            "4435445324",
+            "YY",
+            {0: "I felt listened to at the first meeting, more than I expected."},
+        ),
+        Reply("3324334323", "Y?", {4: "Decisions seem to happen between meetings now."}),
+        Reply("5445545435", "YY", {4: "The minutes come out the next day now. Huge difference."}),
     ),
     Member(
         "ben",
-        (3, 2, 2, 4, 2, 3, 4, 3, 2, 3),
-        ("no", "unsure"),
-        {1: "The meetings are at 2pm on weekdays, so people who work can't come."},
-        "Could we meet in the evening sometimes? Ask @everyone maybe.",
+        Reply(
+            "3224234323",
+            "N?",
+            {1: "The meetings are at 2pm on weekdays, so people who work can't come."},
+            "Could we meet in the evening sometimes? Ask @everyone maybe.",
+            after_reminders=1,
+        ),
+        Reply("2113123212", "NN", {1: "Still 2pm on weekdays. I've missed the last three."}),
+        Reply("4435345434", "Y?", {1: "Evening meetings mean I can finally come."}),
     ),
     Member(
         "chidi",
-        (5, 4, 2, 5, 3, 4, 5, 4, 3, 4),
-        ("yes", "yes"),
-        {2: "It felt like the plan was already decided before we arrived. Sorry ben!"},
+        Reply(
+            "5425345434",
+            "YY",
+            {2: "It felt like the plan was already decided before we arrived. Sorry ben!"},
+        ),
+        Reply("4314234323", "Y?"),
+        Reply("5535455545", "YY", {2: "We changed the plan twice because of what we said."}),
     ),
     Member(
         "dana",
-        (2, 3, 1, 4, 2, 3, 4, 2, None, 3),
-        ("unsure", "no"),
-        {},
-        "Email me at dana.r@example.org if you want to talk it over.",
+        Reply(
+            "23142342-3",
+            "?N",
+            last_word="Email me at dana.r@example.org if you want to talk it over.",
+        ),
+        Reply("22131232-2", "?N"),
+        Reply("33243443-4", "Y?"),
     ),
     Member(
         "eli",
-        (4, 3, 3, 4, 3, 5, 4, 4, 3, 4),
-        ("yes", "unsure"),
-        {5: "Loved the sticky-note session, everyone had a go."},
+        Reply("4334354434", "Y?", {5: "Loved the sticky-note session, everyone had a go."}),
+        Reply("3223243323", "??"),
+        Reply("4444454444", "YY", after_reminders=2),
     ),
     Member(
         "farah",
-        (1, 2, 2, 3, 2, 2, 3, 2, 2, 2),
-        ("yes", "no"),
-        {4: "We still don't get the minutes. Call me on 07700 900123."},
+        Reply(
+            "1223223222",
+            "YN",
+            {4: "We still don't get the minutes. Call me on 07700 900123."},
+            after_reminders=1,
+        ),
+        Reply("1112112121", "YN", {6: "Honestly it feels like a box-ticking exercise now."}),
+        Reply("2334333323", "Y?"),
     ),
-    Member("gus", (4, 4, 4, 4, 4, 4, 4, 4, 4, 4), ("no", "yes"), {}),
+    Member("gus", Reply("4444444444", "NY"), None, Reply("4454444444", "NY")),
     Member(
         "hana",
-        (3, 3, 2, 5, 3, 4, 5, 3, 3, 3),
-        ("unsure", "unsure"),
-        {9: "Trying small things and changing them is working well."},
+        Reply("3325345333", "??", {9: "Trying small things and changing them is working well."}),
+        Reply("3214234332", "Y?", after_reminders=1),
+        Reply("4435455444", "YY", {9: "The evening trial was a small change that worked."}),
     ),
 )
 CLOSED_DMS = "dana"  # this member's DMs are closed: she answers with /reflect instead
-NARRATOR = "amira"  # whose DMs are printed
+NARRATOR = "amira"  # whose DMs are printed at the beginning check-in
 
 
-def _buttons(message: Any) -> str:
+class VirtualClock:
+    """The bot's injected clock: SimCord's virtual time, once the world exists."""
+
+    def __init__(self) -> None:
+        self.env: Any = None
+
+    def __call__(self) -> datetime:
+        if self.env is None:
+            raise RuntimeError("the clock was read before the simulated world started")
+        now: datetime = self.env.now()
+        return now
+
+
+def _buttons(message: Any) -> list[str]:
     labels = []
     for row in getattr(message, "components", []) or []:
         for child in getattr(row, "children", []):
             if getattr(child, "label", None):
-                labels.append(f"[{child.label}]")
-    return " ".join(labels)
+                labels.append(str(child.label))
+    return labels
 
 
 def said(result: Any) -> str:
@@ -104,144 +177,300 @@ def show(title: str, message: Any) -> None:
     for line in (message.content or "").splitlines() or [""]:
         for wrapped in textwrap.wrap(line, 70) or [""]:
             print(f"│ {wrapped}")
-    buttons = _buttons(message)
+    buttons = " ".join(f"[{label}]" for label in _buttons(message))
     if buttons:
         print(f"│ {buttons}")
     print("└")
 
 
-async def _answer(
-    env: Any, user: Any, message: Any, member: Member, narrate: bool, started: bool = False
-) -> None:
-    """Click through every step of the check-in as `member` would."""
-    act = user
+def heading(moment: datetime, what: str) -> None:
+    """A section of the story: the virtual date and time in the project's zone."""
+    print(f"\n── {local_label(moment, ZONE)} ({ZONE}) ──")
+    print(textwrap.fill(what, 72))
 
-    async def click(label: str) -> Any:
+
+def names(people: Iterable[str]) -> str:
+    """Names as a sentence lists them: "amira, ben and chidi"."""
+    listed = list(people)
+    if len(listed) <= 1:
+        return "".join(listed) or "nobody"
+    return f"{', '.join(listed[:-1])} and {listed[-1]}"
+
+
+def local_moment(day: date) -> datetime:
+    """The check-in time on `day` in the project's zone, as UTC."""
+    return datetime.combine(day, CHECKIN_TIME, tzinfo=ZoneInfo(ZONE)).astimezone(UTC)
+
+
+async def _answer(
+    user: Any, message: Any, reply: Reply, narrate: str | None = None, started: bool = False
+) -> None:
+    """Click through every step of the check-in as the member would; narrate = their name."""
+
+    async def click(label: str) -> None:
         nonlocal message
-        result = await act.click(message, label=label)
+        result = await user.click(message, label=label)
         message = result.response.message if result.response else message
-        return result
+
+    async def comment(text: str) -> None:
+        nonlocal message
+        shown = await user.click(message, label="Add a comment")
+        result = await user.submit_modal(shown, {"comment": text})
+        message = result.response.message if result.response else message
 
     if not started:
         await click("Start")
-    for index, rating in enumerate(member.ratings):
+    for index, rating in enumerate(reply.ratings):
         if narrate and index == 0:
-            show(f"{member.name}'s DM: the first question", message)
-        if index in member.comments:
-            shown = await act.click(message, label="Add a comment")
-            result = await act.submit_modal(shown, {"comment": member.comments[index]})
-            message = result.response.message if result.response else message
-        if rating is None:
+            show(f"{narrate}'s DM: the first question", message)
+        if index in reply.comments:
+            await comment(reply.comments[index])
+        if rating == "-":
             await click("Skip")
         else:
-            label = next(
-                child.label
-                for row in message.components
-                for child in row.children
-                if getattr(child, "label", "") and child.label.startswith(f"{rating} ·")
+            await click(
+                next(label for label in _buttons(message) if label.startswith(f"{rating} ·"))
             )
-            await click(label)
-    for choice in member.directions:
-        await click({"yes": "Yes", "no": "No", "unsure": "Not sure"}[choice])
-    if member.last_word:
-        shown = await act.click(message, label="Add a comment")
-        result = await act.submit_modal(shown, {"comment": member.last_word})
-        message = result.response.message if result.response else message
+    for choice in reply.directions:
+        await click(DIRECTIONS[choice])
+    if reply.last_word:
+        await comment(reply.last_word)
     else:
         await click("Next")
     if narrate:
-        show(f"{member.name}'s DM: the review screen", message)
+        show(f"{narrate}'s DM: the review screen", message)
     await click("Submit")
     if narrate:
-        show(f"{member.name}'s DM: after Submit", message)
+        show(f"{narrate}'s DM: after Submit", message)
 
 
 async def play(out: Path) -> int:
-    """Run the scripted check-in and print what people see."""
+    """Play the scripted project and print what people see; 1 if something didn't happen."""
     import simcord
 
     with tempfile.TemporaryDirectory() as scratch:
+        # DMs keep their real pacing (dm_gap_seconds, 1 s): they go out while the clock is
+        # being advanced, so the gaps pass in virtual time.
         settings = Settings(
             database_path=Path(scratch) / "demo.sqlite3", secret=secrets.token_hex(32)
         )
-        holder: dict[str, Any] = {}
-        bot = create_bot(settings, clock=lambda: holder["env"].now())
-        async with simcord.run(bot) as env:
-            holder["env"] = env
-            await _scenario(env)
-        await bot.close()  # closes the database too; the simulated world is already gone
-    print(f"\n{RULE}\nDemo finished: nothing left running, nothing sent to real Discord.")
-    return 0
-
-
-async def _scenario(env: Any) -> None:
-    guild = env.create_guild(name="Riverside Community Hub")
-    channel = guild.create_text_channel("youth-board")
-    lead = guild.create_role("Lead", permissions=discord.Permissions(manage_guild=True))
-    facilitator = guild.add_member(env.create_user("sam"), roles=[lead])
-    members = {m.name: guild.add_member(env.create_user(m.name)) for m in GROUP}
-
+        clock = VirtualClock()
+        bot = create_bot(settings, clock=clock)
+        env = simcord.Env(bot, settle_timeout=SETTLE_TIMEOUT)
+        clock.env = env  # before start: the scheduler reads the clock as soon as it is ready
+        await env.start()
+        try:
+            with env.time_context():
+                problems = await Story(env).play()
+        finally:
+            await env.shutdown()
+            await bot.close()  # closes the database too; the simulated world is already gone
+        env.raise_errors()  # anything the bot raised along the way fails the demo
     print(RULE)
-    print("A facilitator, sam, creates the project:")
-    print("  /project create name:Youth Board 2026 channel:#youth-board")
-    print("                  starts:2026-01-05 ends:2026-06-26")
-    result = await facilitator.slash(
-        channel,
-        "project create",
-        name="Youth Board 2026",
-        channel=channel,
-        starts="2026-01-05",
-        ends="2026-06-26",
-    )
-    print(f"  → (only sam sees) {said(result)}")
-    card = channel.last_message
-    show("#youth-board: the project card", card)
-
-    print("\nEight members press Join. Each sees a consent note (only them):")
-    for name, member in members.items():
-        joined = await member.click(card, label="Join")
-        if name == NARRATOR:
-            show(f"what {name} sees after Join", joined.response)
-
-    dm_channel = members[CLOSED_DMS].user.dm_channel
-    env.inject_error(
-        "POST",
-        f"/channels/{dm_channel.id}/messages",
-        status=403,
-        code=50007,
-        message="Cannot send messages to this user",
-    )
-    print("\n  /checkin open project:Youth Board 2026 phase:beginning")
-    result = await facilitator.slash(
-        channel, "checkin open", project="Youth Board 2026", phase="beginning"
-    )
-    print(f"  → (only sam sees) {said(result)}")
-
-    for member in GROUP:
-        actor = members[member.name]
-        narrate = member.name == NARRATOR
-        if member.name == CLOSED_DMS:
-            shown = await actor.slash(channel, "reflect")
-            message = shown.response.message
-            await _answer_from(env, actor, message, member)
-            continue
-        invitation = actor.user.dm_channel.last_message
-        if narrate:
-            show(f"{member.name}'s DM: the invitation", invitation)
-        await _answer(env, actor.user, invitation, member, narrate)
-
-    status = await facilitator.slash(channel, "checkin status", project="Youth Board 2026")
-    print(f"\n  /checkin status → (only sam sees) {said(status)}")
-    closed = await facilitator.slash(channel, "checkin close", project="Youth Board 2026")
-    print(f"  /checkin close → (only sam sees) {said(closed)}")
-
-    print(f"\n{RULE}\nWhat everyone in #youth-board sees:")
-    for message in channel.history()[1:]:
-        if not message.flags.ephemeral:
-            show("#youth-board", message)
+    for problem in problems:
+        print(f"✗ {problem}")
+    print("Demo finished: nothing left running, nothing sent to real Discord.")
+    return 1 if problems else 0
 
 
-async def _answer_from(env: Any, actor: Any, message: Any, member: Member) -> None:
-    """The in-server (ephemeral) flow for a member whose DMs are closed."""
-    # /reflect resumes where the member is: the first question.
-    await _answer(env, actor, message, member, narrate=False, started=True)
+class Story:
+    """The scripted project, told in the order things happen on the virtual clock."""
+
+    def __init__(self, env: Any) -> None:
+        self.env = env
+        self.guild = env.create_guild(name="Riverside Community Hub")
+        self.channel = self.guild.create_text_channel("youth-board")
+        lead = self.guild.create_role("Lead", permissions=discord.Permissions(manage_guild=True))
+        self.facilitator = self.guild.add_member(env.create_user("sam"), roles=[lead])
+        self.members = {m.name: self.guild.add_member(env.create_user(m.name)) for m in GROUP}
+        self.seen: set[int] = set()
+        self.reminder_shown = False  # one reminder DM is printed in full
+        self.summaries: dict[str, datetime] = {}  # phase → when its summary was posted
+        self.problems: list[str] = []
+
+    # -- watching what the bot sends ---------------------------------------------------------
+
+    def _dms(self, name: str) -> list[discord.Message]:
+        return list(self.members[name].user.dm_channel.history())
+
+    def _channel_posts(self) -> list[discord.Message]:
+        return [m for m in self.channel.history() if not m.flags.ephemeral]
+
+    def look(self) -> None:
+        """Everything there is now has been seen: what appears next is new."""
+        self.seen = {m.id for m in self.channel.history()}
+        for name in self.members:
+            self.seen.update(m.id for m in self._dms(name))
+
+    def new_dms(self) -> dict[str, list[discord.Message]]:
+        fresh = {
+            name: [m for m in self._dms(name) if m.id not in self.seen] for name in self.members
+        }
+        return {name: messages for name, messages in fresh.items() if messages}
+
+    def new_posts(self) -> list[discord.Message]:
+        return [m for m in self._channel_posts() if m.id not in self.seen]
+
+    async def advance_to(self, moment: datetime, step: timedelta = LONG_STEP) -> None:
+        """Move the virtual clock to `moment` in steps; the bot does whatever falls due."""
+        while self.env.now() < moment:
+            await self.env.advance_time(min(step, moment - self.env.now()).total_seconds())
+
+    # -- the story ---------------------------------------------------------------------------
+
+    async def play(self) -> list[str]:
+        await self.advance_to(datetime(2026, 1, 2, 10, tzinfo=UTC))
+        await self.create_and_join()
+        for phase in PHASES:
+            await self.run_checkin(phase)
+        print(
+            f"\n{RULE}\nThe bot's scheduler posted every summary on its own, as each window ended:"
+        )
+        for phase, at in self.summaries.items():
+            print(f"  • {phase}: {local_label(at, ZONE)} ({ZONE}), {at:%H:%M} UTC")
+        return self.problems
+
+    async def create_and_join(self) -> None:
+        print(RULE)
+        print("Riverside Community Hub, on a simulated Discord with a virtual clock.")
+        heading(self.env.now(), "The facilitator, sam, creates the project in #youth-board:")
+        print(f"  /project create name:{PROJECT} channel:#youth-board")
+        print(f"                  starts:{STARTS} ends:{ENDS}")
+        print("  (time zone, check-in time and window left at their defaults)")
+        result = await self.facilitator.slash(
+            self.channel,
+            "project create",
+            name=PROJECT,
+            channel=self.channel,
+            starts=STARTS,
+            ends=ENDS,
+        )
+        print(f"  → (only sam sees) {said(result)}")
+        card = self.channel.last_message
+        show("#youth-board: the project card", card)
+
+        print("\nEight members press Join. Each sees a consent note (only them):")
+        for name, member in self.members.items():
+            joined = await member.click(card, label="Join")
+            if name == NARRATOR:
+                show(f"what {name} sees after Join", joined.response)
+        # Discord refuses the bot's DMs to this member: she has turned off DMs from servers.
+        self.env.inject_error(
+            "POST",
+            f"/channels/{self.members[CLOSED_DMS].user.dm_channel.id}/messages",
+            status=403,
+            code=50007,
+            message="Cannot send messages to this user",
+            times=None,
+        )
+        print(f"  ({CLOSED_DMS} doesn't accept DMs from server members.)")
+        print(
+            "\nNobody uses /checkin from here on: the demo only moves the virtual clock forward,"
+            "\nand members answer what reaches them. The clocks go forward on 29 March, so the"
+            "\nend check-in opens at 10:00 London time, which is then 09:00 UTC."
+        )
+        self.look()
+
+    async def run_checkin(self, phase: str) -> None:
+        """Move the clock to the opening, answer, then on through reminders to the close."""
+        opens_at = local_moment(OPENS_ON[phase])
+        await self.advance_to(opens_at - STEP)
+        self.look()
+        await self.advance_to(opens_at + STEP, STEP)
+        invitations = {
+            name: message
+            for name, messages in self.new_dms().items()
+            for message in messages
+            if "Start" in _buttons(message)
+        }
+        if not invitations:
+            self.problems.append(
+                f"no invitations to the {phase} check-in by {local_label(self.env.now(), ZONE)}"
+            )
+            return
+        sent = sorted(m.created_at for m in invitations.values())
+        heading(
+            sent[0],
+            f"The {phase} check-in opens. The bot DMs its invitation to {len(sent)} members, "
+            f"one after another ({sent[0]:%H:%M:%S}–{sent[-1]:%H:%M:%S} UTC).",
+        )
+        if phase == "beginning":
+            show(f"{NARRATOR}'s DM: the invitation", invitations[NARRATOR])
+        replies = {m.name: m.reply(phase) for m in GROUP}
+        reminders = dict.fromkeys(self.members, 0)
+        await self.answer_now(phase, replies, reminders, invitations)
+        self.look()
+        await self.until_closed(phase, opens_at + WINDOW, replies, reminders, invitations)
+        for name, reply in replies.items():
+            if reply is not None:  # still waiting for a reminder that never came
+                self.problems.append(f"{name} waited in vain for a {phase} reminder")
+
+    async def until_closed(
+        self,
+        phase: str,
+        closes_at: datetime,
+        replies: dict[str, Reply | None],
+        reminders: dict[str, int],
+        invitations: dict[str, discord.Message],
+    ) -> None:
+        """Move the clock on while the check-in is open: reminders, late answers, summary."""
+        while self.env.now() < closes_at + 2 * STEP:
+            await self.env.advance_time(STEP.total_seconds())
+            # The invitations went out at the opening: whatever the bot DMs now is a reminder.
+            reminded = {name: messages[-1] for name, messages in self.new_dms().items()}
+            if reminded:
+                for name in reminded:
+                    reminders[name] += 1
+                at = min(m.created_at for m in reminded.values())
+                heading(at, f"An automatic reminder goes by DM to {names(reminded)}.")
+                if not self.reminder_shown:
+                    name = next(iter(reminded))
+                    show(f"{name}'s DM: the reminder", reminded[name])
+                    self.reminder_shown = True
+                await self.answer_now(phase, replies, reminders, invitations)
+            posts = self.new_posts()
+            self.look()
+            if posts:
+                heading(
+                    posts[0].created_at,
+                    f"The {phase} check-in closes. The bot posts its summary in #youth-board:",
+                )
+                for post in posts:
+                    show("#youth-board", post)
+                self.summaries[phase] = posts[0].created_at
+                return
+        self.problems.append(
+            f"no {phase} summary in #youth-board by {local_label(self.env.now(), ZONE)}"
+        )
+
+    async def answer_now(
+        self,
+        phase: str,
+        replies: dict[str, Reply | None],
+        reminders: dict[str, int],
+        invitations: dict[str, discord.Message],
+    ) -> None:
+        """Those who answer at this point of the check-in do; say who, and who hasn't yet."""
+        answering = [
+            name
+            for name, reply in replies.items()
+            if reply is not None and reminders[name] >= reply.after_reminders
+        ]
+        for name in answering:
+            reply = replies.pop(name)
+            assert reply is not None
+            member = self.members[name]
+            if name == CLOSED_DMS:
+                shown = await member.slash(self.channel, "reflect")
+                # /reflect resumes where she is: at the first question.
+                await _answer(member, shown.response.message, reply, started=True)
+            else:
+                narrate = name if name == NARRATOR and phase == "beginning" else None
+                await _answer(member.user, invitations[name], reply, narrate)
+        by_dm = [name for name in answering if name != CLOSED_DMS]
+        if by_dm:
+            print(f"  {names(by_dm)} answer{'s' if len(by_dm) == 1 else ''} by DM.")
+        if CLOSED_DMS in answering:
+            print(f"  {CLOSED_DMS}, whose DMs are closed, answers with /reflect in #youth-board.")
+        waiting = [name for name in replies if name != CLOSED_DMS]
+        print(f"  Not answered yet: {names(waiting)}." if waiting else "  Everyone has answered.")

@@ -34,7 +34,7 @@ from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
-MAX_SLEEP = 12 * 3600.0  # seconds: re-read the schedule at least twice a day
+MAX_SLEEP = 24 * 3600.0  # seconds: re-read the schedule at least once a day
 MIN_SLEEP = 1.0  # seconds between two passes, so a fault can never spin the loop
 ERROR_SLEEP = 60.0  # seconds to wait after a pass failed unexpectedly
 

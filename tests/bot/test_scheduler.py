@@ -334,3 +334,24 @@ async def test_show_lists_the_schedule_with_local_times_and_what_happened(env):
     assert "· open now" in text
     assert "• Middle: Thursday 9 April 2026, 18:30 (<t:1775755800:f>)" in text
     assert "· opens <t:1775755800:R>" in text
+
+
+async def test_reminders_missed_while_down_are_not_sent_in_a_burst(env, make_bot):
+    world = make_world(env, members=3)
+    await world.create_project(starts="2026-01-05", ends="2026-03-01")
+    await world.join_all()
+    await advance_to(env, utc(2026, 1, 5, 10, 5))
+    for member in world.members[:2]:
+        await answer(member, 4)
+    silent = world.members[2]
+    await go_down(env)
+    # Both reminder times (8 and 11 January) pass while the bot is down; it is back at 22:00
+    # on the 11th, at night in London, with the check-in closing at 10:00 on the 12th.
+    await advance_to(env, utc(2026, 1, 11, 22))
+
+    await restart(env, make_bot)
+    await advance_to(env, utc(2026, 1, 12, 10, 5))
+
+    [reminder] = dms(silent, "beginning check-in**", REMINDER)
+    assert reminder.created_at == utc(2026, 1, 12, 8)  # one, and only once it is morning
+    assert len(summaries(world, "beginning")) == 1

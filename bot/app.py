@@ -16,6 +16,7 @@ from bot.core.projects import iana_timezones
 from bot.core.prompts import Prompts
 from bot.keys import load_secret
 from bot.services.checkins import CheckinService
+from bot.services.results import ResultsService
 from bot.services.scheduler import Scheduler
 from bot.settings import Settings
 from bot.storage.store import Store
@@ -71,6 +72,7 @@ class CoreflectBot(commands.Bot):
 
     store: Store
     checkins: CheckinService
+    results: ResultsService
     scheduler: Scheduler
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
@@ -96,11 +98,15 @@ class CoreflectBot(commands.Bot):
         from bot.exts.checkin._messenger import DiscordMessenger
 
         messenger = DiscordMessenger(self)
+        self.results = ResultsService(
+            store=self.store, frameworks=self.frameworks, prompts=self.prompts
+        )
         self.checkins = CheckinService(
             store=self.store,
             frameworks=self.frameworks,
             prompts=self.prompts,
             messenger=messenger,
+            results=self.results,
             clock=self.clock,
             dm_gap=self.settings.dm_gap_seconds,
         )

@@ -21,8 +21,11 @@ Rules (DESIGN.md §5):
   span (1.0 on a 1-5 scale). The bands are the lower and upper `(points - 1) // 2` points,
   at least one each: {1, 2} and {4, 5} on a 1-5 scale, {1} and {4} on a 1-4 scale.
 
-A later comparison with earlier check-ins will take a `previous: CheckinSummary` beside this
-one; results carry their keys so they can be matched up then.
+- Trends (`with_trends`): a component's average is compared with the project's previous
+  check-in and with its beginning, on the averages as shown, only where both check-ins met
+  the scores threshold and the component had enough answers in both. A check-in below the
+  threshold breaks the comparison: no trend is drawn through it.
+- The chart (`chart_data`) has one series per check-in that met the threshold.
 """
 
 from __future__ import annotations
@@ -31,9 +34,10 @@ import random
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from bot.core.chart import ChartData, ChartSeries
 from bot.core.frameworks import Framework
 from bot.core.models import ANYTHING_ELSE, DirectionChoice, Phase, Response, Thresholds
 from bot.core.prompts import Prompts
@@ -50,6 +54,14 @@ COMMENTS_HIDDEN = "summary.comments_hidden"
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """How a component's shown average moved since an earlier check-in of the project."""
+
+    since: Phase  # the earlier check-in's phase
+    delta: Decimal  # shown average now minus shown average then
+
+
+@dataclass(frozen=True, slots=True)
 class ComponentResult:
     """One component's combined ratings; average and distribution only when enough rated."""
 
@@ -61,6 +73,7 @@ class ComponentResult:
     distribution: dict[int, int]  # rating -> count over the whole scale; empty if not enough
     enough: bool
     views_differ: bool
+    changes: tuple[Change, ...] = ()  # since the previous check-in, then since the beginning
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +307,69 @@ def summarise_checkin(
     )
 
 
+# Trends and the chart -------------------------------------------------------------------------
+
+
+def with_trends(
+    summary: CheckinSummary,
+    *,
+    previous: CheckinSummary | None,
+    beginning: CheckinSummary | None,
+) -> CheckinSummary:
+    """The summary with each component's change since the previous check-in and the beginning.
+
+    A comparison is made only where both check-ins met the scores threshold and the component
+    had enough answers in both; when the previous check-in is the beginning, once.
+    """
+    earlier = [e for e in (previous, beginning) if e is not None and e.enough]
+    if not summary.enough or not earlier:
+        return summary
+    if len(earlier) == 2 and earlier[0] is earlier[1]:
+        earlier = earlier[:1]
+    components = []
+    for result in summary.components:
+        changes = []
+        for other in earlier:
+            then = _average_of(other, result.key)
+            if result.average is not None and then is not None:
+                delta = shown_average(result.average) - shown_average(then)
+                changes.append(Change(since=other.phase, delta=delta))
+        components.append(replace(result, changes=tuple(changes)))
+    return replace(summary, components=components)
+
+
+def _average_of(summary: CheckinSummary, key: str) -> float | None:
+    for result in summary.components:
+        if result.key == key:
+            return result.average
+    return None
+
+
+def chart_data(
+    framework: Framework, title: str, history: Sequence[tuple[str, CheckinSummary]]
+) -> ChartData | None:
+    """What the chart shows: one series per check-in (label, summary) that met the threshold.
+
+    None when none did: below the threshold there is no chart.
+    """
+    series = tuple(
+        ChartSeries(
+            label=label,
+            values=tuple(_average_of(summary, c.key) for c in framework.components),
+        )
+        for label, summary in history
+        if summary.enough
+    )
+    if not series:
+        return None
+    return ChartData(
+        title=title,
+        components=tuple(c.name for c in framework.components),
+        scale=tuple((value, framework.label(value)) for value in framework.scale_values),
+        series=series,
+    )
+
+
 # Rendering ----------------------------------------------------------------------------------
 
 
@@ -313,12 +389,57 @@ def _component_block(result: ComponentResult, framework: Framework, prompts: Pro
         "summary.component",
         name=result.name,
         average=_format_average(result.average),
+        trend=_trend(result.changes, prompts),
         count=result.rated_count,
         flag=flag,
     )
-    values = "·".join(str(value) for value in framework.scale_values)
-    counts = " ".join(str(result.distribution.get(v, 0)) for v in framework.scale_values)
-    return line + "\n" + prompts("summary.distribution", values=values, counts=counts)
+    counts = [result.distribution.get(v, 0) for v in framework.scale_values]
+    points = prompts("summary.distribution_joiner").join(
+        prompts("summary.distribution_point", value=value, count=count)
+        for value, count in zip(framework.scale_values, counts, strict=True)
+    )
+    return line + "\n" + prompts("summary.distribution", bar=bar_of(counts), counts=points)
+
+
+def _trend(changes: Sequence[Change], prompts: Prompts) -> str:
+    if not changes:
+        return ""
+    parts = [
+        prompts(
+            "summary.change",
+            arrow=_arrow(change.delta),
+            delta=_signed(change.delta),
+            phase=prompts.phase(change.since),
+        )
+        for change in changes
+    ]
+    return prompts("summary.trend", changes=prompts("summary.list_joiner").join(parts))
+
+
+def _arrow(delta: Decimal) -> str:
+    return "↑" if delta > 0 else "↓" if delta < 0 else "→"
+
+
+def _signed(delta: Decimal) -> str:
+    if delta > 0:
+        return f"+{delta}"
+    if delta < 0:
+        return f"−{-delta}"  # a real minus sign
+    return "±0.0"
+
+
+BAR_LEVELS = "▁▂▃▄▅▆▇█"
+
+
+def bar_of(counts: Sequence[int]) -> str:
+    """A one-line bar of counts, tallest for the most common rating; "·" for none."""
+    top = max(counts, default=0)
+    if top == 0:
+        return "·" * len(counts)
+    return "".join(
+        BAR_LEVELS[max(0, -(-count * len(BAR_LEVELS) // top) - 1)] if count else "·"
+        for count in counts
+    )
 
 
 def _highlight_blocks(summary: CheckinSummary, prompts: Prompts) -> list[str]:
@@ -389,6 +510,14 @@ def _comment_pages(summary: CheckinSummary, prompts: Prompts) -> list[str]:
     return pages
 
 
+@dataclass(frozen=True, slots=True)
+class SummaryPages:
+    """The summary as Discord messages: the results, and the comments (for a thread)."""
+
+    main: list[str]
+    comments: list[str]
+
+
 def render_summary(
     summary: CheckinSummary,
     framework: Framework,
@@ -397,10 +526,25 @@ def render_summary(
     project_name: str,
     phase_label: str,
 ) -> list[str]:
+    """The summary as Discord messages of at most 2000 characters each (see render_pages)."""
+    pages = render_pages(
+        summary, framework, prompts, project_name=project_name, phase_label=phase_label
+    )
+    return pages.main + pages.comments
+
+
+def render_pages(
+    summary: CheckinSummary,
+    framework: Framework,
+    prompts: Prompts,
+    *,
+    project_name: str,
+    phase_label: str,
+) -> SummaryPages:
     """The summary as Discord messages of at most 2000 characters each.
 
-    Comments always start a new message, so a caller may put them in a thread under the
-    first messages; a comment is never split between two messages.
+    Comments are on pages of their own, so they can go in a thread under the results; a
+    comment is never split between two messages.
     """
     header = _header(prompts, project_name, phase_label)
     if not summary.enough:
@@ -410,7 +554,7 @@ def render_summary(
             invited=summary.invited,
             scores=summary.thresholds.scores,
         )
-        return pack_lines([f"{header}\n{too_few}"])
+        return SummaryPages(pack_lines([f"{header}\n{too_few}"]), [])
 
     scale = prompts("summary.list_joiner").join(
         prompts("summary.scale_point", value=value, label=framework.label(value))
@@ -435,4 +579,4 @@ def render_summary(
         )
     elif not summary.comments:
         blocks.append(prompts("summary.comments_none"))
-    return pack_lines(blocks) + _comment_pages(summary, prompts)
+    return SummaryPages(pack_lines(blocks), _comment_pages(summary, prompts))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
@@ -450,6 +451,50 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         except discord.HTTPException as error:
             log.info("could not update the card of project %s: %s", project.id, error.status)
 
+    @app_commands.command(name="report")
+    @app_commands.describe(name="The project's name")
+    @app_commands.autocomplete(name=project_names)
+    async def report(self, interaction: discord.Interaction, name: str) -> None:
+        """The end-of-project reflection: every check-in side by side, as a file and a chart."""
+        project = await find_project(interaction, name)
+        if project is None:
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        made = await self.bot.results.report(project)
+        if made is None:
+            await refuse(interaction, "errors.no_results", project=project.name)
+            return
+        text, chart = made
+        files = [_file(text.encode(), f"{_slug(project.name)}-report.md")]
+        if chart is not None:
+            files.append(_file(chart, f"{_slug(project.name)}-chart.png"))
+        await reply(
+            interaction, self.bot.prompts("project.report", project=project.name), files=files
+        )
+
+    @app_commands.command(name="export")
+    @app_commands.describe(
+        name="The project's name", format="csv for spreadsheets, json for other programs"
+    )
+    @app_commands.autocomplete(name=project_names)
+    async def export(
+        self, interaction: discord.Interaction, name: str, format: Literal["csv", "json"]
+    ) -> None:
+        """Combined results of every closed check-in, as a file: counts and averages only."""
+        project = await find_project(interaction, name)
+        if project is None:
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await self.bot.results.export(project, format)
+        if data is None:
+            await refuse(interaction, "errors.no_results", project=project.name)
+            return
+        await reply(
+            interaction,
+            self.bot.prompts("project.exported", project=project.name),
+            file=_file(data.encode(), f"{_slug(project.name)}-results.{format}"),
+        )
+
     @app_commands.command(name="delete")
     @app_commands.describe(name="The project's name")
     @app_commands.autocomplete(name=project_names)
@@ -469,6 +514,15 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             self.bot.prompts("project.delete_confirm", project=project.name),
             view=view,
         )
+
+
+def _slug(name: str) -> str:
+    """A file-name-safe form of a project name, e.g. "youth-board-2026"."""
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "project"
+
+
+def _file(data: bytes, filename: str) -> discord.File:
+    return discord.File(io.BytesIO(data), filename=filename)
 
 
 def timezone_choices(current: str) -> list[app_commands.Choice[str]]:

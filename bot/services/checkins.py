@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,7 +21,7 @@ from bot.core.schedule import (
     reminder_plan,
     reminder_refusal,
 )
-from bot.core.summary import render_summary, summarise_checkin
+from bot.services.results import ResultsService, SummaryPost
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -75,8 +74,9 @@ class Messenger(Protocol):
         """DM one participant a reminder."""
         ...
 
-    async def post_summary(self, channel_id: int, pages: list[str], *, nonce: str) -> int | None:
-        """Post the summary messages; the first message's id, or None if posting failed."""
+    async def post_summary(self, channel_id: int, post: SummaryPost, *, nonce: str) -> int | None:
+        """Post a summary (chart on its first message, comments in a thread under it); the
+        first message's id, or None if posting failed."""
         ...
 
     async def post_notice(self, channel_id: int, text: str) -> bool:
@@ -128,17 +128,17 @@ class CheckinService:
         frameworks: FrameworkLibrary,
         prompts: Prompts,
         messenger: Messenger,
+        results: ResultsService,
         clock: Callable[[], datetime],
         dm_gap: float = DEFAULT_DM_GAP,
-        rng: random.Random | None = None,
     ) -> None:
         self.store = store
         self.frameworks = frameworks
         self.prompts = prompts
         self.messenger = messenger
+        self.results = results
         self.clock = clock
         self.dm_gap = dm_gap
-        self._rng = rng or random.SystemRandom()
         self._claimed: set[tuple[str, int, int]] = set()  # (what, check-in, user) in flight
 
     # -- opening and inviting --------------------------------------------------------------------
@@ -374,31 +374,11 @@ class CheckinService:
         project = await self.store.get_project(closed.project_id)
         if project is None:
             return None
-        framework = self.frameworks.for_checkin(closed.framework_id)
-        invitations = await self.store.list_invitations(closed.id)
-        responses = await self.store.list_responses(closed.id)
-        participants = await self.store.list_participants(project.id)
-        names = [name for p in participants for name in p.names]
-        summary = summarise_checkin(
-            framework,
-            closed.thresholds,
-            closed.phase,
-            invited=len(invitations),
-            responses=responses,
-            names=names,
-            rng=self._rng,
-        )
-        pages = render_summary(
-            summary,
-            framework,
-            self.prompts,
-            project_name=project.name,
-            phase_label=self.prompts.phase(closed.phase),
-        )
+        post = await self.results.summary_post(project, closed)
         message_id = await self.messenger.post_summary(
-            project.channel_id, pages, nonce=message_nonce("summary", closed.id)
+            project.channel_id, post, nonce=message_nonce("summary", closed.id)
         )
         await self.store.set_summary_message(closed.id, message_id)
         if message_id is None:
             log.warning("summary of check-in %s could not be posted", closed.id)
-        return ClosedCheckin(closed, summary.took_part, len(invitations), message_id is not None)
+        return ClosedCheckin(closed, post.took_part, post.invited, message_id is not None)

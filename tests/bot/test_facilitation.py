@@ -147,6 +147,8 @@ async def test_comments_never_ping_and_never_show_names_mentions_or_emails(env):
     await world.close_checkin()
 
     posted = [m for m in world.channel.history() if m.author.id == env.bot.user.id][1:]
+    [thread] = world.channel.threads  # the comments go in a thread under the summary
+    posted += thread.history()
     text = "\n".join(m.content for m in posted)
     assert "In your own words" in text and "Thanks all" in text
     for leaked in (

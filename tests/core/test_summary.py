@@ -32,6 +32,7 @@ from bot.core.summary import (
     scale_bands,
     summarise_checkin,
     views_differ,
+    with_trends,
 )
 
 PROMPTS_PATH = Path(__file__).resolve().parents[2] / "prompts" / "en.yaml"
@@ -169,7 +170,14 @@ def test_at_the_scores_threshold_the_full_summary_appears(prompts: Prompts, scor
     assert prompts("summary.took_part", took_part=scores, invited=9) in text
     for component in FRAMEWORK.components:
         assert (
-            prompts("summary.component", name=component.name, average="4.0", count=scores, flag="")
+            prompts(
+                "summary.component",
+                name=component.name,
+                average="4.0",
+                trend="",
+                count=scores,
+                flag="",
+            )
             in text
         )
     assert (
@@ -241,7 +249,8 @@ def test_averages_render_with_one_decimal_rounding_halves_up(prompts: Prompts) -
 def test_distribution_is_compact_and_scale_labels_are_shown_once(prompts: Prompts) -> None:
     summary = summarise(rated(1, 3, 3, 4, 5))
     text = "\n".join(render(summary, prompts))
-    assert prompts("summary.distribution", values="1·2·3·4·5", counts="1 0 2 1 1") in text
+    counts = "1: 1 · 2: 0 · 3: 2 · 4: 1 · 5: 1"
+    assert prompts("summary.distribution", bar="▄·█▄▄", counts=counts) in text
     for label in FRAMEWORK.scale:
         assert text.count(label) == 1
 
@@ -582,7 +591,7 @@ def test_a_long_summary_without_comments_is_split_between_blocks(prompts: Prompt
         # A component's line and its distribution stay in the same message.
         line = next(p for p in pages if f"**{component.name}**:" in p)
         after = line.split(f"**{component.name}**:", 1)[1]
-        assert "\n" in after and "1·2·3·4·5 →" in after.split("\n")[1]
+        assert "\n" in after and "1: 1 · 2: 1" in after.split("\n")[1]
 
 
 # --- prompts -----------------------------------------------------------------------------------
@@ -617,6 +626,8 @@ def test_every_summary_prompt_exists_is_used_and_gets_its_placeholders(prompts: 
         for _ in range(10)
     ] + many
     scenarios.append(summarise(many))
+    earlier = summarise([full_response(2) for _ in range(4)])
+    scenarios.append(with_trends(summarise(commenting(5)), previous=earlier, beginning=earlier))
     for summary in scenarios:
         render_summary(summary, FRAMEWORK, recording, project_name="P", phase_label="end")
     every_key = prompts.keys()  # a list: Prompts itself is not iterable

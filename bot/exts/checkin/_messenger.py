@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from bot.core.models import Checkin, Delivery, Project
 from bot.exts._shared import NO_MENTIONS
 from bot.exts.checkin import _render
 from bot.services.checkins import DmResult
+from bot.services.results import SummaryPost
 
 if TYPE_CHECKING:
     from bot.app import CoreflectBot
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CANNOT_DM = 50007
+CHART_FILE = "summary-chart.png"
 
 
 class DiscordMessenger:
@@ -92,21 +95,49 @@ class DiscordMessenger:
         screen = _render.reminder(self.bot, project, checkin, answered, invited)
         return await self._dm(user_id, screen, channel_id=channel_id, nonce=nonce)
 
-    async def post_summary(self, channel_id: int, pages: list[str], *, nonce: str) -> int | None:
+    async def post_summary(self, channel_id: int, post: SummaryPost, *, nonce: str) -> int | None:
         channel = self.bot.get_channel(channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
+        if not isinstance(channel, discord.TextChannel):
             log.warning("summary channel %s is gone or not a text channel", channel_id)
             return None
-        first: int | None = None
+        first: discord.Message | None = None
         try:
-            for index, page in enumerate(pages):
+            for index, page in enumerate(post.pages):
+                extra: dict[str, Any] = {}
+                if index == 0 and post.chart is not None:
+                    extra["file"] = discord.File(
+                        io.BytesIO(post.chart), filename=CHART_FILE, description=post.chart_alt
+                    )
                 message = await channel.send(
-                    page, nonce=message_nonce(nonce, index), allowed_mentions=NO_MENTIONS
+                    page, nonce=message_nonce(nonce, index), allowed_mentions=NO_MENTIONS, **extra
                 )
-                first = first or message.id
+                first = first or message
         except discord.HTTPException as error:
             log.warning("posting a summary in %s failed: %s", channel_id, error.status)
-        return first
+        if first is not None and post.comments:
+            await self._post_comments(channel, first, post, nonce)
+        return first.id if first else None
+
+    async def _post_comments(
+        self, channel: discord.TextChannel, first: discord.Message, post: SummaryPost, nonce: str
+    ) -> None:
+        """Comments in a thread under the summary; if no thread can be made, in the channel."""
+        target: discord.abc.Messageable = channel
+        try:
+            target = await first.create_thread(name=post.thread_name)
+        except discord.HTTPException as error:
+            log.info(
+                "no thread for comments in %s (%s); posting them below", channel.id, error.status
+            )
+        try:
+            for index, page in enumerate(post.comments):
+                await target.send(
+                    page,
+                    nonce=message_nonce(nonce, "comments", index),
+                    allowed_mentions=NO_MENTIONS,
+                )
+        except discord.HTTPException as error:
+            log.warning("posting comments in %s failed: %s", channel.id, error.status)
 
     async def post_notice(self, channel_id: int, text: str) -> bool:
         channel = self.bot.get_channel(channel_id)

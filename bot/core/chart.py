@@ -31,8 +31,9 @@ Choices:
   could each restore the other's settings. Instead every setting that shapes the picture
   (sizes, fonts, colours, line widths, dash patterns, hatches, layout pads, grid) is passed
   explicitly, and text is never parsed as mathtext or TeX, so a "$" in a name stays a "$".
-  The one setting left to the rc is `lines.scale_dashes`, which matplotlib reads when a line
-  is made and offers no argument for; a test checks the rest.
+  Left to the rc: `lines.scale_dashes`, which matplotlib reads when a line is made and
+  offers no argument for, and `hatch.linewidth` on a matplotlib too old to have
+  `Patch.set_hatch_linewidth`. A test checks that the rest cannot change the picture.
 """
 
 from __future__ import annotations
@@ -321,8 +322,8 @@ def _draw_radar(figure: Figure, data: ChartData) -> list[Any]:
     ax.set_yticks(values, [""] * len(values))  # the circles; their labels are drawn below
     _grid(ax, "both")
 
-    # The scale's labels sit between the first two spokes, above the outlines (with a
-    # backing) so that a line crossing one does not make it unreadable.
+    # The scale's labels sit between the first two spokes, on a backing that hides the grid
+    # behind them but under the outlines: a line may cross a label, but no label hides a point.
     between = math.pi / count
     for value, label in zip(values, _scale_labels(data, SCALE_WRAP), strict=True):
         ax.text(
@@ -332,7 +333,7 @@ def _draw_radar(figure: Figure, data: ChartData) -> list[Any]:
             **_text_style(SCALE_PT),
             ha="center",
             va="center",
-            zorder=20,
+            zorder=2.5,
             clip_on=False,
             bbox={
                 "boxstyle": "round,pad=0.2",

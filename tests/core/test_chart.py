@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import matplotlib
 import numpy as np
 import pytest
 from matplotlib.image import imread
+from matplotlib.patches import Patch
 
 from bot.core import chart
 from bot.core.chart import (
@@ -163,7 +165,7 @@ def test_a_chart_that_cannot_fit_is_an_error(monkeypatch: pytest.MonkeyPatch) ->
 
 # Global state and threads -------------------------------------------------------------------
 
-ODD_RC = {
+ODD_RC: dict[str, Any] = {
     "font.size": 4,
     "font.family": "serif",
     "font.weight": "bold",
@@ -186,13 +188,16 @@ ODD_RC = {
     "figure.figsize": [3, 3],
     "savefig.dpi": 30,
     "savefig.bbox": "tight",
-    "hatch.linewidth": 6,
     "hatch.color": "red",
     "patch.edgecolor": "red",
     "figure.constrained_layout.h_pad": 1,
     "polaraxes.grid": False,
     "ytick.minor.visible": True,
 }
+
+
+if hasattr(Patch, "set_hatch_linewidth"):  # older matplotlib offers no way to pin it
+    ODD_RC["hatch.linewidth"] = 6
 
 
 @pytest.mark.parametrize("count", [4, 10])

@@ -116,6 +116,7 @@ class CoreflectBot(commands.Bot):
             messenger=messenger,
             prompts=self.prompts,
             clock=self.clock,
+            max_sleep=self.settings.scheduler_max_sleep,
         )
         for extension in EXTENSIONS:
             await self.load_extension(extension)

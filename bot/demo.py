@@ -252,7 +252,11 @@ async def play(out: Path) -> int:
         # DMs keep their real pacing (dm_gap_seconds, 1 s): they go out while the clock is
         # being advanced, so the gaps pass in virtual time.
         settings = Settings(
-            database_path=Path(scratch) / "demo.sqlite3", secret=secrets.token_hex(32)
+            database_path=Path(scratch) / "demo.sqlite3",
+            secret=secrets.token_hex(32),
+            # Re-read the schedule daily rather than every quarter hour: each wake costs the
+            # simulation a little real time, and three months pass here in seconds.
+            scheduler_max_sleep=86400.0,
         )
         clock = VirtualClock()
         bot = create_bot(settings, clock=clock)
@@ -294,11 +298,15 @@ class Story:
         return list(self.members[name].user.dm_channel.history())
 
     def _channel_posts(self) -> list[discord.Message]:
-        return [m for m in self.channel.history() if not m.flags.ephemeral]
+        """The channel's messages, then those in its threads (a summary's comments)."""
+        posts = [m for m in self.channel.history() if not m.flags.ephemeral]
+        for thread in self.channel.threads:
+            posts += thread.history()
+        return posts
 
     def look(self) -> None:
         """Everything there is now has been seen: what appears next is new."""
-        self.seen = {m.id for m in self.channel.history()}
+        self.seen = {m.id for m in self._channel_posts()}
         for name in self.members:
             self.seen.update(m.id for m in self._dms(name))
 

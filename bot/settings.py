@@ -26,6 +26,7 @@ class Settings:
     default_framework: str = "ten-components"
     sync_commands: bool = True
     dm_gap_seconds: float = 1.0  # COREFLECT_DM_GAP: seconds between two DMs of one check-in
+    scheduler_max_sleep: float | None = None  # seconds; None: the scheduler's own default
 
     @property
     def resolved_key_file(self) -> Path:

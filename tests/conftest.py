@@ -14,6 +14,9 @@ from bot.app import CoreflectBot, create_bot
 from bot.settings import Settings
 
 SETTLE_TIMEOUT = 15.0
+# Each scheduler wake costs SimCord a little real time; days of virtual time stay quick if the
+# scheduler re-reads the database daily rather than every quarter hour as in production.
+TEST_MAX_SLEEP = 86400.0
 TEST_SECRET = "test-secret-" + "0123456789abcdef" * 3
 
 
@@ -33,7 +36,10 @@ def settings(tmp_path: Path) -> Settings:
     # No gap between DMs: a short sleep would be waited out for real while SimCord settles.
     # The pacing tests set their own gap and drive it with virtual time.
     return Settings(
-        database_path=tmp_path / "coreflect.sqlite3", secret=TEST_SECRET, dm_gap_seconds=0.0
+        database_path=tmp_path / "coreflect.sqlite3",
+        secret=TEST_SECRET,
+        dm_gap_seconds=0.0,
+        scheduler_max_sleep=TEST_MAX_SLEEP,
     )
 
 

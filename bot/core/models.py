@@ -120,6 +120,8 @@ class Checkin:
     reminded_at: datetime | None = None  # last reminder sent by a facilitator
     reminder_rounds: int = 0  # automatic reminder rounds done (or dropped)
     summary_due: bool = False  # closed, summary not posted yet
+    summary_attempts: int = 0  # failed tries at posting the summary
+    summary_retry_at: datetime | None = None  # when to try posting it again
 
     @property
     def is_open(self) -> bool:
@@ -138,6 +140,7 @@ class Invitation:
     dm_channel_id: int | None = None
     dm_message_id: int | None = None
     attempts: int = 0  # times the invitation DM was tried
+    next_attempt_at: datetime | None = None  # when to try again after a failure
     reminders: int = 0  # reminders sent (automatic and by facilitators)
     last_reminded_at: datetime | None = None
 

@@ -147,6 +147,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         found, checkin = opened
         await interaction.response.defer(ephemeral=True, thinking=True)
         closed = await self.bot.checkins.close_checkin(checkin)
+        self.bot.scheduler.wake()  # a scheduled check-in may have been waiting for this one
         if closed is None:
             await refuse(interaction, "errors.nothing_open", project=found.name)
             return

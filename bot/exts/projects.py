@@ -425,9 +425,9 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             return
         self.bot.scheduler.wake()
         log.info("project %s rescheduled by a facilitator", project.id)
-        await self._refresh_card(updated)
         edited = self.bot.prompts("project.edited", project=updated.name)
         await reply_lines(interaction, [edited, *await self._schedule_lines(updated)])
+        await self._refresh_card(updated)
 
     @edit.autocomplete("timezone")
     async def _edit_timezone(

@@ -28,8 +28,13 @@ log = logging.getLogger(__name__)
 
 REMIND_GAP = timedelta(hours=12)  # between two reminders a facilitator asks for
 DEFAULT_DM_GAP = 1.0  # seconds between two DMs of one check-in
-DELIVERY_ATTEMPTS = 3  # tries per invitation when Discord fails on its side
-RETRY_DELAYS = (30.0, 120.0)  # seconds before the second and third try
+DELIVERY_ATTEMPTS = 4  # tries per invitation when Discord fails on its side
+RETRY_DELAYS = (  # before the second, third and fourth try
+    timedelta(seconds=30),
+    timedelta(minutes=5),
+    timedelta(hours=1),
+)
+SUMMARY_RETRY_DELAYS = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,9 +187,13 @@ class CheckinService:
         return checkin
 
     async def deliver_pending(self, project: Project, checkin: Checkin) -> int:
-        """Send the invitations of an open check-in not sent yet, paced; how many were tried."""
+        """Send the invitations of an open check-in that are due, paced; how many were tried.
+
+        A failure on Discord's side is tried again on a later pass (RETRY_DELAYS), so one
+        member's trouble never holds up everyone else's DMs.
+        """
         tried = 0
-        for invitation in await self.store.list_undelivered(checkin.id, DELIVERY_ATTEMPTS):
+        for invitation in await self.store.list_undelivered(checkin.id, self.clock()):
             current = await self.store.get_checkin(checkin.id)
             if current is None or not current.is_open:
                 break
@@ -196,43 +205,49 @@ class CheckinService:
         return tried
 
     async def invite(self, project: Project, checkin: Checkin, user_id: int) -> DmResult | None:
-        """DM one pending invitation, retrying a failure on Discord's side a few times.
+        """DM one pending invitation once; None if it is not due (sent, being sent, the
+        check-in closed, or the member left).
 
-        None if it is not pending any more or is being sent already. A refused DM (the member
-        does not accept DMs) is recorded and never retried.
+        A refused DM (the member does not accept DMs) is recorded and never retried; a
+        failure on Discord's side is tried again later, up to DELIVERY_ATTEMPTS times.
         """
         key = ("invite", checkin.id, user_id)
         if key in self._claimed:
             return None
         self._claimed.add(key)
         try:
-            result: DmResult | None = None
-            for delay in (*RETRY_DELAYS, None):
-                invitation = await self.store.get_invitation(checkin.id, user_id)
-                if (
-                    invitation is None
-                    or invitation.delivery is not Delivery.PENDING
-                    or invitation.attempts >= DELIVERY_ATTEMPTS
-                ):
-                    return result
-                result = await self.messenger.send_invitation(
-                    user_id,
-                    project,
-                    checkin,
-                    channel_id=await self.store.get_dm_channel(user_id),
-                    nonce=message_nonce("invite", checkin.id, user_id),
-                )
-                await self._record_dm(user_id, result)
-                await self.store.record_delivery(
-                    checkin.id,
-                    user_id,
-                    result.delivery,
-                    dm_channel_id=result.channel_id,
-                    dm_message_id=result.message_id,
-                )
-                if result.delivery is not Delivery.PENDING or delay is None:
-                    return result
-                await asyncio.sleep(delay)
+            invitation = await self.store.get_invitation(checkin.id, user_id)
+            current = await self.store.get_checkin(checkin.id)
+            if (
+                invitation is None
+                or invitation.delivery is not Delivery.PENDING
+                or current is None
+                or not current.is_open
+                or not await self.store.is_participant(project.id, user_id)
+            ):
+                return None
+            result = await self.messenger.send_invitation(
+                user_id,
+                project,
+                current,
+                channel_id=await self.store.get_dm_channel(user_id),
+                nonce=message_nonce("invite", checkin.id, user_id),
+            )
+            await self._record_dm(user_id, result)
+            delivery, retry_at = result.delivery, None
+            if delivery is Delivery.PENDING:
+                if invitation.attempts + 1 >= DELIVERY_ATTEMPTS:
+                    delivery = Delivery.FAILED  # given up: counted as not reachable by DM
+                else:
+                    retry_at = self.clock() + RETRY_DELAYS[invitation.attempts]
+            await self.store.record_delivery(
+                checkin.id,
+                user_id,
+                delivery,
+                dm_channel_id=result.channel_id,
+                dm_message_id=result.message_id,
+                retry_at=retry_at,
+            )
             return result
         finally:
             self._claimed.discard(key)
@@ -307,8 +322,15 @@ class CheckinService:
         )
         sent = 0
         for target in targets:
+            current = await self.store.get_checkin(checkin.id)
+            if (
+                current is None
+                or not current.is_open
+                or reminder_refusal(self.clock(), current.closes_at, project.timezone)
+            ):
+                break  # closed meanwhile, or it became night or the last hour
             result = await self._remind_one(
-                project, checkin, target.user_id, answered, len(invitations)
+                project, current, target.user_id, answered, len(invitations)
             )
             if result is None:
                 continue
@@ -378,7 +400,30 @@ class CheckinService:
         message_id = await self.messenger.post_summary(
             project.channel_id, post, nonce=message_nonce("summary", closed.id)
         )
-        await self.store.set_summary_message(closed.id, message_id)
-        if message_id is None:
-            log.warning("summary of check-in %s could not be posted", closed.id)
+        if message_id is not None:
+            await self.store.set_summary_message(closed.id, message_id)
+        else:
+            await self._summary_failed(project, closed)
         return ClosedCheckin(closed, post.took_part, post.invited, message_id is not None)
+
+    async def _summary_failed(self, project: Project, checkin: Checkin) -> None:
+        """Try again later; after the last try, tell the facilitators."""
+        attempt = checkin.summary_attempts
+        if attempt < len(SUMMARY_RETRY_DELAYS):
+            retry_at = self.clock() + SUMMARY_RETRY_DELAYS[attempt]
+            log.warning(
+                "summary of check-in %s not posted; trying again at %s", checkin.id, retry_at
+            )
+            await self.store.summary_failed(checkin.id, retry_at)
+            return
+        log.warning("summary of check-in %s could not be posted; giving up", checkin.id)
+        await self.store.summary_failed(checkin.id, None)
+        settings = await self.store.get_guild_settings(project.guild_id)
+        channel = settings.facilitator_channel_id or project.channel_id
+        text = self.prompts(
+            "scheduler.summary_failed",
+            phase=self.prompts.phase(checkin.phase),
+            project=project.name,
+            channel=f"<#{project.channel_id}>",
+        )
+        await self.messenger.post_notice(channel, text)

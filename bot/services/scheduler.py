@@ -12,7 +12,7 @@ Due things, in the order they are done on each pass:
 Every transition is a conditional write in the store (`... WHERE state = 'planned'`,
 `... WHERE status = 'open'`), so it happens once even if a facilitator's command races the
 scheduler or the bot restarts in the middle. Nothing polls: the task computes the next due
-moment from the database and sleeps until then (at most an hour, so a suspended machine or
+moment from the database and sleeps until then (at most MAX_SLEEP, so a suspended machine or
 a changed system clock is noticed); `wake()` cuts the sleep short when a project changes.
 """
 
@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
 from bot.core.models import Project, ScheduledCheckin
@@ -34,7 +34,19 @@ from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
-MAX_SLEEP = 24 * 3600.0  # seconds: re-read the schedule at least once a day
+
+@contextlib.asynccontextmanager
+async def _logged(what: str, item: int) -> AsyncIterator[None]:
+    """Log and swallow an unexpected error of one item, so the pass goes on with the rest."""
+    try:
+        yield
+    except Exception:
+        log.exception("%s %s failed; the rest of the pass goes on", what, item)
+
+
+# Seconds: re-read the schedule at least this often, so a host that was suspended or had its
+# clock corrected is noticed (asyncio's sleep runs on a clock that stops during suspend).
+MAX_SLEEP = 900.0
 MIN_SLEEP = 1.0  # seconds between two passes, so a fault can never spin the loop
 ERROR_SLEEP = 60.0  # seconds to wait after a pass failed unexpectedly
 
@@ -50,7 +62,9 @@ class Scheduler:
         messenger: Messenger,
         prompts: Prompts,
         clock: Callable[[], datetime],
+        max_sleep: float | None = None,
     ) -> None:
+        self.max_sleep = MAX_SLEEP if max_sleep is None else max_sleep
         self.store = store
         self.checkins = checkins
         self.messenger = messenger
@@ -102,29 +116,34 @@ class Scheduler:
         """How long to sleep before the next pass."""
         due = await self.next_due()
         if due is None:
-            return MAX_SLEEP
+            return self.max_sleep
         seconds = (due - self.clock()).total_seconds()
-        return min(MAX_SLEEP, max(MIN_SLEEP, seconds))
+        return min(self.max_sleep, max(MIN_SLEEP, seconds))
 
     # -- one pass --------------------------------------------------------------------------------
 
     async def run_due(self) -> None:
-        """Do everything that is due now, in order."""
-        for checkin in await self.store.list_summaries_due():
-            await self.checkins.post_summary(checkin.id)
+        """Do everything that is due now, in order; one item's failure does not stop the rest."""
+        for checkin in await self.store.list_summaries_due(self.clock()):
+            async with _logged("posting the summary of check-in", checkin.id):
+                await self.checkins.post_summary(checkin.id)
         for checkin in await self.store.list_open_checkins():
             if checkin.closes_at <= self.clock():
-                await self.checkins.close_checkin(checkin)
+                async with _logged("closing check-in", checkin.id):
+                    await self.checkins.close_checkin(checkin)
         await self._open_due()
-        await self._announce_missed()
+        async with _logged("announcing missed check-ins", 0):
+            await self._announce_missed()
         for checkin in await self.store.list_open_checkins():
             project = await self.store.get_project(checkin.project_id)
             if project is None:
                 continue
-            await self.checkins.deliver_pending(project, checkin)
+            async with _logged("sending invitations of check-in", checkin.id):
+                await self.checkins.deliver_pending(project, checkin)
             current = await self.store.get_checkin(checkin.id)
             if current is not None and current.is_open and current.closes_at > self.clock():
-                await self.checkins.remind_due(project, current)
+                async with _logged("reminding for check-in", checkin.id):
+                    await self.checkins.remind_due(project, current)
 
     async def _open_due(self) -> None:
         for slot in await self.store.list_planned():
@@ -137,14 +156,19 @@ class Scheduler:
                 continue
             project = await self.store.get_project(slot.project_id)
             if project is not None:
-                await self.checkins.open_scheduled(project, slot)
+                async with _logged("opening a check-in of project", project.id):
+                    await self.checkins.open_scheduled(project, slot)
 
     async def next_due(self) -> datetime | None:
         """The next moment something is due, from the database."""
-        if await self.store.list_summaries_due() or await self.store.list_unannounced():
+        if await self.store.list_unannounced():
             return self.clock()
         now = self.clock()
-        moments: list[datetime] = []
+        moments: list[datetime] = [
+            checkin.summary_retry_at or now for checkin in await self.store.list_summaries_due()
+        ]
+        if (retry := await self.store.next_delivery_attempt()) is not None:
+            moments.append(retry)
         for slot in await self.store.list_planned():
             # One whose time has come but could not open (another check-in of the project is
             # still open) is next looked at when that one closes, or when its own window ends.
@@ -172,8 +196,13 @@ class Scheduler:
             channel = settings.facilitator_channel_id or project.channel_id
             by_channel[channel].append((project, slot))
         for channel_id, slots in by_channel.items():
-            if not await self.messenger.post_notice(channel_id, self._missed_notice(slots)):
-                log.warning("could not tell channel %s about missed check-ins", channel_id)
+            text = self._missed_notice(slots)
+            if await self.messenger.post_notice(channel_id, text):
+                continue
+            fallbacks = {project.channel_id for project, _ in slots} - {channel_id}
+            posted = [await self.messenger.post_notice(c, text) for c in sorted(fallbacks)]
+            if not any(posted):
+                log.warning("could not tell anyone about %d missed check-ins", len(slots))
         await self.store.mark_announced(missed)
 
     def _missed_notice(self, slots: list[tuple[Project, ScheduledCheckin]]) -> str:

@@ -66,7 +66,8 @@ _SELECT_CHECKINS = (
     "c.closed_at AS c_closed_at, c.status AS c_status, "
     "c.scores_threshold AS c_scores_threshold, c.comments_threshold AS c_comments_threshold, "
     "c.summary_message_id AS c_summary_message_id, c.reminded_at AS c_reminded_at, "
-    "c.reminder_rounds AS c_reminder_rounds, c.summary_due AS c_summary_due "
+    "c.reminder_rounds AS c_reminder_rounds, c.summary_due AS c_summary_due, "
+    "c.summary_attempts AS c_summary_attempts, c.summary_retry_at AS c_summary_retry_at "
     "FROM checkins AS c "
 )
 _SELECT_INVITED_CHECKINS = (
@@ -80,7 +81,8 @@ _SELECT_INVITED_CHECKINS = (
     "c.closed_at AS c_closed_at, c.status AS c_status, "
     "c.scores_threshold AS c_scores_threshold, c.comments_threshold AS c_comments_threshold, "
     "c.summary_message_id AS c_summary_message_id, c.reminded_at AS c_reminded_at, "
-    "c.reminder_rounds AS c_reminder_rounds, c.summary_due AS c_summary_due "
+    "c.reminder_rounds AS c_reminder_rounds, c.summary_due AS c_summary_due, "
+    "c.summary_attempts AS c_summary_attempts, c.summary_retry_at AS c_summary_retry_at "
     "FROM invitations AS i JOIN checkins AS c ON c.id = i.checkin_id "
     "JOIN projects AS p ON p.id = c.project_id "
 )
@@ -662,12 +664,26 @@ class Store:
                 (message_id, checkin_id),
             )
 
-    async def list_summaries_due(self) -> list[Checkin]:
-        """Closed check-ins whose summary has not been posted yet (e.g. after a restart)."""
+    async def summary_failed(self, checkin_id: int, retry_at: datetime | None) -> None:
+        """Posting the summary failed: try again from `retry_at`, or (None) give up."""
+        async with self._writing() as db:
+            await _run(
+                db,
+                "UPDATE checkins SET summary_attempts = summary_attempts + 1, "
+                "summary_retry_at = ?, summary_due = ? WHERE id = ?",
+                (_utc_text(retry_at) if retry_at else None, int(retry_at is not None), checkin_id),
+            )
+
+    async def list_summaries_due(self, now: datetime | None = None) -> list[Checkin]:
+        """Closed check-ins whose summary is still to be posted (e.g. after a restart), and
+        with `now`, only those due to be tried now."""
         async with self._reading() as db:
             rows = await _all(
                 db,
-                _SELECT_CHECKINS + "WHERE c.status = 'closed' AND c.summary_due = 1 ORDER BY c.id",
+                _SELECT_CHECKINS + "WHERE c.status = 'closed' AND c.summary_due = 1 "
+                "AND (? IS NULL OR c.summary_retry_at IS NULL OR c.summary_retry_at <= ?) "
+                "ORDER BY c.id",
+                (_utc_text(now) if now else None, _utc_text(now) if now else None),
             )
         return [_checkin(row) for row in rows]
 
@@ -730,16 +746,31 @@ class Store:
             )
         return [_invitation(row) for row in rows]
 
-    async def list_undelivered(self, checkin_id: int, max_attempts: int) -> list[Invitation]:
-        """Invitations still to send (tried fewer than `max_attempts` times), by user id."""
+    async def list_undelivered(self, checkin_id: int, now: datetime) -> list[Invitation]:
+        """Invitations to send now: pending, due for a try, to members still in the project."""
         async with self._reading() as db:
             rows = await _all(
                 db,
-                "SELECT * FROM invitations WHERE checkin_id = ? AND delivery = 'pending' "
-                "AND attempts < ? ORDER BY user_id",
-                (checkin_id, max_attempts),
+                "SELECT i.* FROM invitations AS i "
+                "JOIN checkins AS c ON c.id = i.checkin_id "
+                "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
+                "WHERE i.checkin_id = ? AND i.delivery = 'pending' "
+                "AND (i.next_attempt_at IS NULL OR i.next_attempt_at <= ?) ORDER BY i.user_id",
+                (checkin_id, _utc_text(now)),
             )
         return [_invitation(row) for row in rows]
+
+    async def next_delivery_attempt(self) -> datetime | None:
+        """When the next invitation of an open check-in is due to be tried again."""
+        async with self._reading() as db:
+            row = await _one(
+                db,
+                "SELECT min(i.next_attempt_at) AS due FROM invitations AS i "
+                "JOIN checkins AS c ON c.id = i.checkin_id "
+                "WHERE c.status = 'open' AND i.delivery = 'pending' "
+                "AND i.next_attempt_at IS NOT NULL",
+            )
+        return _parse_utc(row["due"]) if row and row["due"] else None
 
     async def record_delivery(
         self,
@@ -749,16 +780,26 @@ class Store:
         *,
         dm_channel_id: int | None = None,
         dm_message_id: int | None = None,
+        retry_at: datetime | None = None,
     ) -> None:
-        """Record one attempt at the invitation DM; ids given as None keep their old value."""
+        """Record one attempt at the invitation DM (and, if pending, when to try again); ids
+        given as None keep their old value."""
         async with self._writing() as db:
             await _run(
                 db,
                 "UPDATE invitations SET delivery = ?, attempts = attempts + 1, "
+                "next_attempt_at = ?, "
                 "dm_channel_id = coalesce(?, dm_channel_id), "
                 "dm_message_id = coalesce(?, dm_message_id) "
                 "WHERE checkin_id = ? AND user_id = ?",
-                (Delivery(delivery).value, dm_channel_id, dm_message_id, checkin_id, user_id),
+                (
+                    Delivery(delivery).value,
+                    _utc_text(retry_at) if retry_at else None,
+                    dm_channel_id,
+                    dm_message_id,
+                    checkin_id,
+                    user_id,
+                ),
             )
 
     async def reminder_targets(
@@ -1161,6 +1202,8 @@ def _checkin(row: aiosqlite.Row) -> Checkin:
         reminded_at=_parse_utc(reminded_at) if reminded_at else None,
         reminder_rounds=row["c_reminder_rounds"],
         summary_due=bool(row["c_summary_due"]),
+        summary_attempts=row["c_summary_attempts"],
+        summary_retry_at=_parse_utc(retry) if (retry := row["c_summary_retry_at"]) else None,
     )
 
 
@@ -1208,6 +1251,7 @@ def _invitation(row: aiosqlite.Row) -> Invitation:
         dm_channel_id=row["dm_channel_id"],
         dm_message_id=row["dm_message_id"],
         attempts=row["attempts"],
+        next_attempt_at=_parse_utc(n) if (n := row["next_attempt_at"]) else None,
         reminders=row["reminders"],
         last_reminded_at=_parse_utc(reminded) if reminded else None,
     )

@@ -18,7 +18,7 @@ from bot.core.models import ANYTHING_ELSE
 from bot.core.text import MESSAGE_LIMIT
 from bot.settings import PROJECT_ROOT, Settings
 from tests.bot.world import PROJECT, World, dm_answering, make_world, reply_text
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_MAX_SLEEP, TEST_SECRET
 from tests.core.test_summary import framework_yaml
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -35,6 +35,7 @@ def settings(tmp_path: Path) -> Settings:
         database_path=tmp_path / "coreflect.sqlite3",
         secret=TEST_SECRET,
         dm_gap_seconds=0.0,
+        scheduler_max_sleep=TEST_MAX_SLEEP,
         frameworks_dir=frameworks,
     )
 

@@ -144,7 +144,7 @@ async def test_an_opening_missed_while_down_happens_once_within_its_window(env, 
     assert len(await env.bot.store.list_checkins(project.id)) == 1
     for member in world.members:
         assert len(invitations(member, "beginning")) == 1
-    assert [m for m in world.channel.history() if "missed" in m.content] == []
+    assert [m for m in world.channel.history() if "didn't run" in m.content] == []
 
 
 async def test_an_opening_whose_window_passed_is_marked_missed_in_one_message(env, make_bot):
@@ -163,7 +163,7 @@ async def test_an_opening_whose_window_passed_is_marked_missed_in_one_message(en
     await restart(env, make_bot)
     await env.advance_time(60)
 
-    [notice] = [m for m in notices.history() if "missed" in m.content]
+    [notice] = [m for m in notices.history() if "didn't run" in m.content]
     assert "The beginning check-in of **Youth Board** was due Monday 5 January 2026, 10:00" in (
         notice.content
     )
@@ -182,11 +182,11 @@ async def test_an_opening_whose_window_passed_is_marked_missed_in_one_message(en
 
     await restart(env, make_bot)  # told once, not again on every start
     await env.advance_time(60)
-    assert len([m for m in notices.history() if "missed" in m.content]) == 1
-    assert [m for m in world.channel.history() if "missed" in m.content] == []
+    assert len([m for m in notices.history() if "didn't run" in m.content]) == 1
+    assert [m for m in world.channel.history() if "didn't run" in m.content] == []
     show = await world.facilitator.slash(world.channel, "project show", name=PROJECT)
     assert "• Beginning: Monday 5 January 2026, 10:00" in reply_text(show)
-    assert "missed (I was offline for its whole window)" in reply_text(show)
+    assert "missed (its window passed before I could open it)" in reply_text(show)
 
 
 async def test_a_restart_between_open_and_close_keeps_every_answer_and_closes_once(env, make_bot):

@@ -616,13 +616,23 @@ async def test_record_delivery_counts_attempts_and_list_undelivered_paces_retrie
         (CAT, "failed", 1, None, None),
         (DAN, "pending", 0, None, None),
     ]
-    assert await store.list_undelivered(checkin_id, 3) == [
+    now = BEGINNING[0]
+    for user_id in (ANA, BEN, CAT, DAN):
+        await store.add_participant(project.id, user_id, [f"user {user_id}"])
+    assert await store.list_undelivered(checkin_id, now) == [
         Invitation(checkin_id, ANA, attempts=2),
         Invitation(checkin_id, DAN),
     ]
-    assert await store.list_undelivered(checkin_id, 2) == [Invitation(checkin_id, DAN)]
-    assert await store.list_undelivered(checkin_id, 0) == []
-    assert await store.list_undelivered(checkin_id + 1, 3) == []
+    # A failure with a time to try again: not due before then.
+    later = now + timedelta(minutes=5)
+    await store.record_delivery(checkin_id, ANA, Delivery.PENDING, retry_at=later)
+    assert await store.list_undelivered(checkin_id, now) == [Invitation(checkin_id, DAN)]
+    assert await store.next_delivery_attempt() == later
+    assert [i.user_id for i in await store.list_undelivered(checkin_id, later)] == [ANA, DAN]
+    # Someone who left the project is not sent the invitation.
+    await store.remove_participant(project.id, DAN)
+    assert [i.user_id for i in await store.list_undelivered(checkin_id, later)] == [ANA]
+    assert await store.list_undelivered(checkin_id + 1, later) == []
 
 
 # -- reminders to people --------------------------------------------------------------------------

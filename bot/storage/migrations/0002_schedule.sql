@@ -24,9 +24,13 @@ CREATE INDEX scheduled_checkins_due ON scheduled_checkins (opens_at) WHERE state
 -- the same write that closes the check-in, so a restart in between loses nothing).
 ALTER TABLE checkins ADD COLUMN reminder_rounds INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE checkins ADD COLUMN summary_due INTEGER NOT NULL DEFAULT 0 CHECK (summary_due IN (0, 1));
+-- A summary whose posting failed is tried again later (not before summary_retry_at).
+ALTER TABLE checkins ADD COLUMN summary_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE checkins ADD COLUMN summary_retry_at TEXT;
 
 -- Per invitation: DM attempts, and reminders sent (at most two, whoever asked for them).
 ALTER TABLE invitations ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE invitations ADD COLUMN next_attempt_at TEXT;  -- after a failure on Discord's side
 ALTER TABLE invitations ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0 CHECK (reminders BETWEEN 0 AND 2);
 ALTER TABLE invitations ADD COLUMN last_reminded_at TEXT;
 

@@ -180,6 +180,8 @@ def show(title: str, message: Any) -> None:
     buttons = " ".join(f"[{label}]" for label in _buttons(message))
     if buttons:
         print(f"│ {buttons}")
+    for attachment in getattr(message, "attachments", []):
+        print(f"│ 📎 {attachment.filename}: {attachment.description or ''}".rstrip())
     print("└")
 
 
@@ -265,7 +267,7 @@ async def play(out: Path) -> int:
         await env.start()
         try:
             with env.time_context():
-                problems = await Story(env).play()
+                problems = await Story(env, out).play()
         finally:
             await env.shutdown()
             await bot.close()  # closes the database too; the simulated world is already gone
@@ -280,8 +282,10 @@ async def play(out: Path) -> int:
 class Story:
     """The scripted project, told in the order things happen on the virtual clock."""
 
-    def __init__(self, env: Any) -> None:
+    def __init__(self, env: Any, out: Path) -> None:
         self.env = env
+        self.out = out  # where the charts, summaries and the report are written
+        self.written: list[Path] = []
         self.guild = env.create_guild(name="Riverside Community Hub")
         self.channel = self.guild.create_text_channel("youth-board")
         lead = self.guild.create_role("Lead", permissions=discord.Permissions(manage_guild=True))
@@ -336,7 +340,41 @@ class Story:
         )
         for phase, at in self.summaries.items():
             print(f"  • {phase}: {local_label(at, ZONE)} ({ZONE}), {at:%H:%M} UTC")
+        await self.keep_report()
+        print(f"\n{RULE}\nFiles written to {self.out}/:")
+        for path in self.written:
+            print(f"  {path}")
         return self.problems
+
+    async def keep_summary(self, phase: str, posts: list[discord.Message]) -> None:
+        """Write a summary's text and its chart to the output folder."""
+        self.write(f"{phase}-summary.md", "\n\n".join(m.content for m in posts).encode())
+        for attachment in posts[0].attachments:
+            self.write(f"{phase}-chart.png", await attachment.read())
+
+    async def keep_report(self) -> None:
+        """The facilitator asks for the end-of-project report and the exports; keep them."""
+        heading(self.env.now(), "sam asks for the end-of-project report and the exports:")
+        for command, options in (
+            ("project report", {}),
+            ("project export", {"format": "csv"}),
+            ("project export", {"format": "json"}),
+        ):
+            result = await self.facilitator.slash(self.channel, command, name=PROJECT, **options)
+            message = result.followups[-1] if result.followups else result.response
+            extra = " ".join(f"{k}:{v}" for k, v in options.items())
+            print(f"  /{command} name:{PROJECT} {extra}".rstrip())
+            print(f"  → (only sam sees) {said(result)}")
+            if not message.attachments:
+                self.problems.append(f"/{command} {extra} attached no file")
+            for attachment in message.attachments:
+                self.write(attachment.filename, await attachment.read())
+
+    def write(self, name: str, data: bytes) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        path = self.out / name
+        path.write_bytes(data)
+        self.written.append(path)
 
     async def create_and_join(self) -> None:
         print(RULE)
@@ -444,8 +482,10 @@ class Story:
                     f"The {phase} check-in closes. The bot posts its summary in #youth-board:",
                 )
                 for post in posts:
-                    show("#youth-board", post)
+                    where = "#youth-board" if post.channel.id == self.channel.id else "thread"
+                    show(where, post)
                 self.summaries[phase] = posts[0].created_at
+                await self.keep_summary(phase, posts)
                 return
         self.problems.append(
             f"no {phase} summary in #youth-board by {local_label(self.env.now(), ZONE)}"

@@ -355,3 +355,24 @@ async def test_reminders_missed_while_down_are_not_sent_in_a_burst(env, make_bot
     [reminder] = dms(silent, "beginning check-in**", REMINDER)
     assert reminder.created_at == utc(2026, 1, 12, 8)  # one, and only once it is morning
     assert len(summaries(world, "beginning")) == 1
+
+
+async def test_a_summary_that_could_not_be_posted_is_tried_again_later(env):
+    world = make_world(env, members=3)
+    await world.create_project(starts="2026-01-05", ends="2026-03-01")
+    await world.join_all()
+    await advance_to(env, utc(2026, 1, 5, 10, 5))
+    for member in world.members:
+        await answer(member, 4)
+    await advance_to(env, utc(2026, 1, 12, 9, 59))
+    env.inject_error("POST", f"/channels/{world.channel.id}/messages", status=503, times=1)
+
+    await advance_to(env, utc(2026, 1, 12, 10, 1))
+    assert summaries(world, "beginning") == []  # Discord had a bad moment
+    await advance_to(env, utc(2026, 1, 12, 10, 6))
+
+    [summary] = summaries(world, "beginning")
+    assert summary.created_at == utc(2026, 1, 12, 10, 5)  # five minutes later
+    project = await env.bot.store.find_project(world.guild.id, PROJECT)
+    [checkin] = await env.bot.store.list_checkins(project.id)
+    assert checkin.summary_message_id == summary.id and not checkin.summary_due

@@ -47,8 +47,7 @@ class CoreflectTree(app_commands.CommandTree["CoreflectBot"]):
         command = interaction.command
         if command is None:
             return True
-        root = command.qualified_name.split(" ", 1)[0]
-        refusal = await permission_refusal(interaction, root)
+        refusal = await permission_refusal(interaction, command.qualified_name)
         if refusal is None:
             return True
         if interaction.type is discord.InteractionType.application_command:
@@ -117,6 +116,7 @@ class CoreflectBot(commands.Bot):
             prompts=self.prompts,
             clock=self.clock,
             max_sleep=self.settings.scheduler_max_sleep,
+            comment_days=self.settings.comment_days,
         )
         for extension in EXTENSIONS:
             await self.load_extension(extension)

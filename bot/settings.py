@@ -27,6 +27,7 @@ class Settings:
     sync_commands: bool = True
     dm_gap_seconds: float = 1.0  # COREFLECT_DM_GAP: seconds between two DMs of one check-in
     scheduler_max_sleep: float | None = None  # seconds; None: the scheduler's own default
+    comment_days: int = 180  # COREFLECT_COMMENT_DAYS: comment text kept after a check-in closes
 
     @property
     def resolved_key_file(self) -> Path:
@@ -47,6 +48,9 @@ class Settings:
             raise SettingsError("COREFLECT_DM_GAP must be a number of seconds, e.g. 1") from None
         if not 0 <= dm_gap <= 60:
             raise SettingsError("COREFLECT_DM_GAP must be between 0 and 60 seconds")
+        days = env.get("COREFLECT_COMMENT_DAYS", "").strip() or "180"
+        if not days.isdigit() or not 1 <= int(days) <= 3650:
+            raise SettingsError("COREFLECT_COMMENT_DAYS must be a whole number of days, 1 to 3650")
         return cls(
             database_path=Path(env.get("COREFLECT_DB", "data/coreflect.sqlite3")),
             token=env.get("DISCORD_TOKEN") or None,
@@ -54,4 +58,5 @@ class Settings:
             key_file=Path(key_file) if key_file else None,
             dev_guild_id=int(dev_guild) if dev_guild else None,
             dm_gap_seconds=dm_gap,
+            comment_days=int(days),
         )

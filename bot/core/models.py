@@ -200,3 +200,14 @@ class MemberDataErased:
     answers: int = 0  # answer rows erased
     checkins: int = 0  # check-ins whose responses were erased
     projects: int = 0  # projects the member was taken out of
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One facilitator action, for `/settings audit`. Never holds answers."""
+
+    at: datetime
+    actor_id: int
+    action: str  # e.g. "project.create", "checkin.close", "settings.thresholds"
+    project: str | None = None  # the project's name at the time
+    detail: str = ""

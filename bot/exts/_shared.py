@@ -25,6 +25,7 @@ NO_MENTIONS = discord.AllowedMentions.none()
 # Command groups only facilitators may use, and those needing Manage Server.
 FACILITATOR_GROUPS = frozenset({"project", "checkin"})
 MANAGER_GROUPS = frozenset({"settings"})
+FACILITATOR_COMMANDS = frozenset({"settings audit"})  # in a manager group, open to facilitators
 
 
 def bot_of(interaction: discord.Interaction) -> CoreflectBot:
@@ -89,16 +90,28 @@ async def framework_choices(
     ][:25]
 
 
-async def permission_refusal(interaction: discord.Interaction, root: str) -> str | None:
-    """The prompt key refusing `interaction.user` the command group `root`, or None if allowed."""
+async def permission_refusal(interaction: discord.Interaction, command: str) -> str | None:
+    """The prompt key refusing `interaction.user` the command (its full name, e.g. "project
+    create"), or None if allowed."""
+    root = command.split(" ", 1)[0]
     if root not in FACILITATOR_GROUPS and root not in MANAGER_GROUPS:
         return None
     member = interaction.user
     if interaction.guild is None or not isinstance(member, discord.Member):
         return "errors.guild_only"
-    if root in MANAGER_GROUPS:
+    if root in MANAGER_GROUPS and command not in FACILITATOR_COMMANDS:
         return None if member.guild_permissions.manage_guild else "errors.not_manager"
     return None if await is_facilitator(interaction) else "errors.not_facilitator"
+
+
+async def audit(
+    interaction: discord.Interaction, action: str, *, project: str | None = None, detail: str = ""
+) -> None:
+    """Record what a facilitator just did in the server's audit log (never answers)."""
+    assert interaction.guild is not None
+    await bot_of(interaction).store.add_audit(
+        interaction.guild.id, interaction.user.id, action, project=project, detail=detail
+    )
 
 
 async def reply(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:

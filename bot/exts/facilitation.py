@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.core.models import Checkin, Phase, Project
 from bot.core.projects import InvalidInput, parse_window
-from bot.exts._shared import find_project, project_names, refuse, reply, stamp
+from bot.exts._shared import audit, find_project, project_names, refuse, reply, stamp
 from bot.storage.errors import CheckinAlreadyOpen
 
 if TYPE_CHECKING:
@@ -72,6 +72,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             await self._refuse_if_open(interaction, found)
             return
         self.bot.scheduler.wake()  # it sends the invitations, paced
+        await audit(interaction, "checkin_open", project=found.name, detail=phase.value)
         progress = await self.bot.checkins.progress(opened)
         text = self.bot.prompts(
             "checkin.opened",
@@ -133,6 +134,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             after = stamp(outcome.after) if outcome.after else ""
             await refuse(interaction, outcome.refusal, after=after)
             return
+        await audit(interaction, "checkin_remind", project=found.name, detail=str(outcome.sent))
         key = "checkin.reminded" if outcome.sent else "checkin.reminded_none"
         await reply(interaction, self.bot.prompts(key, count=outcome.sent))
 
@@ -148,6 +150,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         closed = await self.bot.checkins.close_checkin(checkin)
         self.bot.scheduler.wake()  # a scheduled check-in may have been waiting for this one
+        await audit(interaction, "checkin_close", project=found.name, detail=checkin.phase.value)
         if closed is None:
             await refuse(interaction, "errors.nothing_open", project=found.name)
             return

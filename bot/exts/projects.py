@@ -31,6 +31,7 @@ from bot.core.schedule import InvalidScheduleChange, local_label, plan_project, 
 from bot.exts._shared import (
     NO_MENTIONS,
     ConfirmItem,
+    audit,
     bot_of,
     confirm_view,
     find_project,
@@ -161,6 +162,7 @@ class DeleteProjectItem(ConfirmItem, template=PROJECT_DELETE_TEMPLATE):
             )
             return
         await bot.store.delete_project(project.id)
+        await audit(interaction, "project_delete", project=project.name)
         bot.scheduler.wake()
         log.info("project %s deleted by a facilitator", project.id)
         await interaction.response.edit_message(
@@ -247,6 +249,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             await refuse(interaction, "errors.card_failed", channel=channel.mention)
             return
         await self.bot.store.set_card_message(project.id, card.id)
+        await audit(interaction, "project_create", project=project.name)
         self.bot.scheduler.wake()
         created = self.bot.prompts("project.created", project=project.name, channel=channel.mention)
         await reply_lines(interaction, [created, *await self._schedule_lines(project)])
@@ -424,6 +427,10 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             await refuse(interaction, "errors.project_gone")
             return
         self.bot.scheduler.wake()
+        changes: dict[str, object] = {"starts": starts, "ends": ends, "timezone": timezone}
+        changes |= {"checkin_time": checkin_time, "window_days": window_days}
+        detail = ", ".join(f"{k} {v}" for k, v in changes.items() if v is not None)
+        await audit(interaction, "project_edit", project=updated.name, detail=detail)
         log.info("project %s rescheduled by a facilitator", project.id)
         edited = self.bot.prompts("project.edited", project=updated.name)
         await reply_lines(interaction, [edited, *await self._schedule_lines(updated)])
@@ -465,6 +472,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             await refuse(interaction, "errors.no_results", project=project.name)
             return
         text, chart = made
+        await audit(interaction, "project_report", project=project.name)
         files = [_file(text.encode(), f"{_slug(project.name)}-report.md")]
         if chart is not None:
             files.append(_file(chart, f"{_slug(project.name)}-chart.png"))
@@ -489,6 +497,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         if data is None:
             await refuse(interaction, "errors.no_results", project=project.name)
             return
+        await audit(interaction, "project_export", project=project.name, detail=format)
         await reply(
             interaction,
             self.bot.prompts("project.exported", project=project.name),

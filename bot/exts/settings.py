@@ -9,7 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.models import Thresholds
-from bot.exts._shared import refuse, reply
+from bot.core.text import shorten
+from bot.exts._shared import audit, refuse, reply, reply_lines, stamp
 
 if TYPE_CHECKING:
     from bot.app import CoreflectBot
@@ -60,6 +61,7 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
             await refuse(interaction, "errors.everyone_role")
             return
         await self.bot.store.set_facilitator_role(interaction.guild.id, role.id if role else None)
+        await audit(interaction, "settings_role", detail=role.mention if role else "")
         if role is None:
             await reply(interaction, self.bot.prompts("settings.role_cleared"))
         else:
@@ -82,6 +84,7 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
         await self.bot.store.set_facilitator_channel(
             interaction.guild.id, channel.id if channel else None
         )
+        await audit(interaction, "settings_channel", detail=channel.mention if channel else "")
         if channel is None:
             await reply(interaction, self.bot.prompts("settings.channel_cleared"))
         else:
@@ -105,10 +108,35 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
             await refuse(interaction, problem)
             return
         await self.bot.store.set_thresholds(interaction.guild.id, chosen)
+        await audit(interaction, "settings_thresholds", detail=f"{scores}/{comments}")
         await reply(
             interaction,
             self.bot.prompts("settings.thresholds_set", scores=scores, comments=comments),
         )
+
+    @app_commands.command(name="audit")
+    async def audit_log(self, interaction: discord.Interaction) -> None:
+        """Who did what as a facilitator, and when (never anyone's answers)."""
+        assert interaction.guild is not None
+        p = self.bot.prompts
+        entries = await self.bot.store.list_audit(interaction.guild.id, AUDIT_SHOWN)
+        if not entries:
+            await refuse(interaction, "audit.empty")
+            return
+        lines = [p("audit.header", count=len(entries))]
+        for entry in entries:
+            what = p(
+                f"audit.{entry.action}",
+                project=shorten(entry.project or "", 60),
+                detail=shorten(entry.detail, 60) or p("common.none"),
+            )
+            lines.append(
+                p("audit.item", when=stamp(entry.at), actor=f"<@{entry.actor_id}>", what=what)
+            )
+        await reply_lines(interaction, lines)
+
+
+AUDIT_SHOWN = 25  # the latest entries /settings audit shows
 
 
 async def setup(bot: CoreflectBot) -> None:

@@ -23,7 +23,7 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.models import Project, ScheduledCheckin
 from bot.core.prompts import Prompts
@@ -47,6 +47,7 @@ async def _logged(what: str, item: int) -> AsyncIterator[None]:
 # Seconds: re-read the schedule at least this often, so a host that was suspended or had its
 # clock corrected is noticed (asyncio's sleep runs on a clock that stops during suspend).
 MAX_SLEEP = 900.0
+DEFAULT_COMMENT_DAYS = 180  # comment text is kept this long after a check-in closes
 MIN_SLEEP = 1.0  # seconds between two passes, so a fault can never spin the loop
 ERROR_SLEEP = 60.0  # seconds to wait after a pass failed unexpectedly
 
@@ -63,7 +64,9 @@ class Scheduler:
         prompts: Prompts,
         clock: Callable[[], datetime],
         max_sleep: float | None = None,
+        comment_days: int = DEFAULT_COMMENT_DAYS,
     ) -> None:
+        self.comment_days = timedelta(days=comment_days)
         self.max_sleep = MAX_SLEEP if max_sleep is None else max_sleep
         self.store = store
         self.checkins = checkins
@@ -132,6 +135,8 @@ class Scheduler:
                 async with _logged("closing check-in", checkin.id):
                     await self.checkins.close_checkin(checkin)
         await self._open_due()
+        async with _logged("erasing old comments", 0):
+            await self._purge_comments()
         async with _logged("announcing missed check-ins", 0):
             await self._announce_missed()
         for checkin in await self.store.list_open_checkins():
@@ -169,6 +174,8 @@ class Scheduler:
         ]
         if (retry := await self.store.next_delivery_attempt()) is not None:
             moments.append(retry)
+        if (closed := await self.store.oldest_comment_close()) is not None:
+            moments.append(closed + self.comment_days)
         for slot in await self.store.list_planned():
             # One whose time has come but could not open (another check-in of the project is
             # still open) is next looked at when that one closes, or when its own window ends.
@@ -179,6 +186,14 @@ class Scheduler:
             if project is not None and (at := self.checkins.next_reminder_at(project, checkin)):
                 moments.append(at)
         return min(moments, default=None)
+
+    # -- retention -------------------------------------------------------------------------------
+
+    async def _purge_comments(self) -> None:
+        """Comment text goes `comment_days` after its check-in closed; the numbers stay."""
+        erased = await self.store.purge_comments(self.clock() - self.comment_days)
+        if erased:
+            log.info("erased %d comments older than the retention period", erased)
 
     # -- missed check-ins ------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ import aiosqlite
 from bot.core.models import (
     COMMENT_MAX_CHARS,
     Answer,
+    AuditEntry,
     Checkin,
     CheckinStatus,
     Delivery,
@@ -420,6 +421,77 @@ class Store:
                 "UPDATE scheduled_checkins SET announced = 1 WHERE project_id = ? AND phase = ?",
                 [(slot.project_id, slot.phase.value) for slot in missed],
             )
+
+    # -- retention -----------------------------------------------------------------------------
+
+    async def purge_comments(self, closed_before: datetime) -> int:
+        """Erase the comment text of check-ins closed before `closed_before`, keeping ratings
+        and choices (the aggregates); how many comments were erased."""
+        async with self._writing() as db:
+            erased = await _run(
+                db,
+                "UPDATE answers SET comment = NULL WHERE comment IS NOT NULL AND checkin_id IN "
+                "(SELECT id FROM checkins WHERE status = 'closed' AND closed_at < ?)",
+                (_utc_text(closed_before),),
+            )
+            # An answer that was only a comment (e.g. "anything else") has nothing left.
+            await _run(
+                db,
+                "DELETE FROM answers WHERE comment IS NULL AND rating IS NULL "
+                "AND choice IS NULL AND skipped = 0",
+            )
+        return erased
+
+    async def oldest_comment_close(self) -> datetime | None:
+        """When the longest-closed check-in that still holds comment text closed."""
+        async with self._reading() as db:
+            row = await _one(
+                db,
+                "SELECT min(c.closed_at) AS closed FROM checkins AS c WHERE c.status = 'closed' "
+                "AND EXISTS (SELECT 1 FROM answers AS a "
+                "WHERE a.checkin_id = c.id AND a.comment IS NOT NULL)",
+            )
+        return _parse_utc(row["closed"]) if row and row["closed"] else None
+
+    # -- audit log -------------------------------------------------------------------------------
+
+    async def add_audit(
+        self,
+        guild_id: int,
+        actor_id: int,
+        action: str,
+        *,
+        project: str | None = None,
+        detail: str = "",
+    ) -> None:
+        """Record a facilitator's action (never an answer)."""
+        async with self._writing() as db:
+            await _run(
+                db,
+                "INSERT INTO audit_log (guild_id, at, actor_id, action, project, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (guild_id, _utc_text(self._clock()), actor_id, action, project, detail),
+            )
+
+    async def list_audit(self, guild_id: int, limit: int) -> list[AuditEntry]:
+        """The server's latest facilitator actions, newest first."""
+        async with self._reading() as db:
+            rows = await _all(
+                db,
+                "SELECT at, actor_id, action, project, detail FROM audit_log "
+                "WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
+                (guild_id, limit),
+            )
+        return [
+            AuditEntry(
+                at=_parse_utc(row["at"]),
+                actor_id=row["actor_id"],
+                action=row["action"],
+                project=row["project"],
+                detail=row["detail"],
+            )
+            for row in rows
+        ]
 
     # -- participants --------------------------------------------------------------------------
 

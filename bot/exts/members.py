@@ -197,6 +197,7 @@ class MemberCog(commands.Cog):
                 "privacy.text",
                 scores=scores or DEFAULT_SCORES_THRESHOLD,
                 comments=comments or DEFAULT_COMMENTS_THRESHOLD,
+                days=self.bot.settings.comment_days,
             ),
         )
 

@@ -34,6 +34,19 @@ EXTENSIONS = (
 )
 
 
+# Libraries that log whole queries or payloads at DEBUG level: aiosqlite logs every SQL
+# statement with its parameters (user ids, respondent keys, ratings, comments), discord.py
+# logs HTTP and gateway payloads (a member's own answers on their review screen). They never
+# log below INFO, whatever the root logger is set to, so no log holds an answer.
+CHATTY_LOGGERS = ("aiosqlite", "discord.http", "discord.gateway", "discord.webhook")
+
+
+def keep_answers_out_of_logs() -> None:
+    for name in CHATTY_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logger.getEffectiveLevel(), logging.INFO))
+
+
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
@@ -82,6 +95,7 @@ class CoreflectBot(commands.Bot):
             help_command=None,
             tree_cls=CoreflectTree,
         )
+        keep_answers_out_of_logs()
         self.settings = settings
         self.clock: Clock = clock or system_clock
         self.frameworks = FrameworkLibrary.from_directory(

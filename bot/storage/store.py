@@ -176,6 +176,12 @@ class Store:
                     await db.execute("ROLLBACK")
                 raise
 
+    async def _checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it, so erased content
+        (overwritten there by secure_delete) does not linger in the -wal file."""
+        async with self._lock:
+            await _run(self._connection(), "PRAGMA wal_checkpoint(TRUNCATE)")
+
     @contextlib.asynccontextmanager
     async def _reading(self) -> AsyncIterator[aiosqlite.Connection]:
         """The connection, while no write is half done."""
@@ -374,7 +380,9 @@ class Store:
     async def delete_project(self, project_id: int) -> bool:
         """Erase the project and everything that belongs to it; False if there was none."""
         async with self._writing() as db:
-            return await _run(db, "DELETE FROM projects WHERE id = ?", (project_id,)) > 0
+            deleted = await _run(db, "DELETE FROM projects WHERE id = ?", (project_id,)) > 0
+        await self._checkpoint()
+        return deleted
 
     # -- schedule ------------------------------------------------------------------------------
 
@@ -440,6 +448,8 @@ class Store:
                 "DELETE FROM answers WHERE comment IS NULL AND rating IS NULL "
                 "AND choice IS NULL AND skipped = 0",
             )
+        if erased:
+            await self._checkpoint()
         return erased
 
     async def oldest_comment_close(self) -> datetime | None:
@@ -1154,6 +1164,7 @@ class Store:
                 (user_id, guild_id),
             )
             await _run(db, "DELETE FROM dm_channels WHERE user_id = ?", (user_id,))
+        await self._checkpoint()
         return MemberDataErased(answers=answers, checkins=checkins, projects=projects)
 
 

@@ -73,13 +73,15 @@ class ResultsService:
         invitations = await self.store.list_invitations(checkin.id)
         responses = await self.store.list_responses(checkin.id)
         participants = await self.store.list_participants(project.id)
+        names = {name for p in participants for name in p.names}
+        names |= set(await self.store.invitee_names(checkin.id))  # also those who left since
         return summarise_checkin(
             framework,
             checkin.thresholds,
             checkin.phase,
             invited=len(invitations),
             responses=responses,
-            names=[name for p in participants for name in p.names],
+            names=sorted(names),
             rng=self._rng,
         )
 

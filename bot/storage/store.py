@@ -678,8 +678,9 @@ class Store:
         except sqlite3.IntegrityError as exc:  # the partial unique index, as a backstop
             raise CheckinAlreadyOpen(project_id) from exc
         await db.executemany(
-            "INSERT INTO invitations (checkin_id, user_id) VALUES (?, ?)",
-            [(checkin_id, user_id) for user_id in dict.fromkeys(invitees)],
+            "INSERT INTO invitations (checkin_id, user_id, names) VALUES (?, ?, coalesce("
+            "(SELECT names FROM participants WHERE project_id = ? AND user_id = ?), '[]'))",
+            [(checkin_id, user, project_id, user) for user in dict.fromkeys(invitees)],
         )
         return Checkin(
             id=checkin_id,
@@ -812,11 +813,22 @@ class Store:
                 return False
             added = await _run(
                 db,
-                "INSERT INTO invitations (checkin_id, user_id) VALUES (?, ?) "
+                "INSERT INTO invitations (checkin_id, user_id, names) SELECT c.id, ?, "
+                "coalesce((SELECT p.names FROM participants AS p "
+                "WHERE p.project_id = c.project_id AND p.user_id = ?), '[]') "
+                "FROM checkins AS c WHERE c.id = ? "
                 "ON CONFLICT (checkin_id, user_id) DO NOTHING",
-                (checkin_id, user_id),
+                (user_id, user_id, checkin_id),
             )
         return added == 1
+
+    async def invitee_names(self, checkin_id: int) -> list[str]:
+        """Every name the check-in's invitees went by when invited (to redact from comments)."""
+        async with self._reading() as db:
+            rows = await _all(
+                db, "SELECT names FROM invitations WHERE checkin_id = ?", (checkin_id,)
+            )
+        return sorted({name for row in rows for name in json.loads(row["names"])})
 
     async def list_invitations(self, checkin_id: int) -> list[Invitation]:
         """Everyone invited to the check-in, by user id."""
@@ -1155,7 +1167,10 @@ class Store:
                 if status == CheckinStatus.OPEN.value:
                     sql = "DELETE FROM invitations WHERE checkin_id = ? AND user_id = ?"
                 else:
-                    sql = "UPDATE invitations SET finished = 0 WHERE checkin_id = ? AND user_id = ?"
+                    sql = (
+                        "UPDATE invitations SET finished = 0, names = '[]' "
+                        "WHERE checkin_id = ? AND user_id = ?"
+                    )
                 await _run(db, sql, (checkin_id, user_id))
             projects = await _run(
                 db,

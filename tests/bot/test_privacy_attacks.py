@@ -541,3 +541,21 @@ async def test_an_erased_comment_does_not_linger_in_the_database_files(env):
     assert path in copies
     for copy in copies:
         assert b"ana-erased-remark-xyzzy" not in copy.read_bytes(), copy.name
+
+
+async def test_a_member_who_left_before_the_close_is_still_not_named_in_comments(env):
+    world = make_world(env, members=5)
+    await world.create_project()
+    await world.join_all()
+    await world.open_checkin()
+    leaver = world.members[4]
+    for member in world.members:
+        comment = f"I think {leaver.name} should chair" if member is world.members[0] else None
+        await answer(member, [3] * 10, comment)
+    await leaver.click(world.card, label="Leave")  # after answering, before the close
+
+    await world.close_checkin()
+
+    posted = everything_posted(world)
+    assert "should chair" in posted
+    assert leaver.name not in posted

@@ -13,3 +13,7 @@ CREATE TABLE audit_log (
 );
 
 CREATE INDEX audit_log_by_guild ON audit_log (guild_id, id);
+
+-- The names an invitee went by when invited, so comments that name them are redacted even if
+-- they leave the project before the check-in closes. Cleared by /mydata delete.
+ALTER TABLE invitations ADD COLUMN names TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(names));

@@ -52,43 +52,31 @@ BUSY_TIMEOUT_MS = 5000
 
 # Heads of the queries that map rows to Project / Checkin; columns are prefixed so joins
 # of both tables stay unambiguous. Callers append literal WHERE/ORDER BY clauses.
-_SELECT_PROJECTS = (
-    "SELECT "
-    "p.id AS p_id, p.guild_id AS p_guild_id, p.name AS p_name, p.channel_id AS p_channel_id, "
-    "p.starts_on AS p_starts_on, p.ends_on AS p_ends_on, p.framework_id AS p_framework_id, "
-    "p.timezone AS p_timezone, p.checkin_time AS p_checkin_time, "
-    "p.window_days AS p_window_days, p.card_message_id AS p_card_message_id "
-    "FROM projects AS p "
+_PROJECT_COLUMNS = (
+    "id, guild_id, name, channel_id, starts_on, ends_on, framework_id, timezone, "
+    "checkin_time, window_days, card_message_id"
 )
-_SELECT_CHECKINS = (
-    "SELECT "
-    "c.id AS c_id, c.project_id AS c_project_id, c.phase AS c_phase, "
-    "c.framework_id AS c_framework_id, c.opened_at AS c_opened_at, c.closes_at AS c_closes_at, "
-    "c.closed_at AS c_closed_at, c.status AS c_status, "
-    "c.scores_threshold AS c_scores_threshold, c.comments_threshold AS c_comments_threshold, "
-    "c.summary_message_id AS c_summary_message_id, c.reminded_at AS c_reminded_at, "
-    "c.reminder_rounds AS c_reminder_rounds, c.summary_due AS c_summary_due, "
-    "c.summary_attempts AS c_summary_attempts, c.summary_retry_at AS c_summary_retry_at "
-    "FROM checkins AS c "
+_CHECKIN_COLUMNS = (
+    "id, project_id, phase, framework_id, opened_at, closes_at, closed_at, status, "
+    "scores_threshold, comments_threshold, summary_message_id, reminded_at, reminder_rounds, "
+    "summary_due, summary_attempts, summary_retry_at"
 )
+
+
+def _prefixed(alias: str, columns: str) -> str:
+    """ "id, name" for alias "p" → "p.id AS p_id, p.name AS p_name"."""
+    return ", ".join(f"{alias}.{c} AS {alias}_{c}" for c in columns.split(", "))
+
+
+_PROJECT_FIELDS = _prefixed("p", _PROJECT_COLUMNS)
+_CHECKIN_FIELDS = _prefixed("c", _CHECKIN_COLUMNS)
+_SELECT_PROJECTS = f"SELECT {_PROJECT_FIELDS} FROM projects AS p "  # noqa: S608
+_SELECT_CHECKINS = f"SELECT {_CHECKIN_FIELDS} FROM checkins AS c "  # noqa: S608
 _SELECT_INVITED_CHECKINS = (
-    "SELECT "
-    "p.id AS p_id, p.guild_id AS p_guild_id, p.name AS p_name, p.channel_id AS p_channel_id, "
-    "p.starts_on AS p_starts_on, p.ends_on AS p_ends_on, p.framework_id AS p_framework_id, "
-    "p.timezone AS p_timezone, p.checkin_time AS p_checkin_time, "
-    "p.window_days AS p_window_days, p.card_message_id AS p_card_message_id, "
-    "c.id AS c_id, c.project_id AS c_project_id, c.phase AS c_phase, "
-    "c.framework_id AS c_framework_id, c.opened_at AS c_opened_at, c.closes_at AS c_closes_at, "
-    "c.closed_at AS c_closed_at, c.status AS c_status, "
-    "c.scores_threshold AS c_scores_threshold, c.comments_threshold AS c_comments_threshold, "
-    "c.summary_message_id AS c_summary_message_id, c.reminded_at AS c_reminded_at, "
-    "c.reminder_rounds AS c_reminder_rounds, c.summary_due AS c_summary_due, "
-    "c.summary_attempts AS c_summary_attempts, c.summary_retry_at AS c_summary_retry_at "
+    f"SELECT {_PROJECT_FIELDS}, {_CHECKIN_FIELDS} "  # noqa: S608 (the fields are constants)
     "FROM invitations AS i JOIN checkins AS c ON c.id = i.checkin_id "
     "JOIN projects AS p ON p.id = c.project_id "
 )
-
-
 _SELECT_SCHEDULE = (
     "SELECT s.project_id, s.phase, s.opens_at, s.closes_at, s.state, s.checkin_id, "
     "s.announced, c.status AS checkin_status "
@@ -182,6 +170,16 @@ class Store:
         async with self._lock:
             await _run(self._connection(), "PRAGMA wal_checkpoint(TRUNCATE)")
 
+    async def _select(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        """Every row of one read."""
+        async with self._reading() as db:
+            return list(await _all(db, sql, params))
+
+    async def _select_one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        """The first row of one read, or None."""
+        async with self._reading() as db:
+            return await _one(db, sql, params)
+
     @contextlib.asynccontextmanager
     async def _reading(self) -> AsyncIterator[aiosqlite.Connection]:
         """The connection, while no write is half done."""
@@ -195,14 +193,12 @@ class Store:
 
     async def get_guild_settings(self, guild_id: int) -> GuildSettings:
         """The server's settings, or the defaults if it has none stored."""
-        async with self._reading() as db:
-            row = await _one(
-                db,
-                "SELECT facilitator_role_id, facilitator_channel_id, scores_threshold, "
-                "comments_threshold "
-                "FROM guild_settings WHERE guild_id = ?",
-                (guild_id,),
-            )
+        row = await self._select_one(
+            "SELECT facilitator_role_id, facilitator_channel_id, scores_threshold, "
+            "comments_threshold "
+            "FROM guild_settings WHERE guild_id = ?",
+            (guild_id,),
+        )
         if row is None:
             return GuildSettings(guild_id=guild_id)
         return GuildSettings(
@@ -304,34 +300,28 @@ class Store:
 
     async def get_project(self, project_id: int) -> Project | None:
         """The project with this id, or None."""
-        async with self._reading() as db:
-            row = await _one(db, _SELECT_PROJECTS + "WHERE p.id = ?", (project_id,))
+        row = await self._select_one(_SELECT_PROJECTS + "WHERE p.id = ?", (project_id,))
         return _project(row) if row else None
 
     async def find_project(self, guild_id: int, name: str) -> Project | None:
         """The server's project of this name, ignoring case and extra spaces, or None."""
-        async with self._reading() as db:
-            row = await _one(
-                db,
-                _SELECT_PROJECTS + "WHERE p.guild_id = ? AND p.name_key = ?",
-                (guild_id, name_key(name)),
-            )
+        row = await self._select_one(
+            _SELECT_PROJECTS + "WHERE p.guild_id = ? AND p.name_key = ?",
+            (guild_id, name_key(name)),
+        )
         return _project(row) if row else None
 
     async def list_projects(self, guild_id: int) -> list[Project]:
         """The server's projects, by name."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
-                _SELECT_PROJECTS + "WHERE p.guild_id = ? ORDER BY p.name_key, p.id",
-                (guild_id,),
-            )
+        rows = await self._select(
+            _SELECT_PROJECTS + "WHERE p.guild_id = ? ORDER BY p.name_key, p.id",
+            (guild_id,),
+        )
         return [_project(row) for row in rows]
 
     async def list_all_projects(self) -> list[Project]:
         """Every project in every server, oldest first (for the scheduler's start-up)."""
-        async with self._reading() as db:
-            rows = await _all(db, _SELECT_PROJECTS + "ORDER BY p.id")
+        rows = await self._select(_SELECT_PROJECTS + "ORDER BY p.id")
         return [_project(row) for row in rows]
 
     async def update_project(
@@ -388,18 +378,16 @@ class Store:
 
     async def list_schedule(self, project_id: int) -> list[ScheduledCheckin]:
         """The project's beginning, middle and end check-ins as scheduled, in order."""
-        async with self._reading() as db:
-            rows = await _all(
-                db, _SELECT_SCHEDULE + "WHERE s.project_id = ? ORDER BY s.opens_at", (project_id,)
-            )
+        rows = await self._select(
+            _SELECT_SCHEDULE + "WHERE s.project_id = ? ORDER BY s.opens_at", (project_id,)
+        )
         return [_scheduled(row) for row in rows]
 
     async def list_planned(self) -> list[ScheduledCheckin]:
         """Every check-in not opened yet, in every server, soonest first (for the scheduler)."""
-        async with self._reading() as db:
-            rows = await _all(
-                db, _SELECT_SCHEDULE + "WHERE s.state = 'planned' ORDER BY s.opens_at, s.project_id"
-            )
+        rows = await self._select(
+            _SELECT_SCHEDULE + "WHERE s.state = 'planned' ORDER BY s.opens_at, s.project_id"
+        )
         return [_scheduled(row) for row in rows]
 
     async def mark_missed(self, project_id: int, phase: Phase) -> bool:
@@ -415,12 +403,10 @@ class Store:
 
     async def list_unannounced(self) -> list[ScheduledCheckin]:
         """Missed check-ins the facilitators have not been told about yet."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
-                _SELECT_SCHEDULE
-                + "WHERE s.state = 'missed' AND s.announced = 0 ORDER BY s.opens_at, s.project_id",
-            )
+        rows = await self._select(
+            _SELECT_SCHEDULE
+            + "WHERE s.state = 'missed' AND s.announced = 0 ORDER BY s.opens_at, s.project_id",
+        )
         return [_scheduled(row) for row in rows]
 
     async def mark_announced(self, missed: Sequence[ScheduledCheckin]) -> None:
@@ -454,13 +440,11 @@ class Store:
 
     async def oldest_comment_close(self) -> datetime | None:
         """When the longest-closed check-in that still holds comment text closed."""
-        async with self._reading() as db:
-            row = await _one(
-                db,
-                "SELECT min(c.closed_at) AS closed FROM checkins AS c WHERE c.status = 'closed' "
-                "AND EXISTS (SELECT 1 FROM answers AS a "
-                "WHERE a.checkin_id = c.id AND a.comment IS NOT NULL)",
-            )
+        row = await self._select_one(
+            "SELECT min(c.closed_at) AS closed FROM checkins AS c WHERE c.status = 'closed' "
+            "AND EXISTS (SELECT 1 FROM answers AS a "
+            "WHERE a.checkin_id = c.id AND a.comment IS NOT NULL)",
+        )
         return _parse_utc(row["closed"]) if row and row["closed"] else None
 
     # -- audit log -------------------------------------------------------------------------------
@@ -485,13 +469,11 @@ class Store:
 
     async def list_audit(self, guild_id: int, limit: int) -> list[AuditEntry]:
         """The server's latest facilitator actions, newest first."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
-                "SELECT at, actor_id, action, project, detail FROM audit_log "
-                "WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
-                (guild_id, limit),
-            )
+        rows = await self._select(
+            "SELECT at, actor_id, action, project, detail FROM audit_log "
+            "WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
+            (guild_id, limit),
+        )
         return [
             AuditEntry(
                 at=_parse_utc(row["at"]),
@@ -534,12 +516,10 @@ class Store:
 
     async def list_participants(self, project_id: int) -> list[Participant]:
         """The project's participants, by user id."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
-                "SELECT user_id, names FROM participants WHERE project_id = ? ORDER BY user_id",
-                (project_id,),
-            )
+        rows = await self._select(
+            "SELECT user_id, names FROM participants WHERE project_id = ? ORDER BY user_id",
+            (project_id,),
+        )
         return [
             Participant(project_id, row["user_id"], tuple(json.loads(row["names"]))) for row in rows
         ]
@@ -553,12 +533,10 @@ class Store:
 
     async def is_participant(self, project_id: int, user_id: int) -> bool:
         """Whether the member has joined the project."""
-        async with self._reading() as db:
-            row = await _one(
-                db,
-                "SELECT 1 FROM participants WHERE project_id = ? AND user_id = ?",
-                (project_id, user_id),
-            )
+        row = await self._select_one(
+            "SELECT 1 FROM participants WHERE project_id = ? AND user_id = ?",
+            (project_id, user_id),
+        )
         return row is not None
 
     # -- check-ins -----------------------------------------------------------------------------
@@ -585,12 +563,7 @@ class Store:
             checkin = await self._insert_checkin(
                 db, project_id, phase, framework_id, opened_at, closes_at, thresholds, invitees
             )
-            await _run(
-                db,
-                "UPDATE scheduled_checkins SET state = 'opened', checkin_id = ? "
-                "WHERE project_id = ? AND phase = ? AND state = 'planned'",
-                (checkin.id, project_id, checkin.phase.value),
-            )
+            await _claim_planned(db, checkin)
         return checkin
 
     async def open_scheduled_checkin(
@@ -631,12 +604,7 @@ class Store:
                 thresholds,
                 invitees,
             )
-            await _run(
-                db,
-                "UPDATE scheduled_checkins SET state = 'opened', checkin_id = ? "
-                "WHERE project_id = ? AND phase = ?",
-                (checkin.id, project_id, checkin.phase.value),
-            )
+            await _claim_planned(db, checkin)
         return checkin
 
     async def _insert_checkin(
@@ -694,37 +662,30 @@ class Store:
 
     async def get_checkin(self, checkin_id: int) -> Checkin | None:
         """The check-in with this id, or None."""
-        async with self._reading() as db:
-            row = await _one(db, _SELECT_CHECKINS + "WHERE c.id = ?", (checkin_id,))
+        row = await self._select_one(_SELECT_CHECKINS + "WHERE c.id = ?", (checkin_id,))
         return _checkin(row) if row else None
 
     async def current_checkin(self, project_id: int) -> Checkin | None:
         """The project's open check-in, or None."""
-        async with self._reading() as db:
-            row = await _one(
-                db,
-                _SELECT_CHECKINS + "WHERE c.project_id = ? AND c.status = 'open'",
-                (project_id,),
-            )
+        row = await self._select_one(
+            _SELECT_CHECKINS + "WHERE c.project_id = ? AND c.status = 'open'",
+            (project_id,),
+        )
         return _checkin(row) if row else None
 
     async def list_checkins(self, project_id: int) -> list[Checkin]:
         """The project's check-ins, oldest first."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
-                _SELECT_CHECKINS + "WHERE c.project_id = ? ORDER BY c.opened_at, c.id",
-                (project_id,),
-            )
+        rows = await self._select(
+            _SELECT_CHECKINS + "WHERE c.project_id = ? ORDER BY c.opened_at, c.id",
+            (project_id,),
+        )
         return [_checkin(row) for row in rows]
 
     async def list_open_checkins(self) -> list[Checkin]:
         """Every open check-in in every server, soonest to close first (for the scheduler)."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
-                _SELECT_CHECKINS + "WHERE c.status = 'open' ORDER BY c.closes_at, c.id",
-            )
+        rows = await self._select(
+            _SELECT_CHECKINS + "WHERE c.status = 'open' ORDER BY c.closes_at, c.id",
+        )
         return [_checkin(row) for row in rows]
 
     async def close_checkin(self, checkin_id: int, closed_at: datetime) -> bool:
@@ -760,14 +721,12 @@ class Store:
     async def list_summaries_due(self, now: datetime | None = None) -> list[Checkin]:
         """Closed check-ins whose summary is still to be posted (e.g. after a restart), and
         with `now`, only those due to be tried now."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
-                _SELECT_CHECKINS + "WHERE c.status = 'closed' AND c.summary_due = 1 "
-                "AND (? IS NULL OR c.summary_retry_at IS NULL OR c.summary_retry_at <= ?) "
-                "ORDER BY c.id",
-                (_utc_text(now) if now else None, _utc_text(now) if now else None),
-            )
+        rows = await self._select(
+            _SELECT_CHECKINS + "WHERE c.status = 'closed' AND c.summary_due = 1 "
+            "AND (? IS NULL OR c.summary_retry_at IS NULL OR c.summary_retry_at <= ?) "
+            "ORDER BY c.id",
+            (_utc_text(now) if now else None, _utc_text(now) if now else None),
+        )
         return [_checkin(row) for row in rows]
 
     async def advance_reminder_rounds(self, checkin_id: int, done: int, rounds: int) -> bool:
@@ -796,12 +755,10 @@ class Store:
 
     async def get_invitation(self, checkin_id: int, user_id: int) -> Invitation | None:
         """The member's invitation to the check-in, or None if they were not invited."""
-        async with self._reading() as db:
-            row = await _one(
-                db,
-                "SELECT * FROM invitations WHERE checkin_id = ? AND user_id = ?",
-                (checkin_id, user_id),
-            )
+        row = await self._select_one(
+            "SELECT * FROM invitations WHERE checkin_id = ? AND user_id = ?",
+            (checkin_id, user_id),
+        )
         return _invitation(row) if row else None
 
     async def add_invitation(self, checkin_id: int, user_id: int) -> bool:
@@ -824,46 +781,39 @@ class Store:
 
     async def invitee_names(self, checkin_id: int) -> list[str]:
         """Every name the check-in's invitees went by when invited (to redact from comments)."""
-        async with self._reading() as db:
-            rows = await _all(
-                db, "SELECT names FROM invitations WHERE checkin_id = ?", (checkin_id,)
-            )
+        rows = await self._select(
+            "SELECT names FROM invitations WHERE checkin_id = ?", (checkin_id,)
+        )
         return sorted({name for row in rows for name in json.loads(row["names"])})
 
     async def list_invitations(self, checkin_id: int) -> list[Invitation]:
         """Everyone invited to the check-in, by user id."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
-                "SELECT * FROM invitations WHERE checkin_id = ? ORDER BY user_id",
-                (checkin_id,),
-            )
+        rows = await self._select(
+            "SELECT * FROM invitations WHERE checkin_id = ? ORDER BY user_id",
+            (checkin_id,),
+        )
         return [_invitation(row) for row in rows]
 
     async def list_undelivered(self, checkin_id: int, now: datetime) -> list[Invitation]:
         """Invitations to send now: pending, due for a try, to members still in the project."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
-                "SELECT i.* FROM invitations AS i "
-                "JOIN checkins AS c ON c.id = i.checkin_id "
-                "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
-                "WHERE i.checkin_id = ? AND i.delivery = 'pending' "
-                "AND (i.next_attempt_at IS NULL OR i.next_attempt_at <= ?) ORDER BY i.user_id",
-                (checkin_id, _utc_text(now)),
-            )
+        rows = await self._select(
+            "SELECT i.* FROM invitations AS i "
+            "JOIN checkins AS c ON c.id = i.checkin_id "
+            "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
+            "WHERE i.checkin_id = ? AND i.delivery = 'pending' "
+            "AND (i.next_attempt_at IS NULL OR i.next_attempt_at <= ?) ORDER BY i.user_id",
+            (checkin_id, _utc_text(now)),
+        )
         return [_invitation(row) for row in rows]
 
     async def next_delivery_attempt(self) -> datetime | None:
         """When the next invitation of an open check-in is due to be tried again."""
-        async with self._reading() as db:
-            row = await _one(
-                db,
-                "SELECT min(i.next_attempt_at) AS due FROM invitations AS i "
-                "JOIN checkins AS c ON c.id = i.checkin_id "
-                "WHERE c.status = 'open' AND i.delivery = 'pending' "
-                "AND i.next_attempt_at IS NOT NULL",
-            )
+        row = await self._select_one(
+            "SELECT min(i.next_attempt_at) AS due FROM invitations AS i "
+            "JOIN checkins AS c ON c.id = i.checkin_id "
+            "WHERE c.status = 'open' AND i.delivery = 'pending' "
+            "AND i.next_attempt_at IS NOT NULL",
+        )
         return _parse_utc(row["due"]) if row and row["due"] else None
 
     async def record_delivery(
@@ -901,18 +851,16 @@ class Store:
     ) -> list[Invitation]:
         """Who may get a reminder now: invited, still in the project, reached by DM, not
         finished or declined, reminded fewer than `limit` times and not within `spacing`."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
-                "SELECT i.* FROM invitations AS i "
-                "JOIN checkins AS c ON c.id = i.checkin_id "
-                "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
-                "WHERE i.checkin_id = ? AND i.finished = 0 AND i.declined = 0 "
-                "AND i.delivery = 'delivered' AND i.reminders < ? "
-                "AND (i.last_reminded_at IS NULL OR i.last_reminded_at <= ?) "
-                "ORDER BY i.user_id",
-                (checkin_id, limit, _utc_text(now - spacing)),
-            )
+        rows = await self._select(
+            "SELECT i.* FROM invitations AS i "
+            "JOIN checkins AS c ON c.id = i.checkin_id "
+            "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
+            "WHERE i.checkin_id = ? AND i.finished = 0 AND i.declined = 0 "
+            "AND i.delivery = 'delivered' AND i.reminders < ? "
+            "AND (i.last_reminded_at IS NULL OR i.last_reminded_at <= ?) "
+            "ORDER BY i.user_id",
+            (checkin_id, limit, _utc_text(now - spacing)),
+        )
         return [_invitation(row) for row in rows]
 
     async def record_reminder(self, checkin_id: int, user_id: int, now: datetime) -> bool:
@@ -928,8 +876,9 @@ class Store:
 
     async def get_dm_channel(self, user_id: int) -> int | None:
         """The id of the member's DM channel with the bot, if known."""
-        async with self._reading() as db:
-            row = await _one(db, "SELECT channel_id FROM dm_channels WHERE user_id = ?", (user_id,))
+        row = await self._select_one(
+            "SELECT channel_id FROM dm_channels WHERE user_id = ?", (user_id,)
+        )
         return row["channel_id"] if row else None
 
     async def set_dm_channel(self, user_id: int, channel_id: int | None) -> None:
@@ -958,14 +907,12 @@ class Store:
         self, user_id: int, guild_id: int | None = None
     ) -> list[tuple[Project, Checkin]]:
         """Open check-ins the member was invited to (optionally in one server), by closing time."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
-                _SELECT_INVITED_CHECKINS
-                + "WHERE i.user_id = ? AND c.status = 'open' AND (? IS NULL OR p.guild_id = ?) "
-                "ORDER BY c.closes_at, c.id",
-                (user_id, guild_id, guild_id),
-            )
+        rows = await self._select(
+            _SELECT_INVITED_CHECKINS
+            + "WHERE i.user_id = ? AND c.status = 'open' AND (? IS NULL OR p.guild_id = ?) "
+            "ORDER BY c.closes_at, c.id",
+            (user_id, guild_id, guild_id),
+        )
         return [(_project(row), _checkin(row)) for row in rows]
 
     # -- answers -------------------------------------------------------------------------------
@@ -1091,15 +1038,13 @@ class Store:
 
     async def list_responses(self, checkin_id: int) -> list[Response]:
         """Every respondent's answers to the check-in, in an order that says nothing about who."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
-                "SELECT r.respondent, r.submitted, a.item, a.rating, a.skipped, a.choice, "
-                "a.comment FROM responses AS r LEFT JOIN answers AS a "
-                "ON a.checkin_id = r.checkin_id AND a.respondent = r.respondent "
-                "WHERE r.checkin_id = ? ORDER BY r.respondent, a.item",
-                (checkin_id,),
-            )
+        rows = await self._select(
+            "SELECT r.respondent, r.submitted, a.item, a.rating, a.skipped, a.choice, "
+            "a.comment FROM responses AS r LEFT JOIN answers AS a "
+            "ON a.checkin_id = r.checkin_id AND a.respondent = r.respondent "
+            "WHERE r.checkin_id = ? ORDER BY r.respondent, a.item",
+            (checkin_id,),
+        )
         grouped: dict[str, tuple[bool, dict[str, Answer]]] = {}
         for row in rows:
             _, answers = grouped.setdefault(row["respondent"], (bool(row["submitted"]), {}))
@@ -1315,6 +1260,16 @@ def _scheduled(row: aiosqlite.Row) -> ScheduledCheckin:
         checkin_id=row["checkin_id"],
         checkin_open=row["checkin_status"] == CheckinStatus.OPEN.value,
         announced=bool(row["announced"]),
+    )
+
+
+async def _claim_planned(db: aiosqlite.Connection, checkin: Checkin) -> None:
+    """The planned check-in of this phase (if not opened yet) is now this one."""
+    await _run(
+        db,
+        "UPDATE scheduled_checkins SET state = 'opened', checkin_id = ? "
+        "WHERE project_id = ? AND phase = ? AND state = 'planned'",
+        (checkin.id, checkin.project_id, checkin.phase.value),
     )
 
 

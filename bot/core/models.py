@@ -76,21 +76,6 @@ class GuildSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class Project:
-    id: int
-    guild_id: int
-    name: str
-    channel_id: int
-    starts_on: date
-    ends_on: date
-    framework_id: str
-    timezone: str
-    checkin_time: time
-    window_days: int
-    card_message_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class NewProject:
     """A project as a facilitator describes it, before it has an id."""
 
@@ -103,6 +88,14 @@ class NewProject:
     timezone: str
     checkin_time: time
     window_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Project(NewProject):
+    """A stored project: as described, with its id and the message holding its card."""
+
+    id: int
+    card_message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

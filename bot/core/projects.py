@@ -8,6 +8,8 @@ from datetime import date, time
 from functools import cache
 from zoneinfo import available_timezones
 
+from bot.core.models import Project
+
 DEFAULT_TIMEZONE = "Europe/London"
 DEFAULT_CHECKIN_TIME = time(10, 0)
 DEFAULT_WINDOW_DAYS = 7
@@ -124,7 +126,7 @@ def check_dates(starts_on: date, ends_on: date) -> None:
 
 
 def parse_project_edit(
-    current: ProjectInput,
+    current: Project,
     *,
     starts: str | None,
     ends: str | None,

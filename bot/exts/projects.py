@@ -22,7 +22,6 @@ from bot.core.flow import question_steps
 from bot.core.models import NewProject, Project, ScheduledCheckin, SlotState
 from bot.core.projects import (
     InvalidInput,
-    ProjectInput,
     iana_timezones,
     parse_project,
     parse_project_edit,
@@ -382,17 +381,9 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         project = await find_project(interaction, name)
         if project is None:
             return
-        current = ProjectInput(
-            name=project.name,
-            starts_on=project.starts_on,
-            ends_on=project.ends_on,
-            timezone=project.timezone,
-            checkin_time=project.checkin_time,
-            window_days=project.window_days,
-        )
         try:
             changed = parse_project_edit(
-                current,
+                project,
                 starts=starts,
                 ends=ends,
                 timezone=timezone,
@@ -408,21 +399,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             phase = self.bot.prompts.phase(problem.phase)
             await refuse(interaction, problem.key, phase=phase, project=project.name)
             return
-        updated = await self.bot.store.update_project(
-            project.id,
-            NewProject(
-                guild_id=project.guild_id,
-                name=project.name,
-                channel_id=project.channel_id,
-                starts_on=changed.starts_on,
-                ends_on=changed.ends_on,
-                framework_id=project.framework_id,
-                timezone=changed.timezone,
-                checkin_time=changed.checkin_time,
-                window_days=changed.window_days,
-            ),
-            moved,
-        )
+        updated = await self.bot.store.update_project(project.id, changed, moved)
         if updated is None:
             await refuse(interaction, "errors.project_gone")
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import sqlite3
@@ -40,7 +41,7 @@ from bot.core.models import (
     SlotState,
     Thresholds,
 )
-from bot.core.schedule import MAX_REMINDERS, PlannedCheckin
+from bot.core.schedule import MAX_REMINDERS, Dated, PlannedCheckin
 from bot.keys import MIN_SECRET_LENGTH, respondent_key
 from bot.storage.errors import CheckinAlreadyOpen, DuplicateProjectName, StorageError
 from bot.storage.migrate import migrate
@@ -285,18 +286,9 @@ class Store:
                 ),
             )
             await _plan(db, project_id, plan, self._clock())
-        return Project(
-            id=project_id,
-            guild_id=project.guild_id,
-            name=project.name,
-            channel_id=project.channel_id,
-            starts_on=project.starts_on,
-            ends_on=project.ends_on,
-            framework_id=project.framework_id,
-            timezone=project.timezone,
-            checkin_time=time.fromisoformat(_hhmm(project.checkin_time)),
-            window_days=project.window_days,
-        )
+        described = {f.name: getattr(project, f.name) for f in dataclasses.fields(project)}
+        described["checkin_time"] = time.fromisoformat(_hhmm(project.checkin_time))
+        return Project(**described, id=project_id)
 
     async def get_project(self, project_id: int) -> Project | None:
         """The project with this id, or None."""
@@ -325,7 +317,7 @@ class Store:
         return [_project(row) for row in rows]
 
     async def update_project(
-        self, project_id: int, changed: NewProject, moved: Sequence[PlannedCheckin]
+        self, project_id: int, changed: Dated, moved: Sequence[PlannedCheckin]
     ) -> Project | None:
         """Change a project's dates and times and move its check-ins not opened yet.
 

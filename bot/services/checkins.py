@@ -16,6 +16,7 @@ from bot.core.prompts import Prompts
 from bot.core.schedule import (
     MAX_REMINDERS,
     REMINDER_SPACING,
+    DueReminder,
     next_reminder,
     out_of_quiet_hours,
     reminder_plan,
@@ -205,8 +206,8 @@ class CheckinService:
         return tried
 
     async def invite(self, project: Project, checkin: Checkin, user_id: int) -> DmResult | None:
-        """DM one pending invitation once; None if it is not due (sent, being sent, the
-        check-in closed, or the member left).
+        """DM one pending invitation once; None if it is not due (sent, being sent, or the
+        member left). `checkin` is read by the caller just before, and must be open.
 
         A refused DM (the member does not accept DMs) is recorded and never retried; a
         failure on Discord's side is tried again later, up to DELIVERY_ATTEMPTS times.
@@ -217,19 +218,17 @@ class CheckinService:
         self._claimed.add(key)
         try:
             invitation = await self.store.get_invitation(checkin.id, user_id)
-            current = await self.store.get_checkin(checkin.id)
             if (
-                invitation is None
+                not checkin.is_open
+                or invitation is None
                 or invitation.delivery is not Delivery.PENDING
-                or current is None
-                or not current.is_open
                 or not await self.store.is_participant(project.id, user_id)
             ):
                 return None
             result = await self.messenger.send_invitation(
                 user_id,
                 project,
-                current,
+                checkin,
                 channel_id=await self.store.get_dm_channel(user_id),
                 nonce=message_nonce("invite", checkin.id, user_id),
             )
@@ -288,30 +287,25 @@ class CheckinService:
             return RemindOutcome(refusal="errors.remind_too_soon", after=last + REMIND_GAP)
         return RemindOutcome(sent=await self.send_reminders(project, checkin))
 
-    async def remind_due(self, project: Project, checkin: Checkin) -> datetime | None:
-        """Send the automatic reminder round that is due, if any; when the next one is due."""
-        plan = reminder_plan(checkin.opened_at, checkin.closes_at, project.timezone)
-        due = next_reminder(
-            plan, checkin.reminder_rounds, self.clock(), checkin.closes_at, project.timezone
-        )
-        if due is None:
-            return None
-        if due.at > self.clock():
-            return due.at
+    async def remind_due(self, project: Project, checkin: Checkin) -> None:
+        """Send the automatic reminder round that is due now, if any."""
+        due = self._next_round(project, checkin)
+        if due is None or due.at > self.clock():
+            return
         sent = await self.send_reminders(project, checkin)
         log.info("check-in %s: reminder round %d, %d sent", checkin.id, due.round + 1, sent)
         await self.store.advance_reminder_rounds(checkin.id, checkin.reminder_rounds, due.round + 1)
-        after = next_reminder(
-            plan, due.round + 1, self.clock(), checkin.closes_at, project.timezone
-        )
-        return after.at if after else None
 
     def next_reminder_at(self, project: Project, checkin: Checkin) -> datetime | None:
+        """When the check-in's next automatic reminder round is due, if one remains."""
+        due = self._next_round(project, checkin)
+        return due.at if due else None
+
+    def _next_round(self, project: Project, checkin: Checkin) -> DueReminder | None:
         plan = reminder_plan(checkin.opened_at, checkin.closes_at, project.timezone)
-        due = next_reminder(
+        return next_reminder(
             plan, checkin.reminder_rounds, self.clock(), checkin.closes_at, project.timezone
         )
-        return due.at if due else None
 
     async def send_reminders(self, project: Project, checkin: Checkin) -> int:
         """DM a reminder, paced, to everyone who may get one now; how many were delivered."""

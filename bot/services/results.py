@@ -118,22 +118,15 @@ class ResultsService:
             self.prompts("post.thread_name", project=project.name, phase=phase),
             THREAD_NAME_LIMIT,
         )
-        post = SummaryPost(
-            pages.main,
-            pages.comments,
-            thread_name,
-            took_part=summary.took_part,
-            invited=summary.invited,
-        )
-        if not summary.enough:
-            return post
-        chart = await self.chart(project, framework, [*earlier, (checkin, summary)])
+        chart = None  # below the threshold there is no chart, even of earlier check-ins
+        if summary.enough:
+            chart = await self.chart(project, framework, [*earlier, (checkin, summary)])
         return SummaryPost(
             pages.main,
             pages.comments,
             thread_name,
             chart=chart,
-            chart_alt=self.prompts("post.chart_alt"),
+            chart_alt=self.prompts("post.chart_alt") if chart else "",
             took_part=summary.took_part,
             invited=summary.invited,
         )
@@ -170,17 +163,10 @@ class ResultsService:
 
     # -- the end-of-project report and exports ---------------------------------------------------
 
-    async def records(self, project: Project) -> list[CheckinRecord]:
-        """Every closed check-in of the project with its anonymised summary, oldest first."""
-        return [
-            CheckinRecord(
-                phase=checkin.phase,
-                opened_at=checkin.opened_at,
-                closed_at=checkin.closed_at,
-                summary=summary,
-            )
-            for checkin, summary in await self.history(project)
-        ]
+    @staticmethod
+    def records(history: History) -> list[CheckinRecord]:
+        """The check-ins of a history as the report and the exports take them."""
+        return [CheckinRecord(c.phase, c.opened_at, c.closed_at, s) for c, s in history]
 
     async def report(self, project: Project) -> tuple[str, bytes | None] | None:
         """The end-of-project reflection (Markdown) and its chart; None before any closed
@@ -189,16 +175,15 @@ class ResultsService:
         if not history:
             return None
         framework = self.frameworks.for_checkin(project.framework_id)
-        records = [CheckinRecord(c.phase, c.opened_at, c.closed_at, s) for c, s in history]
         text = render_report(
-            project.name, framework, records, self.prompts, timezone=project.timezone
+            project.name, framework, self.records(history), self.prompts, timezone=project.timezone
         )
         same_framework = [(c, s) for c, s in history if c.framework_id == project.framework_id]
         return text, await self.chart(project, framework, same_framework)
 
     async def export(self, project: Project, kind: str) -> str | None:
         """Aggregates of every closed check-in as CSV or JSON; None before any."""
-        records = await self.records(project)
+        records = self.records(await self.history(project))
         if not records:
             return None
         framework = self.frameworks.for_checkin(project.framework_id)

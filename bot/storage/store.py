@@ -312,7 +312,7 @@ class Store:
         return [_project(row) for row in rows]
 
     async def list_all_projects(self) -> list[Project]:
-        """Every project in every server, oldest first (for the scheduler's start-up)."""
+        """Every project in every server, oldest first."""
         rows = await self._select(_SELECT_PROJECTS + "ORDER BY p.id")
         return [_project(row) for row in rows]
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from bot.core.frameworks import FrameworkError, load_framework
 from bot.core.prompts import PromptError, Prompts
+from bot.keys import SecretError
 from bot.settings import Settings, SettingsError
+from bot.storage.errors import StorageError
 
 
 def check(settings: Settings) -> int:
@@ -43,7 +45,11 @@ def run(settings: Settings) -> int:
         print("DISCORD_TOKEN is not set. See the README: 'Running it on a real server'.")
         return 2
     bot = create_bot(settings)
-    bot.run(settings.token, log_handler=None)
+    try:
+        bot.run(settings.token, log_handler=None)
+    except (SecretError, StorageError) as error:
+        print(error)
+        return 2
     return 0
 
 

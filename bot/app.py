@@ -19,7 +19,7 @@ from bot.services.checkins import CheckinService
 from bot.services.results import ResultsService
 from bot.services.scheduler import Scheduler
 from bot.settings import Settings
-from bot.storage.store import Store
+from bot.storage.store import Store, database_holds_answers
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +106,10 @@ class CoreflectBot(commands.Bot):
     async def setup_hook(self) -> None:
         # Reading the zone list walks the tzdata files: do it once, off the event loop.
         await asyncio.to_thread(iana_timezones)
-        secret = load_secret(self.settings.secret, self.settings.resolved_key_file)
-        self.store = await Store.open(self.settings.database_path, secret=secret, clock=self.clock)
+        secret, source = await self._load_secret()
+        self.store = await Store.open(
+            self.settings.database_path, secret=secret, clock=self.clock, secret_source=source
+        )
         from bot.exts.checkin._messenger import DiscordMessenger
 
         messenger = DiscordMessenger(self)
@@ -136,6 +138,25 @@ class CoreflectBot(commands.Bot):
             await self.load_extension(extension)
         if self.settings.sync_commands:
             await self._sync_commands()
+
+    async def _load_secret(self) -> tuple[bytes, str]:
+        """The secret and where it came from; a key file is never made for a database that
+        already holds answers, and one kept beside the database gets a warning."""
+        database = self.settings.database_path
+        if self.settings.secret is not None:
+            return load_secret(self.settings.secret, self.settings.resolved_key_file), (
+                "COREFLECT_SECRET"
+            )
+        key_file = self.settings.resolved_key_file
+        holds_answers = await asyncio.to_thread(database_holds_answers, database)
+        secret = load_secret(None, key_file, may_create=not holds_answers)
+        if database.resolve().parent in key_file.resolve().parents:
+            log.warning(
+                "the key file %s sits beside the database: a copy of that folder could link "
+                "answers to people. Move it elsewhere and set COREFLECT_KEY_FILE",
+                key_file.resolve(),
+            )
+        return secret, f"the key file {key_file}"
 
     async def _sync_commands(self) -> None:
         if self.settings.dev_guild_id is not None:

@@ -1,7 +1,8 @@
 """The server secret that keys respondent hashes, and the hash itself (DESIGN.md §5).
 
-The secret lives outside the database (an environment variable or a 0600 key file), so a
-copy of the database alone cannot link answers to people.
+The secret lives outside the database (an environment variable or a 0600 key file kept by
+default in the configuration folder, not beside the database), so a copy or backup of the
+data folder alone cannot link answers to people.
 """
 
 from __future__ import annotations
@@ -29,8 +30,16 @@ def respondent_key(secret: bytes, checkin_id: int, user_id: int) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
-def load_secret(env_secret: str | None, key_file: Path) -> bytes:
-    """The secret from COREFLECT_SECRET if set, else from the key file (created on first start)."""
+def default_key_file() -> Path:
+    """Where the key file lives unless COREFLECT_KEY_FILE says otherwise: the user's
+    configuration folder, apart from the data folder that holds the database."""
+    config = os.environ.get("XDG_CONFIG_HOME", "").strip()
+    return (Path(config) if config else Path.home() / ".config") / "coreflect" / "secret.key"
+
+
+def load_secret(env_secret: str | None, key_file: Path, *, may_create: bool = True) -> bytes:
+    """The secret from COREFLECT_SECRET if set, else from the key file (created on first
+    start, unless `may_create` is False: the database already holds answers under a key)."""
     if env_secret is not None:
         if len(env_secret) < MIN_SECRET_LENGTH:
             raise SecretError(
@@ -40,6 +49,13 @@ def load_secret(env_secret: str | None, key_file: Path) -> bytes:
             )
         return env_secret.encode("utf-8")
     if not key_file.exists():
+        if not may_create:
+            raise SecretError(
+                f"the key file {key_file} is missing, but the database already holds answers "
+                "keyed with it. Restore the key file from your backup (or point "
+                "COREFLECT_KEY_FILE at it) and start again. A new key is not made: with one, "
+                "everyone could answer again and be counted twice"
+            )
         _create_key_file(key_file)
     return _read_key_file(key_file)
 
@@ -68,7 +84,7 @@ def _read_key_file(key_file: Path) -> bytes:
 
 def _create_key_file(key_file: Path) -> None:
     """Write a new random key so the file appears complete and 0600, or not at all."""
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary = key_file.with_name(f".{key_file.name}.{secrets.token_hex(8)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -93,3 +109,8 @@ def _fsync_directory(directory: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def secret_fingerprint(secret: bytes) -> str:
+    """A value stored in the database to recognise its secret, which it cannot reveal."""
+    return hmac.new(secret, b"coreflect secret fingerprint v1", hashlib.sha256).hexdigest()

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.keys import default_key_file
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,7 +20,7 @@ class SettingsError(ValueError):
 class Settings:
     database_path: Path
     token: str | None = None
-    secret: str | None = None  # COREFLECT_SECRET; else a key file beside the database
+    secret: str | None = None  # COREFLECT_SECRET; else a key file (see resolved_key_file)
     key_file: Path | None = None
     dev_guild_id: int | None = None
     frameworks_dir: Path = PROJECT_ROOT / "frameworks"
@@ -31,7 +33,8 @@ class Settings:
 
     @property
     def resolved_key_file(self) -> Path:
-        return self.key_file or self.database_path.with_suffix(".key")
+        """COREFLECT_KEY_FILE, else the configuration folder: never beside the database."""
+        return self.key_file or default_key_file()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

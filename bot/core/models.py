@@ -123,19 +123,54 @@ class Checkin:
 
 @dataclass(frozen=True, slots=True)
 class Invitation:
-    """Who was invited to a check-in and how far they got. Never holds answers."""
+    """Who was invited to a check-in and how their DM went. Never holds answers, nor how
+    far they got: that lives only in their keyed response row."""
 
     checkin_id: int
     user_id: int
     delivery: Delivery = Delivery.PENDING
-    finished: bool = False
-    declined: bool = False
     dm_channel_id: int | None = None
-    dm_message_id: int | None = None
-    attempts: int = 0  # times the invitation DM was tried
+    attempts: int = 0  # times the invitation DM was tried (cleared at the close)
     next_attempt_at: datetime | None = None  # when to try again after a failure
-    reminders: int = 0  # reminders sent (automatic and by facilitators)
-    last_reminded_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderTarget:
+    """Someone who may get a reminder now, and how many they have had."""
+
+    user_id: int
+    reminders: int
+    dm_channel_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinCounts:
+    """How a check-in is going: counts only, never who."""
+
+    invited: int
+    finished: int
+    delivered: int
+    undeliverable: int
+
+
+@dataclass(frozen=True, slots=True)
+class DmMessage:
+    """A check-in message in a member's DMs (an invitation or reminder, which becomes the
+    answering screen), to be emptied when the check-in closes or they erase their data."""
+
+    checkin_id: int
+    user_id: int
+    channel_id: int
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class FrozenResults:
+    """A closed check-in's results as frozen at the close (JSON texts, see core.frozen);
+    `comments` only until its summary is posted."""
+
+    figures: str
+    comments: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +228,7 @@ class MemberDataErased:
     answers: int = 0  # answer rows erased
     checkins: int = 0  # check-ins whose responses were erased
     projects: int = 0  # projects the member was taken out of
+    messages: tuple[DmMessage, ...] = ()  # check-in messages in their DMs, to be emptied
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,11 @@ leak them. `render_summary` turns it into Discord messages, every sentence from 
 
 Rules (DESIGN.md §5):
 - Fewer submitted responses than `thresholds.scores`: nothing but "too few took part".
-- A component with fewer ratings than `thresholds.scores`: "not enough answers".
+- A component with fewer ratings than `thresholds.scores`: "not enough answers", and no
+  count of its ratings anywhere (the report and the exports read the same result).
+- A component with at least `thresholds.scores` but fewer than `thresholds.comments` ratings
+  shows its average alone: no distribution and no "views differ" flag, so two people who
+  pool their own answers cannot read a third's rating off the counts.
 - A direction check with fewer answers than `thresholds.scores`: no counts.
 - Fewer submitted responses than `thresholds.comments`: no comment text. Otherwise comments
   are redacted, shuffled within their item, and grouped in framework order (anything else
@@ -67,10 +71,10 @@ class ComponentResult:
 
     key: str
     name: str
-    rated_count: int
-    skipped_count: int  # submitted responses that did not rate it (skipped or left out)
+    rated_count: int | None  # None when too few rated it to show anything
+    skipped_count: int | None  # submitted responses that did not rate it; None likewise
     average: float | None
-    distribution: dict[int, int]  # rating -> count over the whole scale; empty if not enough
+    distribution: dict[int, int]  # rating -> count over the scale; empty below `comments`
     enough: bool
     views_differ: bool
     changes: tuple[Change, ...] = ()  # since the previous check-in, then since the beginning
@@ -92,7 +96,7 @@ class DirectionResult:
 
     key: str
     question: str
-    answered: int
+    answered: int | None  # None when too few answered it to show anything
     counts: dict[DirectionChoice, int]
     enough: bool
 
@@ -145,7 +149,7 @@ def views_differ(ratings: Sequence[int], points: int) -> bool:
 
 
 def _component_results(
-    framework: Framework, responses: Sequence[Response], threshold: int
+    framework: Framework, responses: Sequence[Response], thresholds: Thresholds
 ) -> list[ComponentResult]:
     results = []
     scale = framework.scale_values
@@ -155,18 +159,19 @@ def _component_results(
             answer = response.answers.get(component.key)
             if answer is not None and answer.rating is not None and answer.rating in scale:
                 ratings.append(answer.rating)
-        enough = len(ratings) >= threshold
+        enough = len(ratings) >= thresholds.scores
+        spread = len(ratings) >= thresholds.comments
         counts = Counter(ratings)
         results.append(
             ComponentResult(
                 key=component.key,
                 name=component.name,
-                rated_count=len(ratings),
-                skipped_count=len(responses) - len(ratings),
+                rated_count=len(ratings) if enough else None,
+                skipped_count=len(responses) - len(ratings) if enough else None,
                 average=statistics.fmean(ratings) if enough else None,
-                distribution={value: counts[value] for value in scale} if enough else {},
+                distribution={value: counts[value] for value in scale} if spread else {},
                 enough=enough,
-                views_differ=enough and views_differ(ratings, len(scale)),
+                views_differ=spread and views_differ(ratings, len(scale)),
             )
         )
     return results
@@ -223,7 +228,7 @@ def _direction_results(
             DirectionResult(
                 key=check.key,
                 question=check.question,
-                answered=len(choices),
+                answered=len(choices) if enough else None,
                 counts={choice: counts[choice] for choice in DirectionChoice} if enough else {},
                 enough=enough,
             )
@@ -289,7 +294,7 @@ def summarise_checkin(
             comments=None,
             comments_hidden_reason=COMMENTS_HIDDEN,
         )
-    components = _component_results(framework, submitted, thresholds.scores)
+    components = _component_results(framework, submitted, thresholds)
     strongest, weakest = _highlights(framework, components)
     show_comments = took_part >= thresholds.comments
     return CheckinSummary(
@@ -393,6 +398,8 @@ def _component_block(result: ComponentResult, framework: Framework, prompts: Pro
         count=result.rated_count,
         flag=flag,
     )
+    if not result.distribution:
+        return line
     counts = [result.distribution.get(v, 0) for v in framework.scale_values]
     points = prompts("summary.distribution_joiner").join(
         prompts("summary.distribution_point", value=value, count=count)

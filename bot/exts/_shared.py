@@ -104,14 +104,34 @@ async def permission_refusal(interaction: discord.Interaction, command: str) -> 
     return None if await is_facilitator(interaction) else "errors.not_facilitator"
 
 
+def member_names(user: discord.abc.User) -> list[str]:
+    """Every name a member goes by, so comments that mention them can be redacted."""
+    names = [user.name, user.global_name, user.display_name]
+    if isinstance(user, discord.Member):
+        names.append(user.nick)
+    return sorted({n for n in names if n})
+
+
 async def audit(
-    interaction: discord.Interaction, action: str, *, project: str | None = None, detail: str = ""
+    interaction: discord.Interaction,
+    action: str,
+    *,
+    project: Project | None = None,
+    detail: str = "",
 ) -> None:
-    """Record what a facilitator just did in the server's audit log (never answers)."""
+    """Record what a facilitator just did in the server's audit log (never answers). A
+    facilitator who acts on a project is hidden in its comments like its members."""
     assert interaction.guild is not None
-    await bot_of(interaction).store.add_audit(
-        interaction.guild.id, interaction.user.id, action, project=project, detail=detail
+    store = bot_of(interaction).store
+    await store.add_audit(
+        interaction.guild.id,
+        interaction.user.id,
+        action,
+        project=project.name if project else None,
+        detail=detail,
     )
+    if project is not None and action != "project_delete":
+        await store.add_redaction_names(project.id, member_names(interaction.user))
 
 
 async def reply(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:

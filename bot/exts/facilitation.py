@@ -72,7 +72,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             await self._refuse_if_open(interaction, found)
             return
         self.bot.scheduler.wake()  # it sends the invitations, paced
-        await audit(interaction, "checkin_open", project=found.name, detail=phase.value)
+        await audit(interaction, "checkin_open", project=found, detail=phase.value)
         progress = await self.bot.checkins.progress(opened)
         text = self.bot.prompts(
             "checkin.opened",
@@ -134,7 +134,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             after = stamp(outcome.after) if outcome.after else ""
             await refuse(interaction, outcome.refusal, after=after)
             return
-        await audit(interaction, "checkin_remind", project=found.name, detail=str(outcome.sent))
+        await audit(interaction, "checkin_remind", project=found, detail=str(outcome.sent))
         key = "checkin.reminded" if outcome.sent else "checkin.reminded_none"
         await reply(interaction, self.bot.prompts(key, count=outcome.sent))
 
@@ -150,10 +150,11 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         closed = await self.bot.checkins.close_checkin(checkin)
         self.bot.scheduler.wake()  # a scheduled check-in may have been waiting for this one
-        await audit(interaction, "checkin_close", project=found.name, detail=checkin.phase.value)
         if closed is None:
             await refuse(interaction, "errors.nothing_open", project=found.name)
             return
+        # Logged only when this close took effect (two facilitators may close at once).
+        await audit(interaction, "checkin_close", project=found, detail=checkin.phase.value)
         key = "checkin.closed" if closed.summary_posted else "checkin.closed_not_posted"
         await reply(
             interaction,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -15,6 +16,7 @@ from bot.exts._shared import (
     bot_of,
     confirm_view,
     framework_choices,
+    member_names,
     refuse,
     reply,
     reply_lines,
@@ -22,6 +24,8 @@ from bot.exts._shared import (
 from bot.exts.checkin import _flow
 from bot.exts.checkin._items import FlowItem
 from bot.exts.checkin._render import review_lines
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from bot.app import CoreflectBot
@@ -52,6 +56,7 @@ class DeleteMyDataItem(ConfirmItem, template=MYDATA_DELETE_TEMPLATE):
             ),
             view=None,
         )
+        await bot.checkins.clear_erased(erased.messages)  # after answering, within 3 s
 
 
 @app_commands.guild_only()
@@ -152,10 +157,28 @@ class FrameworkCog(commands.GroupCog, group_name="framework"):
 
 
 class MemberCog(commands.Cog):
-    """`/reflect` and `/privacy`."""
+    """`/reflect` and `/privacy`; and keeping the names to redact up to date."""
 
     def __init__(self, bot: CoreflectBot) -> None:
         self.bot = bot
+        # The names each member was last seen with, so an unchanged name costs no write.
+        self._names_seen: dict[tuple[int, int | None], frozenset[str]] = {}
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A member's current names (a nickname set after joining, say) are added to the
+        names hidden in their projects' comments whenever they use the bot."""
+        guild_id = interaction.guild.id if interaction.guild else None
+        names = frozenset(member_names(interaction.user))
+        key = (interaction.user.id, guild_id)
+        if self._names_seen.get(key) == names:
+            return
+        self._names_seen[key] = names
+        try:
+            await self.bot.store.refresh_member_names(interaction.user.id, sorted(names), guild_id)
+        except Exception:
+            self._names_seen.pop(key, None)
+            log.exception("the names of a member could not be refreshed")
 
     @app_commands.command(name="reflect")
     async def reflect(self, interaction: discord.Interaction) -> None:

@@ -37,6 +37,7 @@ from bot.exts._shared import (
     framework_choices,
     is_facilitator,
     long_date,
+    member_names,
     project_names,
     refuse,
     reply,
@@ -68,14 +69,6 @@ def card_content(bot: CoreflectBot, project: Project, scores: int) -> tuple[str,
     view.add_item(CardItem(CardAction.JOIN, project.id, bot.prompts("card.join")))
     view.add_item(CardItem(CardAction.LEAVE, project.id, bot.prompts("card.leave")))
     return content, view
-
-
-def member_names(user: discord.abc.User) -> list[str]:
-    """Every name a member goes by, so comments that mention them can be redacted."""
-    names = [user.name, user.global_name, user.display_name]
-    if isinstance(user, discord.Member):
-        names.append(user.nick)
-    return sorted({n for n in names if n})
 
 
 class CardItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CARD_TEMPLATE):
@@ -161,7 +154,7 @@ class DeleteProjectItem(ConfirmItem, template=PROJECT_DELETE_TEMPLATE):
             )
             return
         await bot.store.delete_project(project.id)
-        await audit(interaction, "project_delete", project=project.name)
+        await audit(interaction, "project_delete", project=project)
         bot.scheduler.wake()
         log.info("project %s deleted by a facilitator", project.id)
         await interaction.response.edit_message(
@@ -248,7 +241,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             await refuse(interaction, "errors.card_failed", channel=channel.mention)
             return
         await self.bot.store.set_card_message(project.id, card.id)
-        await audit(interaction, "project_create", project=project.name)
+        await audit(interaction, "project_create", project=project)
         self.bot.scheduler.wake()
         created = self.bot.prompts("project.created", project=project.name, channel=channel.mention)
         await reply_lines(interaction, [created, *await self._schedule_lines(project)])
@@ -407,7 +400,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         changes: dict[str, object] = {"starts": starts, "ends": ends, "timezone": timezone}
         changes |= {"checkin_time": checkin_time, "window_days": window_days}
         detail = ", ".join(f"{k} {v}" for k, v in changes.items() if v is not None)
-        await audit(interaction, "project_edit", project=updated.name, detail=detail)
+        await audit(interaction, "project_edit", project=updated, detail=detail)
         log.info("project %s rescheduled by a facilitator", project.id)
         edited = self.bot.prompts("project.edited", project=updated.name)
         await reply_lines(interaction, [edited, *await self._schedule_lines(updated)])
@@ -449,7 +442,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             await refuse(interaction, "errors.no_results", project=project.name)
             return
         text, chart = made
-        await audit(interaction, "project_report", project=project.name)
+        await audit(interaction, "project_report", project=project)
         files = [_file(text.encode(), f"{_slug(project.name)}-report.md")]
         if chart is not None:
             files.append(_file(chart, f"{_slug(project.name)}-chart.png"))
@@ -474,7 +467,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         if data is None:
             await refuse(interaction, "errors.no_results", project=project.name)
             return
-        await audit(interaction, "project_export", project=project.name, detail=format)
+        await audit(interaction, "project_export", project=project, detail=format)
         await reply(
             interaction,
             self.bot.prompts("project.exported", project=project.name),

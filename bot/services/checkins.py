@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.core.custom_ids import message_nonce
 from bot.core.frameworks import FrameworkLibrary
-from bot.core.models import Checkin, Delivery, Phase, Project, ScheduledCheckin
+from bot.core.frozen import thaw
+from bot.core.models import Checkin, Delivery, DmMessage, Phase, Project, ScheduledCheckin
 from bot.core.prompts import Prompts
 from bot.core.schedule import (
     MAX_REMINDERS,
@@ -87,6 +88,11 @@ class Messenger(Protocol):
 
     async def post_notice(self, channel_id: int, text: str) -> bool:
         """Post a short notice for facilitators; False if it could not be posted."""
+        ...
+
+    async def clear_dm(self, message: DmMessage, text: str) -> bool:
+        """Replace a check-in message in a member's DMs with `text`, buttons removed; False
+        if it could not be edited (it is gone, or Discord failed)."""
         ...
 
 
@@ -263,13 +269,21 @@ class CheckinService:
         return await self.invite(project, checkin, user_id)
 
     async def progress(self, checkin: Checkin) -> CheckinProgress:
-        invitations = await self.store.list_invitations(checkin.id)
+        """Counts only. A closed check-in's come from its frozen results, so erasing someone's
+        answers afterwards changes none of them."""
+        counts = await self.store.checkin_counts(checkin.id)
+        invited, finished = counts.invited, counts.finished
+        if not checkin.is_open:
+            frozen = await self.store.get_results(checkin.id)
+            if frozen is not None:
+                summary = thaw(frozen.figures)
+                invited, finished = summary.invited, summary.took_part
         return CheckinProgress(
             checkin,
-            invited=len(invitations),
-            finished=sum(i.finished for i in invitations),
-            delivered=sum(i.delivery is Delivery.DELIVERED for i in invitations),
-            undeliverable=sum(i.delivery is Delivery.FAILED for i in invitations),
+            invited=invited,
+            finished=finished,
+            delivered=counts.delivered,
+            undeliverable=counts.undeliverable,
         )
 
     # -- reminders -------------------------------------------------------------------------------
@@ -309,8 +323,7 @@ class CheckinService:
 
     async def send_reminders(self, project: Project, checkin: Checkin) -> int:
         """DM a reminder, paced, to everyone who may get one now; how many were delivered."""
-        invitations = await self.store.list_invitations(checkin.id)
-        answered = sum(i.finished for i in invitations)
+        counts = await self.store.checkin_counts(checkin.id)
         targets = await self.store.reminder_targets(
             checkin.id, MAX_REMINDERS, REMINDER_SPACING, self.clock()
         )
@@ -324,7 +337,7 @@ class CheckinService:
             ):
                 break  # closed meanwhile, or it became night or the last hour
             result = await self._remind_one(
-                project, current, target.user_id, answered, len(invitations)
+                project, current, target.user_id, counts.finished, counts.invited
             )
             if result is None:
                 continue
@@ -341,11 +354,11 @@ class CheckinService:
         self._claimed.add(key)
         try:
             now = self.clock()
-            invitation = await self.store.get_invitation(checkin.id, user_id)
-            if invitation is None or invitation.finished or invitation.reminders >= MAX_REMINDERS:
-                return None
-            last = invitation.last_reminded_at
-            if last is not None and now - last < REMINDER_SPACING:
+            # Read again: they may have finished while earlier reminders went out.
+            target = await self.store.reminder_target(
+                checkin.id, user_id, MAX_REMINDERS, REMINDER_SPACING, now
+            )
+            if target is None:
                 return None
             result = await self.messenger.send_reminder(
                 user_id,
@@ -353,12 +366,18 @@ class CheckinService:
                 checkin,
                 answered,
                 invited,
-                channel_id=invitation.dm_channel_id or await self.store.get_dm_channel(user_id),
-                nonce=message_nonce("remind", checkin.id, user_id, invitation.reminders),
+                channel_id=target.dm_channel_id or await self.store.get_dm_channel(user_id),
+                nonce=message_nonce("remind", checkin.id, user_id, target.reminders),
             )
             await self._record_dm(user_id, result)
             if result.delivery is Delivery.DELIVERED:
-                await self.store.record_reminder(checkin.id, user_id, now)
+                await self.store.record_reminder(
+                    checkin.id,
+                    user_id,
+                    now,
+                    dm_channel_id=result.channel_id,
+                    dm_message_id=result.message_id,
+                )
             return result
         finally:
             self._claimed.discard(key)
@@ -366,8 +385,12 @@ class CheckinService:
     # -- closing ---------------------------------------------------------------------------------
 
     async def close_checkin(self, checkin: Checkin) -> ClosedCheckin | None:
-        """Close once and post the anonymised summary; None if it was already closed."""
-        if not await self.store.close_checkin(checkin.id, self.clock()):
+        """Close once, freezing the results, and post the anonymised summary; None if it was
+        already closed. The check-in messages in members' DMs are emptied afterwards, paced
+        (`clear_dm_messages`, from the scheduler)."""
+        if not await self.store.close_checkin(
+            checkin.id, self.clock(), self.results.summariser(checkin)
+        ):
             return None
         log.info("closed check-in %s", checkin.id)
         return await self.post_summary(checkin.id)
@@ -399,6 +422,24 @@ class CheckinService:
         else:
             await self._summary_failed(project, closed)
         return ClosedCheckin(closed, post.took_part, post.invited, message_id is not None)
+
+    # -- emptying check-in messages in DMs ----------------------------------------------------
+
+    async def clear_dm_messages(self) -> int:
+        """Empty the answering screens of closed check-ins in members' DMs, paced, so a
+        member's own answers are not left readable there; how many were handled."""
+        handled = 0
+        for message in await self.store.list_dm_messages():
+            await self.messenger.clear_dm(message, self.prompts("dm.checkin_closed"))
+            await self.store.forget_dm_message(message)
+            handled += 1
+            await asyncio.sleep(self.dm_gap)
+        return handled
+
+    async def clear_erased(self, messages: Sequence[DmMessage]) -> None:
+        """Empty the check-in messages of a member who just erased their answers."""
+        for message in messages:
+            await self.messenger.clear_dm(message, self.prompts("dm.answers_erased"))
 
     async def _summary_failed(self, project: Project, checkin: Checkin) -> None:
         """Try again later; after the last try, tell the facilitators."""

@@ -1,7 +1,11 @@
 """What a project's check-ins add up to: summaries with trends, charts, the report, exports.
 
-Everything here starts from `summarise_checkin`, so the anonymity rules of the summaries
-(DESIGN.md §5) hold for every output: below a threshold the numbers are not there to leak.
+A check-in's results are computed once, by `summariser`, in the transaction that closes it,
+and frozen in the database (`bot.core.frozen`). Everything here reads only frozen results:
+nothing recomputes a closed check-in, so a member erasing their answers afterwards changes
+no later trend, chart, report or export, and nobody can learn their answers by difference.
+The summary maths leaves out what a threshold withholds, so no output can show more than
+the posted summary did (DESIGN.md §5).
 Charts are drawn in a worker thread (`asyncio.to_thread`) so the event loop never waits on
 matplotlib; if drawing fails, the text still goes out.
 """
@@ -16,7 +20,8 @@ from dataclasses import dataclass
 
 from bot.core.chart import draw_chart
 from bot.core.frameworks import Framework, FrameworkLibrary
-from bot.core.models import Checkin, Phase, Project
+from bot.core.frozen import freeze, thaw
+from bot.core.models import Checkin, Phase, Project, Response
 from bot.core.prompts import Prompts
 from bot.core.report import CheckinRecord, export_csv, export_json, render_report
 from bot.core.schedule import in_zone
@@ -28,7 +33,7 @@ from bot.core.summary import (
     with_trends,
 )
 from bot.core.text import shorten
-from bot.storage.store import Store
+from bot.storage.store import Store, Summariser
 
 log = logging.getLogger(__name__)
 
@@ -67,27 +72,43 @@ class ResultsService:
         self.prompts = prompts
         self._rng = rng or random.SystemRandom()
 
-    async def summarise(self, project: Project, checkin: Checkin) -> CheckinSummary:
-        """The anonymised summary of one check-in (comments redacted of members' names)."""
+    def summariser(self, checkin: Checkin) -> Summariser:
+        """What the store calls, inside the closing transaction, to freeze the results."""
         framework = self.frameworks.for_checkin(checkin.framework_id)
-        invitations = await self.store.list_invitations(checkin.id)
-        responses = await self.store.list_responses(checkin.id)
-        participants = await self.store.list_participants(project.id)
-        names = {name for p in participants for name in p.names}
-        names |= set(await self.store.invitee_names(checkin.id))  # also those who left since
-        return summarise_checkin(
-            framework,
-            checkin.thresholds,
-            checkin.phase,
-            invited=len(invitations),
-            responses=responses,
-            names=sorted(names),
-            rng=self._rng,
-        )
+
+        def summarise(
+            responses: list[Response], invited: int, names: list[str]
+        ) -> tuple[str, str | None]:
+            return freeze(
+                summarise_checkin(
+                    framework,
+                    checkin.thresholds,
+                    checkin.phase,
+                    invited=invited,
+                    responses=responses,
+                    names=names,
+                    rng=self._rng,
+                )
+            )
+
+        return summarise
+
+    async def summarise(self, project: Project, checkin: Checkin) -> CheckinSummary:
+        """The closed check-in's results as frozen at its close (with its comments while its
+        summary is still to be posted). A check-in closed by an older version, which froze
+        nothing, is frozen now, once."""
+        frozen = await self.store.get_results(checkin.id)
+        if frozen is None and await self.store.freeze_unfrozen(
+            checkin.id, self.summariser(checkin)
+        ):
+            frozen = await self.store.get_results(checkin.id)
+        if frozen is None:
+            raise LookupError(f"check-in {checkin.id} of project {project.id} has no results")
+        return thaw(frozen.figures, frozen.comments)
 
     async def history(self, project: Project, *, before: Checkin | None = None) -> History:
-        """The project's closed check-ins (oldest first) with their summaries, optionally
-        only those opened before `before` and on the same framework."""
+        """The project's closed check-ins (oldest first) with their frozen results,
+        optionally only those opened before `before` and on the same framework."""
         found: History = []
         for checkin in await self.store.list_checkins(project.id):
             if checkin.is_open:

@@ -6,8 +6,9 @@ Due things, in the order they are done on each pass:
 3. opening planned check-ins whose time has come: at once if their window has not ended
    (also after downtime), otherwise they are marked missed;
 4. telling facilitators, in one message per channel, about check-ins that were missed;
-5. sending invitations not sent yet, paced (after an opening, a join, or a restart);
-6. automatic reminder rounds.
+5. emptying the answering screens of closed check-ins in members' DMs, paced;
+6. sending invitations not sent yet, paced (after an opening, a join, or a restart);
+7. automatic reminder rounds.
 
 Every transition is a conditional write in the store (`... WHERE state = 'planned'`,
 `... WHERE status = 'open'`), so it happens once even if a facilitator's command races the
@@ -139,6 +140,8 @@ class Scheduler:
             await self._purge_comments()
         async with _logged("announcing missed check-ins", 0):
             await self._announce_missed()
+        async with _logged("emptying check-in messages in DMs", 0):
+            await self.checkins.clear_dm_messages()
         for checkin in await self.store.list_open_checkins():
             project = await self.store.get_project(checkin.project_id)
             if project is None:
@@ -166,7 +169,7 @@ class Scheduler:
 
     async def next_due(self) -> datetime | None:
         """The next moment something is due, from the database."""
-        if await self.store.list_unannounced():
+        if await self.store.list_unannounced() or await self.store.list_dm_messages(limit=1):
             return self.clock()
         now = self.clock()
         moments: list[datetime] = [

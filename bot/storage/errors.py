@@ -37,3 +37,18 @@ class CheckinAlreadyOpen(StorageError):
     def __init__(self, project_id: int) -> None:
         super().__init__(f"project {project_id} already has an open check-in")
         self.project_id = project_id
+
+
+class SecretMismatch(StorageError):
+    """The database's answers were keyed with a different secret than the one given."""
+
+    def __init__(self, path: Path | str, source: str) -> None:
+        super().__init__(
+            f"the database {path} was set up with a different secret than {source}. "
+            "Its answers can only be read, and counted once per person, with the secret it "
+            "was made with: restore that key file (or COREFLECT_SECRET) from your backup and "
+            "start again. Only if you mean to start over with no answers, move the database "
+            "away as well"
+        )
+        self.path = path
+        self.source = source

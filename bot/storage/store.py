@@ -4,6 +4,16 @@ One aiosqlite connection in autocommit mode; every write runs in BEGIN IMMEDIATE
 under an asyncio lock, and reads take the same lock so they never see half a write.
 Answers are stored under `respondent_key(secret, checkin_id, user_id)`, computed here so
 callers never handle the key and the answer tables never hold a user id (DESIGN.md §5, §8).
+
+What a copy of the data folder must not reveal shapes the writes:
+- every invitee's response row is made when the check-in opens, in key order, and answering
+  only changes keyed rows (`responses`, `answers`), never a row that names the member;
+- who has finished is worked out by keying each invitee when a count or a reminder needs it;
+- after every write the write-ahead log is checkpointed and truncated, so the `-wal` file
+  never holds the history of earlier transactions to be read one by one;
+- the close freezes the results, clears per-person bookkeeping and compacts the file;
+- the database and its journal files are owner-only, and the secret's fingerprint is kept,
+  so the bot never counts answers under a second key.
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -26,9 +37,12 @@ from bot.core.models import (
     Answer,
     AuditEntry,
     Checkin,
+    CheckinCounts,
     CheckinStatus,
     Delivery,
     DirectionChoice,
+    DmMessage,
+    FrozenResults,
     GuildSettings,
     Invitation,
     MemberDataErased,
@@ -36,20 +50,32 @@ from bot.core.models import (
     Participant,
     Phase,
     Project,
+    ReminderTarget,
     Response,
     ScheduledCheckin,
     SlotState,
     Thresholds,
 )
 from bot.core.schedule import MAX_REMINDERS, Dated, PlannedCheckin
-from bot.keys import MIN_SECRET_LENGTH, respondent_key
-from bot.storage.errors import CheckinAlreadyOpen, DuplicateProjectName, StorageError
+from bot.keys import MIN_SECRET_LENGTH, respondent_key, secret_fingerprint
+from bot.storage.errors import (
+    CheckinAlreadyOpen,
+    DuplicateProjectName,
+    SecretMismatch,
+    StorageError,
+)
 from bot.storage.migrate import migrate
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+# Turns a closed check-in's submitted responses (of distinct invitees), the number invited
+# and the names to redact into its frozen results: the figures and the comments (JSON).
+Summariser = Callable[[list[Response], int, list[str]], tuple[str, str | None]]
 BUSY_TIMEOUT_MS = 5000
+OWNER_ONLY_FILE = 0o600
+OWNER_ONLY_FOLDER = 0o700
+JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
 
 # Heads of the queries that map rows to Project / Checkin; columns are prefixed so joins
 # of both tables stay unambiguous. Callers append literal WHERE/ORDER BY clauses.
@@ -107,12 +133,24 @@ class Store:
     # -- lifecycle -----------------------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path | str, *, secret: bytes, clock: Clock | None = None) -> Store:
-        """Open (creating if needed) and migrate the database at `path`."""
+    async def open(
+        cls,
+        path: Path | str,
+        *,
+        secret: bytes,
+        clock: Clock | None = None,
+        secret_source: str = "the secret",
+    ) -> Store:
+        """Open (creating if needed) and migrate the database at `path`.
+
+        The database keeps a fingerprint of the secret that keys its answers; opening it with
+        another secret raises SecretMismatch (`secret_source` says where the secret came from),
+        so nobody can answer a second time under a new key.
+        """
         if len(secret) < MIN_SECRET_LENGTH:
             raise ValueError(f"the secret must be at least {MIN_SECRET_LENGTH} bytes")
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _prepare_owner_only(path)
         db = await aiosqlite.connect(path, isolation_level=None)
         try:
             await _run(db, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
@@ -125,12 +163,16 @@ class Store:
             # Overwrite deleted content so erased answers do not linger in free pages.
             await _run(db, "PRAGMA secure_delete = ON")
             await migrate(db, path)
+            await _check_fingerprint(db, path, secret, secret_source)
         except BaseException:
             await db.close()
             raise
         db.row_factory = aiosqlite.Row
+        _restrict_journal_files(path)
         log.info("opened database %s", path)
-        return cls(db, path, secret, clock or _system_clock)
+        store = cls(db, path, secret, clock or _system_clock)
+        await store._add_missing_response_rows()
+        return store
 
     async def close(self) -> None:
         """Close the connection; the store cannot be used afterwards."""
@@ -153,7 +195,8 @@ class Store:
 
     @contextlib.asynccontextmanager
     async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT around the body, rolled back if it raises."""
+        """BEGIN IMMEDIATE … COMMIT around the body, rolled back if it raises; then the
+        write-ahead log is emptied before anything else can write (see `_truncate_log`)."""
         async with self._lock:
             db = self._connection()
             await db.execute("BEGIN IMMEDIATE")
@@ -164,12 +207,22 @@ class Store:
                 if db.in_transaction:
                     await db.execute("ROLLBACK")
                 raise
+            finally:
+                if not db.in_transaction:
+                    await _truncate_log(db)
 
     async def _checkpoint(self) -> None:
-        """Copy the write-ahead log into the database file and empty it, so erased content
-        (overwritten there by secure_delete) does not linger in the -wal file."""
+        """Empty the write-ahead log now (see `_truncate_log`)."""
         async with self._lock:
-            await _run(self._connection(), "PRAGMA wal_checkpoint(TRUNCATE)")
+            await _truncate_log(self._connection())
+
+    async def _compact(self) -> None:
+        """Rebuild the file in key order, so no old page (or the order pages were made in)
+        survives, then empty the log the rebuild went through."""
+        async with self._lock:
+            db = self._connection()
+            await _run(db, "VACUUM")
+            await _truncate_log(db)
 
     async def _select(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         """Every row of one read."""
@@ -426,8 +479,22 @@ class Store:
                 "DELETE FROM answers WHERE comment IS NULL AND rating IS NULL "
                 "AND choice IS NULL AND skipped = 0",
             )
+            if erased:
+                # Names of people no longer in a project are kept only while its comments
+                # may still be shown.
+                await _run(
+                    db,
+                    "DELETE FROM redaction_names WHERE NOT EXISTS ("
+                    "SELECT 1 FROM checkins AS c "
+                    "WHERE c.project_id = redaction_names.project_id AND ("
+                    "c.status = 'open' OR c.results_comments IS NOT NULL OR EXISTS ("
+                    "SELECT 1 FROM answers AS a "
+                    "WHERE a.checkin_id = c.id AND a.comment IS NOT NULL))) "
+                    "AND name NOT IN (SELECT j.value FROM participants AS pa, "
+                    "json_each(pa.names) AS j WHERE pa.project_id = redaction_names.project_id)",
+                )
         if erased:
-            await self._checkpoint()
+            await self._compact()
         return erased
 
     async def oldest_comment_close(self) -> datetime | None:
@@ -494,7 +561,35 @@ class Store:
                 "ON CONFLICT (project_id, user_id) DO UPDATE SET names = excluded.names",
                 (project_id, user_id, names_json),
             )
+            await _add_names(db, [project_id], names)
         return existed is None
+
+    async def add_redaction_names(self, project_id: int, names: Sequence[str]) -> None:
+        """Names to hide in the project's comments (a facilitator who acted on it)."""
+        async with self._writing() as db:
+            await _add_names(db, [project_id], names)
+
+    async def refresh_member_names(
+        self, user_id: int, names: Sequence[str], guild_id: int | None = None
+    ) -> None:
+        """Names the member goes by now (a new nickname, say), added to every project they
+        take part in (in one server, or any), so later comments that use them are hidden."""
+        async with self._writing() as db:
+            rows = await _all(
+                db,
+                "SELECT pa.project_id FROM participants AS pa "
+                "JOIN projects AS p ON p.id = pa.project_id "
+                "WHERE pa.user_id = ? AND (? IS NULL OR p.guild_id = ?)",
+                (user_id, guild_id, guild_id),
+            )
+            await _add_names(db, [row[0] for row in rows], names)
+
+    async def redaction_names(self, project_id: int) -> list[str]:
+        """Every name to hide in the project's comments."""
+        rows = await self._select(
+            "SELECT name FROM redaction_names WHERE project_id = ? ORDER BY name", (project_id,)
+        )
+        return [row[0] for row in rows]
 
     async def remove_participant(self, project_id: int, user_id: int) -> bool:
         """Remove a participant; False if they were not one."""
@@ -637,11 +732,12 @@ class Store:
             )
         except sqlite3.IntegrityError as exc:  # the partial unique index, as a backstop
             raise CheckinAlreadyOpen(project_id) from exc
+        users = list(dict.fromkeys(invitees))
         await db.executemany(
-            "INSERT INTO invitations (checkin_id, user_id, names) VALUES (?, ?, coalesce("
-            "(SELECT names FROM participants WHERE project_id = ? AND user_id = ?), '[]'))",
-            [(checkin_id, user, project_id, user) for user in dict.fromkeys(invitees)],
+            "INSERT INTO invitations (checkin_id, user_id) VALUES (?, ?)",
+            [(checkin_id, user) for user in users],
         )
+        await self._add_response_rows(db, checkin_id, users)
         return Checkin(
             id=checkin_id,
             project_id=project_id,
@@ -651,6 +747,32 @@ class Store:
             closes_at=_parse_utc(closes_text),
             thresholds=thresholds,
         )
+
+    async def _add_response_rows(
+        self, db: aiosqlite.Connection, checkin_id: int, users: Iterable[int]
+    ) -> None:
+        """An empty response row per invitee, inserted in key order: every invitee has one
+        from the start, so neither a row's existence nor its place says who began."""
+        keys = sorted(self._respondent(checkin_id, user) for user in users)
+        await db.executemany(
+            "INSERT INTO responses (checkin_id, respondent) VALUES (?, ?) "
+            "ON CONFLICT (checkin_id, respondent) DO NOTHING",
+            [(checkin_id, key) for key in keys],
+        )
+
+    async def _add_missing_response_rows(self) -> None:
+        """Open check-ins of an older version get a response row for every invitee."""
+        async with self._writing() as db:
+            rows = await _all(
+                db,
+                "SELECT i.checkin_id, i.user_id FROM checkins AS c "
+                "JOIN invitations AS i ON i.checkin_id = c.id WHERE c.status = 'open'",
+            )
+            by_checkin: dict[int, list[int]] = {}
+            for checkin_id, user_id in rows:
+                by_checkin.setdefault(checkin_id, []).append(user_id)
+            for checkin_id, users in by_checkin.items():
+                await self._add_response_rows(db, checkin_id, users)
 
     async def get_checkin(self, checkin_id: int) -> Checkin | None:
         """The check-in with this id, or None."""
@@ -680,34 +802,131 @@ class Store:
         )
         return [_checkin(row) for row in rows]
 
-    async def close_checkin(self, checkin_id: int, closed_at: datetime) -> bool:
-        """Close an open check-in, its summary now due; False if it was already closed."""
+    async def close_checkin(
+        self, checkin_id: int, closed_at: datetime, summarise: Summariser
+    ) -> bool:
+        """Close an open check-in and freeze its results, its summary now due; False if it
+        was already closed.
+
+        In one transaction: the submitted responses of distinct invitees are summarised by
+        `summarise` and stored, the check-in is closed, and the per-person bookkeeping that
+        could tie someone to their row (reminders, declines, delivery attempts) is cleared.
+        Then the file is compacted, so no page from before the close survives.
+        """
         async with self._writing() as db:
-            closed = await _run(
+            if not await _one(
+                db, "SELECT 1 FROM checkins WHERE id = ? AND status = 'open'", (checkin_id,)
+            ):
+                return False
+            await self._freeze(db, checkin_id, summarise)
+            await _run(
                 db,
                 "UPDATE checkins SET status = 'closed', closed_at = ?, summary_due = 1 "
                 "WHERE id = ? AND status = 'open'",
                 (_utc_text(closed_at), checkin_id),
             )
-        return closed == 1
+            await _run(
+                db,
+                "UPDATE responses SET declined = 0, reminders = 0, last_reminded_at = NULL "
+                "WHERE checkin_id = ?",
+                (checkin_id,),
+            )
+            await _run(
+                db,
+                "UPDATE invitations SET attempts = 0, next_attempt_at = NULL WHERE checkin_id = ?",
+                (checkin_id,),
+            )
+        await self._compact()
+        return True
+
+    async def _freeze(
+        self, db: aiosqlite.Connection, checkin_id: int, summarise: Summariser
+    ) -> None:
+        responses = [r for r in await self._invitee_responses(db, checkin_id) if r.submitted]
+        invited = await _count(
+            db, "SELECT count(*) FROM invitations WHERE checkin_id = ?", (checkin_id,)
+        )
+        names = await _all(
+            db,
+            "SELECT n.name FROM redaction_names AS n JOIN checkins AS c "
+            "ON c.project_id = n.project_id WHERE c.id = ? ORDER BY n.name",
+            (checkin_id,),
+        )
+        figures, comments = summarise(responses, invited, [row[0] for row in names])
+        await _run(
+            db,
+            "UPDATE checkins SET results = ?, results_comments = ? WHERE id = ?",
+            (figures, comments, checkin_id),
+        )
+
+    async def freeze_unfrozen(self, checkin_id: int, summarise: Summariser) -> bool:
+        """Freeze the results of a check-in closed by an older version, which kept none;
+        once (False if it has results already or is open)."""
+        async with self._writing() as db:
+            if not await _one(
+                db,
+                "SELECT 1 FROM checkins WHERE id = ? AND status = 'closed' AND results IS NULL",
+                (checkin_id,),
+            ):
+                return False
+            await self._freeze(db, checkin_id, summarise)
+        return True
+
+    async def get_results(self, checkin_id: int) -> FrozenResults | None:
+        """The frozen results of a closed check-in (figures and comments, as JSON texts)."""
+        row = await self._select_one(
+            "SELECT results, results_comments FROM checkins WHERE id = ? AND status = 'closed'",
+            (checkin_id,),
+        )
+        if row is None or row["results"] is None:
+            return None
+        return FrozenResults(row["results"], row["results_comments"])
 
     async def set_summary_message(self, checkin_id: int, message_id: int | None) -> None:
-        """Record that the summary was posted (its first message) or could not be (None)."""
+        """Record that the summary was posted (its first message) or could not be (None);
+        either way its comments are not needed any more and are dropped."""
         async with self._writing() as db:
             await _run(
                 db,
-                "UPDATE checkins SET summary_message_id = ?, summary_due = 0 WHERE id = ?",
+                "UPDATE checkins SET summary_message_id = ?, summary_due = 0, "
+                "results_comments = NULL WHERE id = ?",
                 (message_id, checkin_id),
             )
 
     async def summary_failed(self, checkin_id: int, retry_at: datetime | None) -> None:
-        """Posting the summary failed: try again from `retry_at`, or (None) give up."""
+        """Posting the summary failed: try again from `retry_at`, or (None) give up, dropping
+        the comments that were waiting for it."""
         async with self._writing() as db:
             await _run(
                 db,
                 "UPDATE checkins SET summary_attempts = summary_attempts + 1, "
-                "summary_retry_at = ?, summary_due = ? WHERE id = ?",
-                (_utc_text(retry_at) if retry_at else None, int(retry_at is not None), checkin_id),
+                "summary_retry_at = ?, summary_due = ?, "
+                "results_comments = CASE WHEN ? THEN results_comments END WHERE id = ?",
+                (
+                    _utc_text(retry_at) if retry_at else None,
+                    int(retry_at is not None),
+                    int(retry_at is not None),
+                    checkin_id,
+                ),
+            )
+
+    async def list_dm_messages(self, limit: int = 100) -> list[DmMessage]:
+        """Check-in messages in members' DMs still to be emptied: of closed check-ins."""
+        rows = await self._select(
+            "SELECT m.checkin_id, m.user_id, m.channel_id, m.message_id FROM dm_messages AS m "
+            "JOIN checkins AS c ON c.id = m.checkin_id WHERE c.status = 'closed' "
+            "ORDER BY m.checkin_id, m.user_id, m.message_id LIMIT ?",
+            (limit,),
+        )
+        return [_dm_message(row) for row in rows]
+
+    async def forget_dm_message(self, message: DmMessage) -> None:
+        """The message was emptied (or is gone): forget it."""
+        async with self._writing() as db:
+            await _run(
+                db,
+                "DELETE FROM dm_messages WHERE checkin_id = ? AND user_id = ? AND message_id = ?",
+                (message.checkin_id, message.user_id, message.message_id),
             )
 
     async def list_summaries_due(self, now: datetime | None = None) -> list[Checkin]:
@@ -762,21 +981,13 @@ class Store:
                 return False
             added = await _run(
                 db,
-                "INSERT INTO invitations (checkin_id, user_id, names) SELECT c.id, ?, "
-                "coalesce((SELECT p.names FROM participants AS p "
-                "WHERE p.project_id = c.project_id AND p.user_id = ?), '[]') "
-                "FROM checkins AS c WHERE c.id = ? "
+                "INSERT INTO invitations (checkin_id, user_id) VALUES (?, ?) "
                 "ON CONFLICT (checkin_id, user_id) DO NOTHING",
-                (user_id, user_id, checkin_id),
+                (checkin_id, user_id),
             )
+            if added:
+                await self._add_response_rows(db, checkin_id, [user_id])
         return added == 1
-
-    async def invitee_names(self, checkin_id: int) -> list[str]:
-        """Every name the check-in's invitees went by when invited (to redact from comments)."""
-        rows = await self._select(
-            "SELECT names FROM invitations WHERE checkin_id = ?", (checkin_id,)
-        )
-        return sorted({name for row in rows for name in json.loads(row["names"])})
 
     async def list_invitations(self, checkin_id: int) -> list[Invitation]:
         """Everyone invited to the check-in, by user id."""
@@ -818,52 +1029,108 @@ class Store:
         dm_message_id: int | None = None,
         retry_at: datetime | None = None,
     ) -> None:
-        """Record one attempt at the invitation DM (and, if pending, when to try again); ids
-        given as None keep their old value."""
+        """Record one attempt at the invitation DM (and, if pending, when to try again); a
+        channel given as None keeps its old value. The message sent is remembered so it can
+        be emptied when the check-in closes."""
         async with self._writing() as db:
             await _run(
                 db,
                 "UPDATE invitations SET delivery = ?, attempts = attempts + 1, "
                 "next_attempt_at = ?, "
-                "dm_channel_id = coalesce(?, dm_channel_id), "
-                "dm_message_id = coalesce(?, dm_message_id) "
+                "dm_channel_id = coalesce(?, dm_channel_id) "
                 "WHERE checkin_id = ? AND user_id = ?",
                 (
                     Delivery(delivery).value,
                     _utc_text(retry_at) if retry_at else None,
                     dm_channel_id,
-                    dm_message_id,
                     checkin_id,
                     user_id,
                 ),
             )
+            if dm_channel_id is not None and dm_message_id is not None:
+                await _remember_dm_message(db, checkin_id, user_id, dm_channel_id, dm_message_id)
 
     async def reminder_targets(
         self, checkin_id: int, limit: int, spacing: timedelta, now: datetime
-    ) -> list[Invitation]:
+    ) -> list[ReminderTarget]:
         """Who may get a reminder now: invited, still in the project, reached by DM, not
-        finished or declined, reminded fewer than `limit` times and not within `spacing`."""
-        rows = await self._select(
-            "SELECT i.* FROM invitations AS i "
-            "JOIN checkins AS c ON c.id = i.checkin_id "
-            "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
-            "WHERE i.checkin_id = ? AND i.finished = 0 AND i.declined = 0 "
-            "AND i.delivery = 'delivered' AND i.reminders < ? "
-            "AND (i.last_reminded_at IS NULL OR i.last_reminded_at <= ?) "
-            "ORDER BY i.user_id",
-            (checkin_id, limit, _utc_text(now - spacing)),
-        )
-        return [_invitation(row) for row in rows]
+        finished or declined, reminded fewer than `limit` times and not within `spacing`.
 
-    async def record_reminder(self, checkin_id: int, user_id: int, now: datetime) -> bool:
-        """Count one reminder sent to the member; False if they already had the most allowed."""
+        Worked out by keying each invitee; in key order, so the order in which their keyed
+        rows are then written says nothing about who they are.
+        """
+        async with self._reading() as db:
+            states = await self._response_states(db, checkin_id)
+            rows = await _all(
+                db,
+                "SELECT i.user_id, i.dm_channel_id FROM invitations AS i "
+                "JOIN checkins AS c ON c.id = i.checkin_id "
+                "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
+                "WHERE i.checkin_id = ? AND i.delivery = 'delivered'",
+                (checkin_id,),
+            )
+        latest = _utc_text(now - spacing)
+        targets = []
+        for row in rows:
+            state = states.get(row["user_id"])
+            if state is not None and _may_remind(state, limit, latest):
+                targets.append(
+                    (
+                        state["respondent"],
+                        ReminderTarget(row["user_id"], state["reminders"], row["dm_channel_id"]),
+                    )
+                )
+        return [target for _, target in sorted(targets)]
+
+    async def reminder_target(
+        self, checkin_id: int, user_id: int, limit: int, spacing: timedelta, now: datetime
+    ) -> ReminderTarget | None:
+        """The member, if they may get a reminder now (as `reminder_targets`); else None."""
+        async with self._reading() as db:
+            invitation = await _one(
+                db,
+                "SELECT i.dm_channel_id FROM invitations AS i "
+                "JOIN checkins AS c ON c.id = i.checkin_id "
+                "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
+                "WHERE i.checkin_id = ? AND i.user_id = ? AND i.delivery = 'delivered'",
+                (checkin_id, user_id),
+            )
+            state = await _one(
+                db,
+                "SELECT submitted, declined, reminders, last_reminded_at FROM responses "
+                "WHERE checkin_id = ? AND respondent = ?",
+                (checkin_id, self._respondent(checkin_id, user_id)),
+            )
+        if invitation is None or state is None:
+            return None
+        if not _may_remind(state, limit, _utc_text(now - spacing)):
+            return None
+        return ReminderTarget(user_id, state["reminders"], invitation["dm_channel_id"])
+
+    async def record_reminder(
+        self,
+        checkin_id: int,
+        user_id: int,
+        now: datetime,
+        *,
+        dm_channel_id: int | None = None,
+        dm_message_id: int | None = None,
+    ) -> bool:
+        """Count one reminder sent to the member (in their keyed row); False if they already
+        had the most allowed. The message is remembered apart, to be emptied at the close."""
+        respondent = self._respondent(checkin_id, user_id)
         async with self._writing() as db:
             counted = await _run(
                 db,
-                "UPDATE invitations SET reminders = reminders + 1, last_reminded_at = ? "
-                "WHERE checkin_id = ? AND user_id = ? AND reminders < ?",
-                (_utc_text(now), checkin_id, user_id, MAX_REMINDERS),
+                "UPDATE responses SET reminders = reminders + 1, last_reminded_at = ? "
+                "WHERE checkin_id = ? AND respondent = ? AND reminders < ?",
+                (_utc_text(now), checkin_id, respondent, MAX_REMINDERS),
             )
+        if dm_channel_id is not None and dm_message_id is not None:
+            # A transaction of its own: the log holds one transaction at a time, so this row
+            # naming the member is never read beside the keyed row above.
+            async with self._writing() as db:
+                await _remember_dm_message(db, checkin_id, user_id, dm_channel_id, dm_message_id)
         return counted == 1
 
     async def get_dm_channel(self, user_id: int) -> int | None:
@@ -886,15 +1153,6 @@ class Store:
                     (user_id, channel_id),
                 )
 
-    async def set_declined(self, checkin_id: int, user_id: int, declined: bool) -> None:
-        """Record whether the member pressed "Not this time"."""
-        async with self._writing() as db:
-            await _run(
-                db,
-                "UPDATE invitations SET declined = ? WHERE checkin_id = ? AND user_id = ?",
-                (int(declined), checkin_id, user_id),
-            )
-
     async def open_checkins_for_user(
         self, user_id: int, guild_id: int | None = None
     ) -> list[tuple[Project, Checkin]]:
@@ -915,26 +1173,22 @@ class Store:
     ) -> AsyncIterator[tuple[aiosqlite.Connection, str] | None]:
         """A write transaction for the member's answers, or None if they may not answer now.
 
-        The check (check-in open, member invited) runs in the same transaction as the write,
-        so a concurrent close cannot slip between them.
+        The check (check-in open, member invited, their response row there) runs in the same
+        transaction as the write, so a concurrent close cannot slip between them. The body
+        writes keyed rows only: nothing that names the member changes while they answer.
         """
+        respondent = self._respondent(checkin_id, user_id)
         async with self._writing() as db:
             allowed = await _one(
                 db,
                 "SELECT 1 FROM checkins AS c JOIN invitations AS i ON i.checkin_id = c.id "
+                "JOIN responses AS r ON r.checkin_id = c.id AND r.respondent = ? "
                 "WHERE c.id = ? AND c.status = 'open' AND i.user_id = ?",
-                (checkin_id, user_id),
+                (respondent, checkin_id, user_id),
             )
             if allowed is None:
                 yield None
                 return
-            respondent = self._respondent(checkin_id, user_id)
-            await _run(
-                db,
-                "INSERT INTO responses (checkin_id, respondent) VALUES (?, ?) "
-                "ON CONFLICT (checkin_id, respondent) DO NOTHING",
-                (checkin_id, respondent),
-            )
             yield db, respondent
 
     async def record_rating(
@@ -1004,20 +1258,30 @@ class Store:
         return True
 
     async def set_submitted(self, checkin_id: int, user_id: int, submitted: bool) -> bool:
-        """Mark the member's answers submitted (or reopened), and their invitation finished."""
+        """Mark the member's answers submitted (or reopened)."""
         async with self._answering(checkin_id, user_id) as answering:
             if answering is None:
                 return False
             db, respondent = answering
             await _run(
                 db,
-                "UPDATE responses SET submitted = ? WHERE checkin_id = ? AND respondent = ?",
-                (int(submitted), checkin_id, respondent),
+                "UPDATE responses SET submitted = ? "
+                "WHERE checkin_id = ? AND respondent = ? AND submitted != ?",
+                (int(submitted), checkin_id, respondent, int(submitted)),
             )
+        return True
+
+    async def set_declined(self, checkin_id: int, user_id: int, declined: bool) -> bool:
+        """Record whether the member pressed "Not this time" (in their keyed row)."""
+        async with self._answering(checkin_id, user_id) as answering:
+            if answering is None:
+                return False
+            db, respondent = answering
             await _run(
                 db,
-                "UPDATE invitations SET finished = ? WHERE checkin_id = ? AND user_id = ?",
-                (int(submitted), checkin_id, user_id),
+                "UPDATE responses SET declined = ? "
+                "WHERE checkin_id = ? AND respondent = ? AND declined != ?",
+                (int(declined), checkin_id, respondent, int(declined)),
             )
         return True
 
@@ -1029,8 +1293,20 @@ class Store:
             return await _response(db, checkin_id, self._respondent(checkin_id, user_id))
 
     async def list_responses(self, checkin_id: int) -> list[Response]:
-        """Every respondent's answers to the check-in, in an order that says nothing about who."""
-        rows = await self._select(
+        """The answers of the check-in's invitees, one response each, in an order that says
+        nothing about who (a row under any other key is not counted)."""
+        async with self._reading() as db:
+            return await self._invitee_responses(db, checkin_id)
+
+    async def _invitee_keys(self, db: aiosqlite.Connection, checkin_id: int) -> dict[str, int]:
+        """Each invitee's respondent key, and their user id."""
+        rows = await _all(db, "SELECT user_id FROM invitations WHERE checkin_id = ?", (checkin_id,))
+        return {self._respondent(checkin_id, row[0]): row[0] for row in rows}
+
+    async def _invitee_responses(self, db: aiosqlite.Connection, checkin_id: int) -> list[Response]:
+        keys = await self._invitee_keys(db, checkin_id)
+        rows = await _all(
+            db,
             "SELECT r.respondent, r.submitted, a.item, a.rating, a.skipped, a.choice, "
             "a.comment FROM responses AS r LEFT JOIN answers AS a "
             "ON a.checkin_id = r.checkin_id AND a.respondent = r.respondent "
@@ -1039,19 +1315,50 @@ class Store:
         )
         grouped: dict[str, tuple[bool, dict[str, Answer]]] = {}
         for row in rows:
+            if row["respondent"] not in keys:
+                continue
             _, answers = grouped.setdefault(row["respondent"], (bool(row["submitted"]), {}))
             if row["item"] is not None:
                 answers[row["item"]] = _answer(row)
         return [Response(answers, submitted) for submitted, answers in grouped.values()]
 
+    async def _response_states(
+        self, db: aiosqlite.Connection, checkin_id: int
+    ) -> dict[int, aiosqlite.Row]:
+        """Each invitee's response row (submitted, declined, reminders), by user id: how far
+        someone got is worked out here, by keying them, and stored nowhere beside their id."""
+        keys = await self._invitee_keys(db, checkin_id)
+        rows = await _all(
+            db,
+            "SELECT respondent, submitted, declined, reminders, last_reminded_at "
+            "FROM responses WHERE checkin_id = ?",
+            (checkin_id,),
+        )
+        return {keys[row["respondent"]]: row for row in rows if row["respondent"] in keys}
+
     async def count_submitted(self, checkin_id: int) -> int:
-        """How many respondents have submitted their answers."""
+        """How many distinct invitees have submitted their answers."""
         async with self._reading() as db:
-            return await _count(
+            states = await self._response_states(db, checkin_id)
+        return sum(bool(row["submitted"]) for row in states.values())
+
+    async def checkin_counts(self, checkin_id: int) -> CheckinCounts:
+        """How many were invited, have finished, were reached by DM or could not be: counts,
+        never who."""
+        async with self._reading() as db:
+            states = await self._response_states(db, checkin_id)
+            deliveries = await _all(
                 db,
-                "SELECT count(*) FROM responses WHERE checkin_id = ? AND submitted = 1",
+                "SELECT delivery, count(*) FROM invitations WHERE checkin_id = ? GROUP BY delivery",
                 (checkin_id,),
             )
+        by_delivery = {Delivery(row[0]): row[1] for row in deliveries}
+        return CheckinCounts(
+            invited=sum(by_delivery.values()),
+            finished=sum(bool(row["submitted"]) for row in states.values()),
+            delivered=by_delivery.get(Delivery.DELIVERED, 0),
+            undeliverable=by_delivery.get(Delivery.FAILED, 0),
+        )
 
     async def member_responses(
         self, guild_id: int, user_id: int
@@ -1067,17 +1374,19 @@ class Store:
             found: list[tuple[Project, Checkin, Response]] = []
             for row in rows:
                 checkin = _checkin(row)
-                respondent = self._respondent(checkin.id, user_id)
-                if await _has_response(db, checkin.id, respondent):
-                    response = await _response(db, checkin.id, respondent)
+                response = await _response(db, checkin.id, self._respondent(checkin.id, user_id))
+                if response.answers or response.submitted:
                     found.append((_project(row), checkin, response))
         return found
 
     async def delete_member_data(self, guild_id: int, user_id: int) -> MemberDataErased:
         """Erase the member's answers on the server and take them out of its projects.
 
-        Invitations to closed check-ins stay (they were invited) but no longer count as
-        finished; invitations to open check-ins go, as the member has left those projects.
+        Invitations to closed check-ins stay (they were invited; the results were frozen at
+        the close, so nothing shown changes); invitations to open check-ins go, as the member
+        has left those projects. The check-in messages in their DMs are handed back to be
+        emptied. The names to redact stay with the projects (they name nobody's answers),
+        so the member stays hidden in comments still to be shown.
         """
         async with self._writing() as db:
             invited = await _all(
@@ -1089,26 +1398,32 @@ class Store:
                 (user_id, guild_id),
             )
             answers = checkins = 0
+            messages: list[DmMessage] = []
             for checkin_id, status in invited:
                 respondent = self._respondent(checkin_id, user_id)
-                answers += await _count(
+                counted = await _one(
                     db,
-                    "SELECT count(*) FROM answers WHERE checkin_id = ? AND respondent = ?",
+                    "SELECT r.submitted, count(a.item) FROM responses AS r "
+                    "LEFT JOIN answers AS a "
+                    "ON a.checkin_id = r.checkin_id AND a.respondent = r.respondent "
+                    "WHERE r.checkin_id = ? AND r.respondent = ?",
                     (checkin_id, respondent),
                 )
-                checkins += await _run(
+                if counted is not None and (counted[0] or counted[1]):
+                    answers += counted[1]
+                    checkins += 1
+                await _run(
                     db,
                     "DELETE FROM responses WHERE checkin_id = ? AND respondent = ?",
                     (checkin_id, respondent),
                 )
                 if status == CheckinStatus.OPEN.value:
-                    sql = "DELETE FROM invitations WHERE checkin_id = ? AND user_id = ?"
-                else:
-                    sql = (
-                        "UPDATE invitations SET finished = 0, names = '[]' "
-                        "WHERE checkin_id = ? AND user_id = ?"
+                    await _run(
+                        db,
+                        "DELETE FROM invitations WHERE checkin_id = ? AND user_id = ?",
+                        (checkin_id, user_id),
                     )
-                await _run(db, sql, (checkin_id, user_id))
+                messages += await _take_dm_messages(db, checkin_id, user_id)
             projects = await _run(
                 db,
                 "DELETE FROM participants WHERE user_id = ? "
@@ -1116,11 +1431,83 @@ class Store:
                 (user_id, guild_id),
             )
             await _run(db, "DELETE FROM dm_channels WHERE user_id = ?", (user_id,))
-        await self._checkpoint()
-        return MemberDataErased(answers=answers, checkins=checkins, projects=projects)
+        await self._compact()
+        return MemberDataErased(
+            answers=answers, checkins=checkins, projects=projects, messages=tuple(messages)
+        )
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _prepare_owner_only(path: Path) -> None:
+    """Make the database's folder (0700) and file (0600) owner-only before SQLite opens it;
+    SQLite gives the journal files the database file's mode."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=OWNER_ONLY_FOLDER)
+        path.parent.chmod(OWNER_ONLY_FOLDER)  # mkdir's mode is masked by the umask
+    if not path.exists():
+        log.warning("creating a new, empty database at %s", path.resolve())
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY_FILE))
+    path.chmod(OWNER_ONLY_FILE)
+    _restrict_journal_files(path)
+
+
+def _restrict_journal_files(path: Path) -> None:
+    """Journal files left by an older version, or by a copy, become owner-only too."""
+    for suffix in JOURNAL_SUFFIXES:
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).chmod(OWNER_ONLY_FILE)
+
+
+async def _truncate_log(db: aiosqlite.Connection) -> None:
+    """Copy the write-ahead log into the database file and truncate it to nothing.
+
+    Done after every write, so the `-wal` file never holds a history of transactions that
+    could be read one by one (a member's invitation row written just before a keyed answer,
+    an old version of a rewritten comment); what is left is only the current state, where
+    rows sit in key order and erased content is overwritten (secure_delete).
+    """
+    async with db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+        row = await cursor.fetchone()
+    if row is not None and row[0]:
+        log.warning("the write-ahead log could not be emptied (busy); it is tried again later")
+
+
+async def _check_fingerprint(
+    db: aiosqlite.Connection, path: Path, secret: bytes, source: str
+) -> None:
+    """The database's answers were keyed with this secret; remember it the first time."""
+    fingerprint = secret_fingerprint(secret)
+    row = await _one(db, "SELECT value FROM store_meta WHERE name = 'secret_fingerprint'")
+    if row is None:
+        await _run(
+            db,
+            "INSERT INTO store_meta (name, value) VALUES ('secret_fingerprint', ?) "
+            "ON CONFLICT (name) DO NOTHING",
+            (fingerprint,),
+        )
+        return
+    if row[0] != fingerprint:
+        raise SecretMismatch(path, source)
+
+
+def database_holds_answers(path: Path) -> bool:
+    """Whether the database at `path` exists and was keyed with a secret (or holds answers),
+    read without creating or migrating anything (blocking: call it in a thread)."""
+    if not path.exists():
+        return False
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        if (
+            "store_meta" in tables
+            and db.execute("SELECT 1 FROM store_meta WHERE name = 'secret_fingerprint'").fetchone()
+        ):
+            return True
+        return "responses" in tables and bool(
+            db.execute("SELECT 1 FROM responses LIMIT 1").fetchone()
+        )
 
 
 async def _one(
@@ -1157,15 +1544,6 @@ async def _count(db: aiosqlite.Connection, sql: str, params: Sequence[Any] = ())
     return int(row[0]) if row else 0
 
 
-async def _has_response(db: aiosqlite.Connection, checkin_id: int, respondent: str) -> bool:
-    row = await _one(
-        db,
-        "SELECT 1 FROM responses WHERE checkin_id = ? AND respondent = ?",
-        (checkin_id, respondent),
-    )
-    return row is not None
-
-
 async def _response(db: aiosqlite.Connection, checkin_id: int, respondent: str) -> Response:
     submitted = await _one(
         db,
@@ -1181,6 +1559,65 @@ async def _response(db: aiosqlite.Connection, checkin_id: int, respondent: str) 
     return Response(
         answers={row["item"]: _answer(row) for row in rows},
         submitted=bool(submitted and submitted["submitted"]),
+    )
+
+
+async def _remember_dm_message(
+    db: aiosqlite.Connection, checkin_id: int, user_id: int, channel_id: int, message_id: int
+) -> None:
+    await _run(
+        db,
+        "INSERT INTO dm_messages (checkin_id, user_id, channel_id, message_id) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (checkin_id, user_id, channel_id, message_id),
+    )
+
+
+async def _take_dm_messages(
+    db: aiosqlite.Connection, checkin_id: int, user_id: int
+) -> list[DmMessage]:
+    """The member's check-in messages of one check-in, forgotten as they are handed over."""
+    rows = await _all(
+        db,
+        "SELECT checkin_id, user_id, channel_id, message_id FROM dm_messages "
+        "WHERE checkin_id = ? AND user_id = ? ORDER BY message_id",
+        (checkin_id, user_id),
+    )
+    await _run(
+        db, "DELETE FROM dm_messages WHERE checkin_id = ? AND user_id = ?", (checkin_id, user_id)
+    )
+    return [_dm_message(row) for row in rows]
+
+
+def _dm_message(row: aiosqlite.Row) -> DmMessage:
+    return DmMessage(
+        checkin_id=row["checkin_id"],
+        user_id=row["user_id"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+    )
+
+
+async def _add_names(
+    db: aiosqlite.Connection, project_ids: Sequence[int], names: Sequence[str]
+) -> None:
+    cleaned = sorted({" ".join(name.split()) for name in names} - {""})
+    await db.executemany(
+        "INSERT INTO redaction_names (project_id, name) VALUES (?, ?) "
+        "ON CONFLICT (project_id, name) DO NOTHING",
+        [(project_id, name) for project_id in project_ids for name in cleaned],
+    )
+
+
+def _may_remind(state: aiosqlite.Row, limit: int, latest: str) -> bool:
+    """A response row not submitted or declined, reminded fewer than `limit` times, and not
+    since `latest`."""
+    last = state["last_reminded_at"]
+    return (
+        not state["submitted"]
+        and not state["declined"]
+        and state["reminders"] < limit
+        and (last is None or last <= latest)
     )
 
 
@@ -1286,19 +1723,13 @@ async def _plan(
 
 
 def _invitation(row: aiosqlite.Row) -> Invitation:
-    reminded = row["last_reminded_at"]
     return Invitation(
         checkin_id=row["checkin_id"],
         user_id=row["user_id"],
         delivery=Delivery(row["delivery"]),
-        finished=bool(row["finished"]),
-        declined=bool(row["declined"]),
         dm_channel_id=row["dm_channel_id"],
-        dm_message_id=row["dm_message_id"],
         attempts=row["attempts"],
         next_attempt_at=_parse_utc(n) if (n := row["next_attempt_at"]) else None,
-        reminders=row["reminders"],
-        last_reminded_at=_parse_utc(reminded) if reminded else None,
     )
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.core.custom_ids import message_nonce
-from bot.core.models import Checkin, Delivery, Project
+from bot.core.models import Checkin, Delivery, DmMessage, Project
 from bot.exts._shared import NO_MENTIONS
 from bot.exts.checkin import _render
 from bot.services.checkins import DmResult
@@ -108,8 +108,13 @@ class DiscordMessenger:
                     extra["file"] = discord.File(
                         io.BytesIO(post.chart), filename=CHART_FILE, description=post.chart_alt
                     )
+                # No link in a comment unfurls a preview (links are redacted too).
                 message = await channel.send(
-                    page, nonce=message_nonce(nonce, index), allowed_mentions=NO_MENTIONS, **extra
+                    page,
+                    nonce=message_nonce(nonce, index),
+                    allowed_mentions=NO_MENTIONS,
+                    suppress_embeds=True,
+                    **extra,
                 )
                 first = first or message
         except discord.HTTPException as error:
@@ -135,6 +140,7 @@ class DiscordMessenger:
                     page,
                     nonce=message_nonce(nonce, "comments", index),
                     allowed_mentions=NO_MENTIONS,
+                    suppress_embeds=True,
                 )
         except discord.HTTPException as error:
             log.warning("posting comments in %s failed: %s", channel.id, error.status)
@@ -148,5 +154,17 @@ class DiscordMessenger:
             await channel.send(text, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as error:
             log.warning("posting a notice in %s failed: %s", channel_id, error.status)
+            return False
+        return True
+
+    async def clear_dm(self, message: DmMessage, text: str) -> bool:
+        channel = self.bot.get_partial_messageable(
+            message.channel_id, type=discord.ChannelType.private
+        )
+        try:
+            await channel.get_partial_message(message.message_id).edit(content=text, view=None)
+        except discord.HTTPException as error:
+            # Gone (deleted, DMs closed) or failing: nothing more to do for this message.
+            log.info("check-in DM %s not emptied: %s", message.message_id, error.status)
             return False
         return True

@@ -29,6 +29,11 @@ def respondent_key(secret: bytes, checkin_id: int, user_id: int) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
+def derive_key(secret: bytes, purpose: str) -> bytes:
+    """A key for one purpose (e.g. "comment-box"), so no two uses share the secret itself."""
+    return hmac.new(secret, purpose.encode(), hashlib.sha256).digest()
+
+
 def load_secret(env_secret: str | None, key_file: Path) -> bytes:
     """The secret from COREFLECT_SECRET if set, else from the key file (created on first start)."""
     if env_secret is not None:

@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.core.frameworks import FrameworkLibrary
 from bot.core.projects import iana_timezones
 from bot.core.prompts import Prompts
-from bot.keys import load_secret
+from bot.keys import derive_key, load_secret
 from bot.services.checkins import CheckinService
 from bot.services.results import ResultsService
 from bot.services.scheduler import Scheduler
@@ -86,6 +86,7 @@ class CoreflectBot(commands.Bot):
     checkins: CheckinService
     results: ResultsService
     scheduler: Scheduler
+    box_key: bytes
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         super().__init__(
@@ -107,6 +108,7 @@ class CoreflectBot(commands.Bot):
         # Reading the zone list walks the tzdata files: do it once, off the event loop.
         await asyncio.to_thread(iana_timezones)
         secret, source = await self._load_secret()
+        self.box_key = derive_key(secret, "comment-box")
         self.store = await Store.open(
             self.settings.database_path, secret=secret, clock=self.clock, secret_source=source
         )

@@ -30,6 +30,11 @@ def respondent_key(secret: bytes, checkin_id: int, user_id: int) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
+def derive_key(secret: bytes, purpose: str) -> bytes:
+    """A key for one purpose (e.g. "comment-box"), so no two uses share the secret itself."""
+    return hmac.new(secret, purpose.encode(), hashlib.sha256).digest()
+
+
 def default_key_file() -> Path:
     """Where the key file lives unless COREFLECT_KEY_FILE says otherwise: the user's
     configuration folder, apart from the data folder that holds the database."""

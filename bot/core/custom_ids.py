@@ -1,15 +1,18 @@
-"""Building and parsing the `custom_id`s of every persistent button, in one place.
+"""Building and parsing the `custom_id`s of every persistent button and box, in one place.
 
 State that must survive a restart lives in the `custom_id` (≤ 100 characters, versioned
 with the `cr1:` prefix). It never names who clicked: that always comes from the
-interaction itself.
+interaction itself. A comment box's id is signed for the member it was opened for, so
+only that member's submission is accepted.
 """
 
 from __future__ import annotations
 
 import enum
 import hashlib
+import hmac
 import re
+import secrets
 from dataclasses import dataclass
 
 PREFIX = "cr1"
@@ -54,6 +57,21 @@ PROJECT_DELETE_TEMPLATE = confirm_template(PROJECT_DELETE)
 MYDATA_DELETE_TEMPLATE = confirm_template(MYDATA_DELETE)
 
 
+# A comment box: which step of which check-in, a nonce unique to this opening, and a MAC
+# binding both to the member who opened it. Ids are canonical (no leading zeros), so each
+# box has exactly one spelling.
+_ID = r"(?:0|[1-9][0-9]{0,18})"
+_NONCE_BYTES = 8
+_MAC_BYTES = 16
+BOX_TEMPLATE = (
+    rf"{PREFIX}:box:(?P<checkin>{_ID}):(?P<step>(?:0|[1-9][0-9]{{0,2}}))"
+    rf":(?P<nonce>[0-9a-f]{{{2 * _NONCE_BYTES}}}):(?P<mac>[0-9a-f]{{{2 * _MAC_BYTES}}})"
+)
+# Every modal submission whose id starts so is a comment box's, and is answered by the bot
+# even when it cannot be matched; `cr1:comment:` is the unsigned box of earlier versions.
+BOX_PREFIXES = (f"{PREFIX}:box:", f"{PREFIX}:comment:")
+
+
 @dataclass(frozen=True, slots=True)
 class FlowButton:
     checkin_id: int
@@ -89,6 +107,48 @@ def parse_flow(groups: dict[str, str]) -> FlowButton | None:
     except ValueError:
         return None
     return FlowButton(int(groups["checkin"]), verb, int(groups["step"]), groups["value"])
+
+
+@dataclass(frozen=True, slots=True)
+class CommentBox:
+    """A comment box whose id was signed for the member who submitted it."""
+
+    checkin_id: int
+    step: int
+
+
+def _box_mac(key: bytes, checkin_id: int, step: int, user_id: int, nonce: str) -> str:
+    message = f"box:{checkin_id}:{step}:{user_id}:{nonce}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[: 2 * _MAC_BYTES]
+
+
+def box_id(
+    key: bytes, checkin_id: int, step: int, user_id: int, *, nonce: str | None = None
+) -> str:
+    """The id of one opening of a comment box, for `user_id` only (a fresh nonce if none)."""
+    nonce = secrets.token_hex(_NONCE_BYTES) if nonce is None else nonce
+    mac = _box_mac(key, checkin_id, step, user_id, nonce)
+    custom_id = _checked(f"{PREFIX}:box:{checkin_id}:{step}:{nonce}:{mac}")
+    if re.fullmatch(BOX_TEMPLATE, custom_id) is None:
+        raise ValueError(f"not a valid comment box id: {custom_id!r}")
+    return custom_id
+
+
+def is_box_id(custom_id: str) -> bool:
+    """Whether a modal submission claims to come from a comment box (valid or not)."""
+    return custom_id.startswith(BOX_PREFIXES)
+
+
+def parse_box(key: bytes, custom_id: str, user_id: int) -> CommentBox | None:
+    """The box, if `custom_id` is well formed and was signed for `user_id`; else None."""
+    match = re.fullmatch(BOX_TEMPLATE, custom_id)
+    if match is None:
+        return None
+    checkin_id, step = int(match["checkin"]), int(match["step"])
+    expected = _box_mac(key, checkin_id, step, user_id, match["nonce"])
+    if not hmac.compare_digest(expected, match["mac"]):
+        return None
+    return CommentBox(checkin_id, step)
 
 
 def message_nonce(*parts: object) -> str:

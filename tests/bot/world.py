@@ -188,3 +188,27 @@ def block_dms(env: simcord.Env, member: simcord.MemberActor) -> None:
         message="Cannot send messages to this user",
         times=None,
     )
+
+
+async def open_comment_box(answering: Answering) -> simcord.InteractionResult:
+    """Click the comment button on the member's current step; the result holds the box."""
+    label = next(t for t in labels(answering.message) if t in ("Add a comment", "Edit comment"))
+    shown = await answering.actor.click(answering.message, label=label)
+    assert shown.modal is not None
+    return shown
+
+
+async def submit_box_as(
+    actor: Any, shown: simcord.InteractionResult, custom_id: str, text: str
+) -> simcord.InteractionResult:
+    """Send the box `shown` to `actor` back with another custom_id, as a modified client could.
+
+    SimCord submits a box only as it was shown, and only by the person it was shown to, so
+    this rewrites the custom_id on SimCord's record of the shown box (the private
+    `InteractionResult._interaction.modal`, the one place it is kept), then sends it with the
+    public `submit_modal`: the submission is a real modal_submit from `actor`, through the
+    gateway, that claims to be any box at all. Discord caps a custom_id at 100 characters,
+    and so does SimCord.
+    """
+    shown._interaction.modal["custom_id"] = custom_id
+    return await actor.submit_modal(shown, {COMMENT_FIELD: text})

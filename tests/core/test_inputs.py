@@ -9,10 +9,14 @@ import pytest
 
 from bot.core.custom_ids import (
     FLOW_TEMPLATE,
+    CommentBox,
     FlowButton,
     FlowVerb,
+    box_id,
     flow_id,
+    is_box_id,
     matches,
+    parse_box,
     parse_flow,
 )
 from bot.core.flow import StepKind, resume_index, review_index, steps
@@ -95,6 +99,52 @@ def test_flow_custom_ids_round_trip_and_stay_short():
     assert match is not None and parse_flow(match.groupdict()) == button
     assert matches(FLOW_TEMPLATE, "cr1:q:1:rate:0:5;drop") is None
     assert parse_flow({"checkin": "1", "verb": "zap", "step": "0", "value": ""}) is None
+
+
+BOX_KEY = b"k" * 32
+BIGGEST_ID = 2**63 - 1  # Discord snowflakes and SQLite row ids fit in 19 digits
+
+
+def test_a_comment_box_id_is_short_unique_and_only_for_its_opener():
+    custom_id = box_id(BOX_KEY, BIGGEST_ID, 999, BIGGEST_ID)
+    assert len(custom_id) <= 100 and is_box_id(custom_id)
+    assert parse_box(BOX_KEY, custom_id, BIGGEST_ID) == CommentBox(BIGGEST_ID, 999)
+    assert parse_box(BOX_KEY, custom_id, BIGGEST_ID - 1) is None  # someone else sent it
+    assert parse_box(b"j" * 32, custom_id, BIGGEST_ID) is None  # another bot's key
+    assert box_id(BOX_KEY, 1, 2, 3) != box_id(BOX_KEY, 1, 2, 3)  # a new nonce per opening
+
+
+def _tampered_boxes() -> list[str]:
+    good = box_id(BOX_KEY, 12, 3, 42, nonce="00" * 8)
+    head, checkin, step, nonce, mac = good.rsplit(":", 4)
+    other_mac = "0" * len(mac) if mac != "0" * len(mac) else "1" * len(mac)
+    return [
+        f"{head}:13:{step}:{nonce}:{mac}",  # another check-in
+        f"{head}:{checkin}:4:{nonce}:{mac}",  # another step
+        f"{head}:{checkin}:{step}:{'11' * 8}:{mac}",  # another nonce
+        f"{head}:{checkin}:{step}:{nonce}:{other_mac}",  # a made-up MAC
+        f"{head}:{checkin}:{step}:{nonce}:{mac[:-2]}",  # a shortened MAC
+        f"{head}:{checkin}:{step}:{nonce}:{mac.upper()}",
+        f"{head}:012:{step}:{nonce}:{mac}",  # the same number, spelled differently
+        f"{head}:{'9' * 20}:{step}:{nonce}:{mac}",  # an id no table can hold
+        f"{head}:-12:{step}:{nonce}:{mac}",
+        f"{good}:extra",
+        f"{good}\n",
+        "cr1:comment:12:3",  # the unsigned box of earlier versions
+        "cr1:box:",
+        "",
+    ]
+
+
+@pytest.mark.parametrize("custom_id", _tampered_boxes())
+def test_a_tampered_comment_box_id_is_refused(custom_id):
+    assert parse_box(BOX_KEY, custom_id, 42) is None
+
+
+def test_the_untampered_box_of_the_tamper_cases_is_accepted():
+    good = box_id(BOX_KEY, 12, 3, 42, nonce="00" * 8)
+    assert parse_box(BOX_KEY, good, 42) == CommentBox(12, 3)
+    assert is_box_id("cr1:comment:12:3") and not is_box_id("cr1:q:1:rate:0:5")
 
 
 def test_steps_and_where_a_member_resumes():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.keys import SecretError, load_secret, respondent_key
+from bot.keys import SecretError, derive_key, load_secret, respondent_key
 
 
 def _mode(path: Path) -> int:
@@ -85,3 +85,12 @@ def test_respondent_key_is_an_hmac_of_checkin_and_user() -> None:
     assert key != respondent_key(bytes(32), 7, 733456789012345603)
     # Pinned, so the hash cannot change silently and orphan every stored answer.
     assert key == "bf6425bdcbc452459c13d9a3f392fbf69c9b063c9ac48057ca40bd37841bc5c8"
+
+
+def test_each_purpose_gets_its_own_stable_key() -> None:
+    secret = b"s" * 32
+    box = derive_key(secret, "comment-box")
+    assert box == derive_key(secret, "comment-box") and len(box) == 32
+    assert box != derive_key(secret, "something-else")
+    assert box != derive_key(b"t" * 32, "comment-box")
+    assert secret not in box

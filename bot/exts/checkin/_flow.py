@@ -1,7 +1,8 @@
-"""Handling a member's clicks during a check-in: every click is stored at once.
+"""Handling a member's clicks and comments during a check-in: every one is stored at once.
 
-The answer is always recorded for the user who clicked (`interaction.user`), never for an
-id read from the `custom_id`, and only if that user was invited to that check-in.
+The answer is always recorded for the user who clicked or sent a comment box
+(`interaction.user`), never for an id read from the `custom_id`, and only if that user was
+invited to that check-in.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.core.custom_ids import FlowButton, FlowVerb
+from bot.core.custom_ids import CommentBox, FlowButton, FlowVerb, box_id
 from bot.core.flow import StepKind, resume_index, review_index, step_at
 from bot.core.frameworks import Framework
 from bot.core.models import COMMENT_MAX_CHARS, Checkin, DirectionChoice, Project
 from bot.exts._shared import bot_of, refuse
 from bot.exts.checkin import _render
+from bot.exts.checkin._box import CommentModal
 
 if TYPE_CHECKING:
     from bot.app import CoreflectBot
@@ -106,7 +108,8 @@ async def handle_click(interaction: discord.Interaction, button: FlowButton | No
             return
         response = await bot.store.get_response(checkin.id, user_id)
         existing = response.answers.get(step.item)
-        modal = CommentModal(bot, checkin.id, step.index, existing.comment if existing else None)
+        custom_id = box_id(bot.box_key, checkin.id, step.index, user_id)
+        modal = CommentModal(bot.prompts, custom_id, existing.comment if existing else None)
         await interaction.response.send_modal(modal)
         return
 
@@ -180,62 +183,42 @@ async def _apply(
     return min(here + 1, review_index(framework)) if stored else -1
 
 
-COMMENT_INPUT = "comment"
-COMMENT_BOX_SECONDS = 3600
+async def save_comment(
+    interaction: discord.Interaction, box: CommentBox | None, comment: str | None
+) -> None:
+    """A sent comment box: store the comment for the sender, then show the step again.
 
-
-class CommentModal(discord.ui.Modal):
-    """The comment box; on submit the comment is stored and the step shown again."""
-
-    def __init__(self, bot: CoreflectBot, checkin_id: int, step: int, existing: str | None) -> None:
-        super().__init__(
-            title=bot.prompts("flow.comment_title"),
-            custom_id=f"cr1:comment:{checkin_id}:{step}",
-            # An abandoned comment box is forgotten after an hour instead of kept forever.
-            timeout=COMMENT_BOX_SECONDS,
+    `box` is None unless its custom_id was signed for `interaction.user`, so a box can only
+    be sent by the member it was opened for.
+    """
+    if box is None:
+        await refuse(interaction, "errors.box_not_yours")
+        return
+    if comment is None:  # the box came back without its text input
+        await refuse(interaction, "errors.stale_button")
+        return
+    comment = comment.strip()
+    if len(comment) > COMMENT_MAX_CHARS:
+        await refuse(
+            interaction, "errors.comment_too_long", max=COMMENT_MAX_CHARS, length=len(comment)
         )
-        self.checkin_id = checkin_id
-        self.step = step
-        self.text: discord.ui.TextInput[CommentModal] = discord.ui.TextInput(
-            label=bot.prompts("flow.comment_label"),
-            custom_id=COMMENT_INPUT,
-            style=discord.TextStyle.paragraph,
-            placeholder=bot.prompts("flow.comment_placeholder"),
-            default=existing,
-            required=False,
-            max_length=COMMENT_MAX_CHARS,
-        )
-        self.add_item(self.text)
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        bot = bot_of(interaction)
-        comment = (self.text.value or "").strip()
-        if len(comment) > COMMENT_MAX_CHARS:
-            await refuse(
-                interaction, "errors.comment_too_long", max=COMMENT_MAX_CHARS, length=len(comment)
-            )
-            return
-        context = await _context(interaction, self.checkin_id)
-        if context is None:
-            return
-        project, checkin, framework = context
-        step = step_at(framework, self.step)
-        stored = await bot.store.record_comment(
-            checkin.id, interaction.user.id, step.item, comment or None
-        )
-        if not stored:
-            await show(interaction, _render.closed(bot))
-            return
-        response = await bot.store.get_response(checkin.id, interaction.user.id)
-        index = step.index
-        if step.kind is StepKind.ANYTHING_ELSE and comment:
-            index = review_index(framework)
-        await show(
-            interaction, _render.step_screen(bot, project, checkin, framework, index, response)
-        )
-
-    async def on_error(  # type: ignore[override]  # the same as Modal.on_error
-        self, interaction: discord.Interaction, error: Exception, /
-    ) -> None:
-        log.exception("comment could not be stored", exc_info=error)
-        await refuse(interaction, "errors.generic")
+        return
+    context = await _context(interaction, box.checkin_id)
+    if context is None:
+        return
+    project, checkin, framework = context
+    bot = bot_of(interaction)
+    user_id = interaction.user.id
+    step = step_at(framework, box.step)
+    if step.index != box.step or step.kind is StepKind.REVIEW:
+        await refuse(interaction, "errors.stale_button")
+        return
+    stored = await bot.store.record_comment(checkin.id, user_id, step.item, comment or None)
+    if not stored:
+        await show(interaction, _render.closed(bot))
+        return
+    response = await bot.store.get_response(checkin.id, user_id)
+    index = step.index
+    if step.kind is StepKind.ANYTHING_ELSE and comment:
+        index = review_index(framework)
+    await show(interaction, _render.step_screen(bot, project, checkin, framework, index, response))

@@ -1,0 +1,98 @@
+"""The comment box: a modal whose submission is handled from its signed `custom_id` alone.
+
+discord.py keeps a sent Modal in memory, keyed by its custom_id, and hands it the submission.
+That loses boxes on a restart, so the Modal sent here does nothing on submit: every
+submission is answered by `CommentBoxes.on_interaction`, from the `custom_id` (signed for
+the member who opened the box) and the submitted text, both before and after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.core.custom_ids import is_box_id, parse_box
+from bot.core.models import COMMENT_MAX_CHARS
+from bot.core.prompts import Prompts
+from bot.exts._shared import bot_of, refuse
+
+log = logging.getLogger(__name__)
+
+COMMENT_INPUT = "comment"
+# An abandoned box is dropped from discord.py's memory after an hour instead of kept forever.
+# The member can still send it later: the submission needs nothing from memory.
+COMMENT_BOX_SECONDS = 3600
+
+
+class CommentModal(discord.ui.Modal):
+    """The comment box as shown; what is sent back is handled by `CommentBoxes`."""
+
+    def __init__(self, prompts: Prompts, custom_id: str, existing: str | None) -> None:
+        super().__init__(
+            title=prompts("flow.comment_title"), custom_id=custom_id, timeout=COMMENT_BOX_SECONDS
+        )
+        self.add_item(
+            discord.ui.TextInput(
+                label=prompts("flow.comment_label"),
+                custom_id=COMMENT_INPUT,
+                style=discord.TextStyle.paragraph,
+                placeholder=prompts("flow.comment_placeholder"),
+                default=existing,
+                required=False,
+                max_length=COMMENT_MAX_CHARS,
+            )
+        )
+
+    async def on_submit(self, interaction: discord.Interaction, /) -> None:
+        """Nothing: `CommentBoxes` answers every submission, so none is answered twice."""
+
+    async def on_error(  # type: ignore[override]  # the same as Modal.on_error
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
+        # Only discord.py reading the submission into this object can fail here; the member
+        # is answered by `CommentBoxes` all the same, so saying anything would answer twice.
+        log.debug("the in-memory copy of a comment box could not be updated", exc_info=error)
+
+
+def submitted_text(components: object, input_id: str = COMMENT_INPUT) -> str | None:
+    """The value of text input `input_id` in a modal submission's components, None if absent.
+
+    Discord nests inputs in action rows (`components`) or, in newer modals, in labels
+    (`component`); anything that is not the expected shape is skipped.
+    """
+    if isinstance(components, Mapping):
+        if components.get("custom_id") == input_id and "value" in components:
+            value = components["value"]
+            return value if isinstance(value, str) else None
+        return submitted_text([components.get("component"), components.get("components")], input_id)
+    if isinstance(components, Sequence) and not isinstance(components, str | bytes):
+        for component in components:
+            found = submitted_text(component, input_id)
+            if found is not None:
+                return found
+    return None
+
+
+class CommentBoxes(commands.Cog):
+    """Answers every comment box submission, from any opening, before or after a restart."""
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = data.get("custom_id")
+        if not isinstance(custom_id, str) or not is_box_id(custom_id):
+            return
+        from bot.exts.checkin._flow import save_comment
+
+        try:
+            box = parse_box(bot_of(interaction).box_key, custom_id, interaction.user.id)
+            await save_comment(interaction, box, submitted_text(data.get("components")))
+        except Exception:
+            log.exception("a comment could not be stored")
+            await refuse(interaction, "errors.generic")

@@ -374,6 +374,7 @@ def _csv_component(result: ComponentResult, framework: Framework) -> dict[str, A
     }
     if result.enough and result.average is not None:
         fields["average"] = str(shown_average(result.average))
+    if result.distribution:  # only where the summary showed it
         fields.update({f"n_{v}": result.distribution.get(v, 0) for v in framework.scale_values})
     return fields
 
@@ -413,9 +414,9 @@ def _json_component(result: ComponentResult, framework: Framework) -> dict[str, 
         "rated": result.rated_count,
         "average": None if average is None else float(shown_average(average)),
         "distribution": (
-            None
-            if average is None
-            else {str(v): result.distribution.get(v, 0) for v in framework.scale_values}
+            {str(v): result.distribution.get(v, 0) for v in framework.scale_values}
+            if average is not None and result.distribution
+            else None
         ),
     }
 

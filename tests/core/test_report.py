@@ -456,8 +456,9 @@ def test_csv_averages_and_counts_match_the_summaries() -> None:
             assert sum(int(n) for n in counts) == int(row["rated"])
         else:
             assert counts == [""] * 5
+    # Rated by two only: below the threshold not even that count is exported.
     not_enough = next(r for r in rows if r["checkin"] == "3" and r["component_key"] == "c3")
-    assert not_enough["rated"] == "2"
+    assert not_enough["rated"] == ""
     assert rows[1]["n_1"] == "1" and rows[1]["n_2"] == "3" and rows[1]["n_3"] == "1"
 
 
@@ -496,6 +497,7 @@ def test_json_loads_and_matches_the_summaries() -> None:
     }
     assert [c["average"] for c in third["components"]] == [4.0, 2.3, 3.0, None]
     assert third["components"][3]["distribution"] is None
+    assert third["components"][3]["rated"] is None
     assert first["directions"] == [
         {"key": "uncomfortable", "counts": {"yes": 3, "no": 2, "unsure": 0}},
         {"key": "sharing_power", "counts": None},

@@ -194,12 +194,14 @@ def test_at_the_scores_threshold_the_full_summary_appears(prompts: Prompts, scor
 
 
 def test_unsubmitted_responses_are_ignored_entirely() -> None:
-    responses = [*rated(2, 2, 2), *(response({"c0": 5}, submitted=False) for _ in range(5))]
-    summary = summarise(responses, invited=8)
-    assert summary.took_part == 3
-    assert summary.invited == 8
+    # Five submitted (the comments threshold), so the distribution is shown and can be read.
+    responses = [*rated(2, 2, 2, 2, 2), *(response({"c0": 5}, submitted=False) for _ in range(5))]
+    summary = summarise(responses, invited=12)
+    assert summary.took_part == 5
+    assert summary.invited == 12
     assert summary.components[0].average == 2.0
-    assert summary.components[0].distribution == {1: 0, 2: 3, 3: 0, 4: 0, 5: 0}
+    assert summary.components[0].rated_count == 5
+    assert summary.components[0].distribution == {1: 0, 2: 5, 3: 0, 4: 0, 5: 0}
 
 
 def test_only_unsubmitted_responses_means_too_few() -> None:
@@ -378,12 +380,15 @@ def test_views_differ(ratings: list[int], points: int, expected: bool) -> None:
 
 
 def test_views_differ_is_flagged_and_explained_once(prompts: Prompts) -> None:
-    summary = summarise(ratings_per_component((1, 5, 1, 5), (2, 3, 3, 4), (1, 5, 1, 5)))
+    # Five ratings each: the flag needs the comments threshold of ratings, like the spread.
+    summary = summarise(
+        ratings_per_component((1, 5, 1, 5, 5), (2, 3, 3, 4, 3), (1, 5, 1, 5, 1))
+    )
     assert [r.views_differ for r in summary.components] == [True, False, True]
     text = "\n".join(render(summary, prompts))
     assert text.count(prompts("summary.views_differ_flag")) == 2
     assert text.count(prompts("summary.views_differ_legend")) == 1
-    calm = "\n".join(render(summarise(rated(3, 3, 4)), prompts))
+    calm = "\n".join(render(summarise(rated(3, 3, 4, 3, 4)), prompts))
     assert prompts("summary.views_differ_legend") not in calm
 
 
@@ -400,7 +405,8 @@ def test_direction_counts_need_the_scores_threshold(prompts: Prompts) -> None:
     uncomfortable, sharing = summary.directions
     assert uncomfortable.enough and uncomfortable.answered == 3
     assert uncomfortable.counts == {YES: 2, NO: 1, UNSURE: 0}
-    assert not sharing.enough and sharing.answered == 2 and sharing.counts == {}
+    # Below the threshold not even how many answered it is kept (two did).
+    assert not sharing.enough and sharing.answered is None and sharing.counts == {}
     text = "\n".join(render(summary, prompts))
     assert prompts("summary.directions_header") in text
     assert (
@@ -673,16 +679,34 @@ def test_nothing_is_shown_below_any_threshold(
     assert summary.took_part == took_part
     if took_part < thresholds.scores:
         assert not summary.enough and not summary.components and not summary.directions
+    submitted = [r for r in responses if r.submitted]
     for result in summary.components:
-        assert result.enough == (result.rated_count >= thresholds.scores)
+        rated_count = sum(
+            (a := r.answers.get(result.key)) is not None and a.rating is not None
+            for r in submitted
+        )
+        assert result.enough == (rated_count >= thresholds.scores)
         if not result.enough:
             assert result.average is None and result.distribution == {}
+            assert result.rated_count is None and result.skipped_count is None
+            assert not result.views_differ
         else:
-            assert sum(result.distribution.values()) == result.rated_count
+            assert result.rated_count == rated_count
+            assert result.skipped_count == took_part - rated_count
+        if rated_count >= thresholds.comments:
+            assert sum(result.distribution.values()) == rated_count
+        else:
+            assert result.distribution == {} and not result.views_differ
     for direction in summary.directions:
-        assert direction.enough == (direction.answered >= thresholds.scores)
+        answered = sum(
+            (a := r.answers.get(direction.key)) is not None and a.choice is not None
+            for r in submitted
+        )
+        assert direction.enough == (answered >= thresholds.scores)
         if not direction.enough:
-            assert direction.counts == {}
+            assert direction.counts == {} and direction.answered is None
+        else:
+            assert direction.answered == answered
     if took_part < thresholds.comments:
         assert summary.comments is None
     highlighted = {h.key for h in (*summary.strongest, *summary.weakest)}

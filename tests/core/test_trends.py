@@ -117,7 +117,23 @@ def test_the_distribution_is_a_short_bar_and_the_counts() -> None:
     assert bar_of([0, 1, 3, 2, 1]) == "·▃█▆▃"
     assert bar_of([0, 0, 0]) == "···"
     assert bar_of([5]) == "█"
+    # The end check-in's answers twice over: six ratings, at least the comments threshold,
+    # so the distribution is shown (with three, only the average is: see the last lines).
+    six = summarise_checkin(
+        FRAMEWORK,
+        THRESHOLDS,
+        Phase.END,
+        invited=6,
+        responses=[ratings(4, 3, 4), ratings(4, 2, 4), ratings(5, 3, 4)] * 2,
+        names=[],
+        rng=random.Random(1),
+    )
     text = "\n".join(
+        render_pages(six, FRAMEWORK, PROMPTS, project_name="P", phase_label="end").main
+    )
+    assert "-# ···█▄  1: 0 · 2: 0 · 3: 0 · 4: 4 · 5: 2" in text
+    three = "\n".join(
         render_pages(END, FRAMEWORK, PROMPTS, project_name="P", phase_label="end").main
     )
-    assert "-# ···█▄  1: 0 · 2: 0 · 3: 0 · 4: 2 · 5: 1" in text
+    assert "**Component 0**: 4.3 on average" in three
+    assert "1: 0 · 2: 0" not in three and "█" not in three

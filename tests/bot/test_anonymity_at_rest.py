@@ -418,3 +418,35 @@ def test_wal_reader_finds_transactions(tmp_path: Path) -> None:
     wal = path.with_name(path.name + "-wal").read_bytes()
     raw.close()
     assert len(wal_transactions(wal)) == 4
+
+
+# -- 6. redaction covers everyone in the project -----------------------------------------------
+
+
+async def test_comments_hide_new_nicknames_facilitators_and_members_who_erased(
+    env: simcord.Env,
+) -> None:
+    world = await ready(env, members=6)
+    amira, leaver = world.members[0], world.members[5]
+    # A nickname set after joining, seen when the member next uses the bot in the server.
+    env.backend.edit_member(world.guild.id, amira.id, {"nick": "Queenie Bee"})
+    await amira.slash(world.channel, "privacy")
+    await world.open_checkin("beginning")
+    await env.advance_time(60)
+    await erase_my_data(leaver, world)  # before the close: still hidden in comments
+    texts = [
+        "Queenie spoke over everyone",
+        f"ask {world.facilitator.user.name} about the budget",
+        f"{leaver.user.name} never came back",
+        "Bee again",
+        "all fine",
+    ]
+    for member, pattern, text in zip(world.members[:5], PATTERNS, texts, strict=True):
+        await answer(member, pattern, text)
+    await world.close_checkin()
+    posted = "\n".join(
+        m.content for thread in world.channel.threads for m in thread.history()
+    ) + summary_of(world).content
+    assert "all fine" in posted  # the comments were shown
+    for name in ("Queenie", "Bee", world.facilitator.user.name, leaver.user.name):
+        assert name not in posted, name

@@ -1,69 +1,366 @@
-"""Redaction of comments before the group sees them: no mentions, contacts or names.
+"""Redaction of comments before the group sees them: no mentions, contacts, places or names.
 
-`redact` replaces, in this order,
+`Redactor(names)` is built once for a set of participants' names; `Redactor.redact(text)`
+(or `redact(text, names)` for a single comment) replaces, in this order,
 1. Discord mentions (`@everyone`, `@here`, `<@1>`, `<@!1>`, `<@&1>`, `<#1>`, `</cmd:1>`);
-2. e-mail addresses;
-3. phone numbers: a run of digits joined by single spaces, dashes, dots, slashes or brackets,
-   optionally starting with `+`, holding at least 7 digits. Lists of years (`2019-2021`) and
-   plausible dates (`2026-03-01`, `01.03.2026`) are left alone; shorter numbers always are.
-   Other long digit runs (ids, account numbers) count as phone numbers on purpose: when in
-   doubt, hide;
-4. the participants' names: case-insensitive, whole words, longest first, 2+ characters;
+2. links: masked links `[text](https://…)` (text included), `<https://…>` (brackets
+   included), any `scheme://…`, `www.…`, and bare domains such as `example.org/x` or
+   `example.co.uk`. A bare domain needs a top-level domain from the lists below; one that is
+   also an everyday word (`.me`, `.it`, `.to`…) counts only with a path (`t.me/x`), so
+   `end.Then` or `tell.me` stay words;
+3. e-mail addresses, also written `name @ example.org`, `name [at] example [dot] org`,
+   `name(at)example(dot)org` or `name at example dot org` (the last needs a top-level
+   domain from the list);
+4. UK postcodes (`SW1A 1AA`, `sw1a1aa`, `M1 1AE`), whole words, in any case;
+5. phone numbers: a run of digits joined by separators (up to two spaces, or a dash, dot or
+   slash with up to two spaces either side), optionally starting with `+`, holding at least
+   7 digits. Lists of years (`2019-2021`), plausible dates (`2026-03-01`, `01.03.2026`),
+   ranges of those, and sums of money written straight after a currency sign (`£1500000`)
+   are left alone; shorter numbers always are. Other long digit runs (ids, account numbers)
+   count as phone numbers on purpose: when in doubt, hide;
+6. the participants' names: the full name (any whitespace between its words, 2+ characters)
+   and every word of it with 3+ letters on its own (`Amira`, `Khan`; for a username such as
+   `ben.jones_2` also `ben`, `jones` and `benjones`), whole words, longest first;
+   also with Discord markdown inside (`**Am**ira`) or spelled out (`A.m.i.r.a`);
 
-with the placeholder tokens below. Then, so a comment cannot break the summary's layout or
-ping anyone, it
-5. puts a zero-width space after any `@` followed by something (no mention can form);
-6. escapes backticks, and headings (`# `), sub-text (`-# `) and quotes (`> `) opening a line;
-7. collapses three or more line breaks (blank lines may hold spaces) into two.
+with the placeholder tokens below. Discord timestamps (`<t:1767000000:R>`) and custom emoji
+(`<:wave:1>`, `<a:wave:1>`) are kept as they are, except that an emoji named after a
+participant becomes a name placeholder; placeholders already in the text are kept too.
 
-Text with none of these comes back unchanged. Placeholders are never empty, so removing
-something cannot join the text around it into a new mention.
+Everything except mentions is matched on a normalised copy of the comment: NFKC (fullwidth
+forms become ASCII), accents dropped, case folded, invisible characters removed and common
+look-alike letters (Cyrillic, Greek…) read as Latin. So `Ａｍｉｒａ`, `Amira` with a zero-width
+space inside, `Аmira` (Cyrillic А) and `AMÍRA` all hide `Amira`, and `Zoe` hides `Zoë`.
+Matches are mapped back to the original text, so everything not redacted keeps the author's
+own characters.
+
+Then, so a comment cannot break the summary's layout or ping anyone, it
+7. puts a zero-width space after any `@` followed by something (no mention can form);
+8. escapes backticks (unless already escaped), and headings (`# `), sub-text (`-# `) and
+   quotes (`> `) opening a line;
+9. collapses three or more line breaks (blank lines may hold spaces) into two.
+
+Text with none of these comes back unchanged, and redacting a redacted text changes nothing.
+Placeholders are never empty, so removing something cannot join the text around it into a
+new mention. Every pattern runs in time linear in the text: no per-comment compilation, and
+no pattern can backtrack more than a bounded amount at each position.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 MENTION = "[mention]"
 EMAIL = "[email]"
 PHONE = "[phone]"
 NAME = "[name]"
-PLACEHOLDERS = (MENTION, EMAIL, PHONE, NAME)
+LINK = "[link]"
+POSTCODE = "[postcode]"
+PLACEHOLDERS = (MENTION, EMAIL, PHONE, NAME, LINK, POSTCODE)
 
 MIN_PHONE_DIGITS = 7
 MIN_NAME_CHARS = 2
+MIN_NAME_PART_CHARS = 3
+MAX_MONEY_DIGITS = 9
 ZERO_WIDTH_SPACE = "\u200b"
+
+# --- normalisation ------------------------------------------------------------------------------
+
+# Characters that show as nothing, so they can sit inside a name without being seen. Every
+# format character (category Cf: bidi controls, joiners, tags) is dropped too.
+_INVISIBLE = frozenset(
+    [chr(c) for c in range(0x200B, 0x2010)]  # zero-width space, joiners, direction marks
+    + [chr(c) for c in range(0x2060, 0x2065)]  # word joiner, invisible operators
+    + [chr(c) for c in range(0xFE00, 0xFE10)]  # variation selectors
+    + [chr(c) for c in range(0xE0100, 0xE01F0)]  # variation selectors supplement
+    + ["\ufeff", "\u00ad", "\u180e", "\u034f"]  # BOM, soft hyphen, Mongolian vowel sep., CGJ
+    + ["\u115f", "\u1160", "\u3164", "\uffa0"]  # Hangul fillers, which render blank
+)
+
+# Marks the working copy uses to hide what an earlier rule claimed (a private-use character,
+# so no rule matches it); a real one in the text is read as U+FFFD so it cannot pose as one.
+_MASK = "\ue000"
+
+# Letters from other scripts that look like Latin ones, read as the Latin letter they pass
+# for. NFKC does not do this (it keeps Cyrillic а distinct from Latin a), and without it
+# `Аmira` with a Cyrillic А would slip past. Capitals and small letters are listed apart where
+# they look like different Latin letters (Greek Ν is N, ν is v). The table is applied before
+# and after case folding. It also folds Latin letters that NFD does not split into a base and
+# an accent (ø, ł, đ…), small capitals, enclosed letters NFKC leaves alone, and apostrophes.
+_LOOK_ALIKES: dict[str, str] = {
+    # Cyrillic
+    **dict.fromkeys("аА", "a"),
+    **dict.fromkeys("вВьЬ", "b"),
+    **dict.fromkeys("сСҫҪ", "c"),
+    **dict.fromkeys("ԁԀ", "d"),
+    **dict.fromkeys("еЕ", "e"),
+    **dict.fromkeys("һҺнН", "h"),
+    **dict.fromkeys("іІ", "i"),
+    **dict.fromkeys("јЈ", "j"),
+    **dict.fromkeys("кК", "k"),
+    **dict.fromkeys("ӏӀ", "l"),
+    **dict.fromkeys("мМ", "m"),
+    **dict.fromkeys("оО", "o"),
+    **dict.fromkeys("рР", "p"),
+    **dict.fromkeys("ԛԚ", "q"),
+    **dict.fromkeys("ѕЅ", "s"),
+    **dict.fromkeys("тТ", "t"),
+    **dict.fromkeys("ԝԜѡ", "w"),
+    **dict.fromkeys("хХ", "x"),
+    **dict.fromkeys("уУүҮ", "y"),
+    # Greek
+    **dict.fromkeys("Αα", "a"),
+    **dict.fromkeys("Ββ", "b"),
+    **dict.fromkeys("ϲϹ", "c"),
+    **dict.fromkeys("Εε", "e"),
+    **dict.fromkeys("Η", "h"),
+    **dict.fromkeys("Ιιϊ", "i"),
+    **dict.fromkeys("ϳ", "j"),
+    **dict.fromkeys("Κκ", "k"),
+    **dict.fromkeys("Μ", "m"),
+    **dict.fromkeys("Νη", "n"),
+    **dict.fromkeys("Οο", "o"),
+    **dict.fromkeys("Ρρ", "p"),
+    **dict.fromkeys("Ττ", "t"),
+    **dict.fromkeys("υμ", "u"),
+    **dict.fromkeys("ν", "v"),
+    **dict.fromkeys("ω", "w"),
+    **dict.fromkeys("Χχ", "x"),
+    **dict.fromkeys("Υγ", "y"),
+    **dict.fromkeys("Ζ", "z"),
+    # Armenian
+    **dict.fromkeys("հ", "h"),
+    **dict.fromkeys("ո", "n"),
+    **dict.fromkeys("օՕ", "o"),
+    **dict.fromkeys("զ", "q"),
+    **dict.fromkeys("ս", "u"),
+    # Latin letters without a decomposition, and IPA look-alikes
+    **dict.fromkeys("ɑ", "a"),
+    **dict.fromkeys("đĐðÐ", "d"),
+    **dict.fromkeys("ɡ", "g"),
+    **dict.fromkeys("ħĦ", "h"),
+    **dict.fromkeys("ıɩ", "i"),
+    **dict.fromkeys("ȷ", "j"),
+    **dict.fromkeys("łŁ", "l"),
+    **dict.fromkeys("øØ", "o"),
+    "æ": "ae",
+    "Æ": "ae",
+    "œ": "oe",
+    "Œ": "oe",
+    "þ": "th",
+    "Þ": "th",
+    # small capitals
+    **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz", strict=True)),
+    # negative circled and negative squared capitals (🅐, 🅰), which NFKC leaves alone
+    **{chr(base + i): chr(ord("a") + i) for base in (0x1F150, 0x1F170) for i in range(26)},
+    # apostrophes, so O’Brien is O'Brien
+    **dict.fromkeys("’‘ʼʹ′", "'"),
+    _MASK: "\ufffd",
+}
+_LOOK_ALIKE_TABLE = str.maketrans(_LOOK_ALIKES)
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char)[0] == "M"
+
+
+def _drop_marks(text: str) -> str:
+    # Non-spacing and enclosing marks: accents, and variation selectors (category Mn).
+    return "".join(c for c in text if unicodedata.category(c) not in ("Mn", "Me"))
+
+
+def _visible(text: str) -> str:
+    return "".join(c for c in text if c not in _INVISIBLE and unicodedata.category(c) != "Cf")
+
+
+@lru_cache(maxsize=8192)
+def _fold(cluster: str) -> str:
+    """The matching form of one character with its combining marks ('' if it shows nothing)."""
+    if not _visible(cluster[0]):
+        return ""
+    folded = _drop_marks(unicodedata.normalize("NFKD", cluster)).translate(_LOOK_ALIKE_TABLE)
+    # Case folding can bring marks back (İ folds to i + a combining dot).
+    folded = _drop_marks(unicodedata.normalize("NFKD", folded.casefold()))
+    return _visible(folded.translate(_LOOK_ALIKE_TABLE))
+
+
+def _clusters(text: str) -> Iterable[tuple[int, int]]:
+    """(start, end) of each character of `text` together with the combining marks after it."""
+    start = 0
+    for end in range(1, len(text) + 1):
+        if end == len(text) or not _is_mark(text[end]):
+            yield start, end
+            start = end
+
+
+def _normalise(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
+    """The matching form of `text`, and for each of its characters the original span it is from.
+
+    Each character is folded with its combining marks, so a match maps back to whole original
+    characters even where folding changes the length (ß to ss, ﬁ to fi, a dropped zero-width
+    space to nothing).
+    """
+    if text.isascii():
+        # Folding ASCII is lower-casing (a test checks this), and keeps every offset.
+        return text.lower(), range(len(text)), range(1, len(text) + 1)
+    folded: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in _clusters(text):
+        form = _fold(text[start:end])
+        folded.append(form)
+        starts.extend([start] * len(form))
+        ends.extend([end] * len(form))
+    return "".join(folded), starts, ends
+
+
+# --- the rules ---------------------------------------------------------------------------------
 
 _MENTION = re.compile(
     r"@(?:everyone|here)\b"  # mass pings
     r"|<@[!&]?\d+>"  # users (<@1>, nickname form <@!1>) and roles (<@&1>)
     r"|<#\d+>"  # channels
-    r"|</[^<>:\n]{1,100}:\d+>",  # slash commands, e.g. </project create:123>
+    rf"|</[^<>:\n{_MASK}]{{1,100}}:\d+>",  # slash commands, e.g. </project create:123>
     re.IGNORECASE,
+)
+_TIMESTAMP = re.compile(r"<t:-?\d{1,20}(?::[a-z])?>")
+_CUSTOM_EMOJI = re.compile(r"<a?:(?P<name>[\w~]{1,32}):\d{1,20}>")
+_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
+
+# Top-level domains a bare domain may end in. Those that are also everyday words (or file
+# extensions) only count when a path follows, so "tell.me", "end.It" and "setup.py" stay text.
+_TLDS = (
+    "com org net edu gov mil int info biz io app dev xyz uk ie eu de fr nl es ch se dk fi au nz "
+    "ca jp cn ru br za co gg tv fm cymru wales scot london"
+)
+_WORDY_TLDS = (
+    "me it to in is at be no so us ly ai am my by do im pl sh md py rs la tk ws cc "
+    "page link live news email store shop blog club site online tech life world today space "
+    "art one top fun pro name social website"
+)
+
+
+def _top_level(domains: str) -> str:
+    """A pattern for the space-separated `domains`, longest first, each a whole label."""
+    alternatives = sorted(domains.split(), key=lambda d: (-len(d), d))
+    return rf"(?:{'|'.join(alternatives)})(?![a-z0-9-])"
+
+
+_TLD = _top_level(_TLDS)
+_ANY_TLD = _top_level(f"{_TLDS} {_WORDY_TLDS}")
+_WORDY_TLD = _top_level(_WORDY_TLDS)
+
+_NOT_URL = rf"\s<>{_MASK}"
+# The rest of a link: anything up to a space, but not the punctuation that ends a sentence.
+_URL_REST = rf"[^{_NOT_URL}]*[^{_NOT_URL}.,;:!?'\")\]}}*_~|]"
+_SCHEME = r"[a-z][a-z0-9+.-]{1,20}://"
+_IN_BRACKETS = rf"[^{_NOT_URL}()]+(?:\([^{_NOT_URL}()]*\)[^{_NOT_URL}()]*)*"
+_MASKED_LINK = re.compile(
+    rf"\[[^\[\]\n{_MASK}]{{0,256}}\]\( {{0,2}}<?{_SCHEME}{_IN_BRACKETS}>? {{0,2}}\)"
+)
+_ANGLE_LINK = re.compile(rf"<{_SCHEME}[^{_NOT_URL}]+>")
+_SCHEME_URL = re.compile(rf"{_SCHEME}{_URL_REST}")
+_WWW_URL = re.compile(rf"(?<![\w.-])www\d{{0,3}}\.{_URL_REST}")
+
+_LABEL = r"[a-z0-9][a-z0-9-]{0,62}"
+# A domain starts a word, and not after "a." (the longest reading is taken at its start).
+_DOMAIN_START = r"(?<![a-z0-9-])(?<![a-z0-9]\.)"
+_PATH = rf"(?:[:/?#]{_URL_REST})?"
+_OPEN = r"[\[({<]"
+_CLOSE = r"[\])}>]"
+_DOT_BRACKETED = rf" {{0,3}}{_OPEN} {{0,2}}(?:dot|\.) {{0,2}}{_CLOSE} {{0,3}}"
+_DOMAIN_BRACKETED = re.compile(
+    rf"{_DOMAIN_START}(?:{_LABEL}(?:{_DOT_BRACKETED}|\.)){{0,8}}{_LABEL}{_DOT_BRACKETED}"
+    rf"(?:{_LABEL}\.){{0,8}}{_ANY_TLD}{_PATH}"
+)
+_DOMAIN = re.compile(rf"{_DOMAIN_START}(?:{_LABEL}\.){{1,8}}{_TLD}{_PATH}")
+_DOMAIN_WITH_PATH = re.compile(
+    rf"{_DOMAIN_START}(?:{_LABEL}\.){{1,8}}{_WORDY_TLD}(?::\d{{1,5}})?/{_URL_REST}"
 )
 
 # The local part may hold any character RFC 5322 allows unquoted; it must start a run of
 # them (the look-behind keeps the scan linear on long words).
 _LOCAL_CHARS = r"\w.!#$%&'*+/=?^`{|}~-"
-_EMAIL = re.compile(rf"(?<![{_LOCAL_CHARS}])[{_LOCAL_CHARS}]+@[\w-]+(?:\.[\w-]+)+")
+_LOCAL = rf"(?<![{_LOCAL_CHARS}])[{_LOCAL_CHARS}]+"
+_EMAIL_LABEL = r"[\w-]{1,63}"
+_AT_BRACKETED = rf" {{0,3}}{_OPEN} {{0,2}}(?:at|@) {{0,2}}{_CLOSE} {{0,3}}"
+_DOT_WORD = r" {1,3}dot {1,3}"
+_DOT_HIDDEN = rf"(?:{_DOT_BRACKETED}|{_DOT_WORD})"
+_LAST_LABEL = r"[a-z][a-z0-9-]{1,23}(?![\w-])"
+_EMAILS = (
+    # ana@example.org
+    re.compile(rf"{_LOCAL}@[\w-]+(?:\.[\w-]+)+"),
+    # ana @ example.org (the last label starts with a letter, so "meet @ 10.30" is kept)
+    re.compile(rf"{_LOCAL} {{0,3}}@ {{0,3}}(?:{_EMAIL_LABEL}\.){{1,8}}{_LAST_LABEL}"),
+    # ana @ example [dot] org, ana@example(dot)org, ana@example dot org
+    re.compile(
+        rf"{_LOCAL} {{0,3}}@ {{0,3}}(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|\.)){{1,8}}{_LAST_LABEL}"
+    ),
+    # ana [at] example [dot] org, ana(at)example.org, ana [at] example . org
+    re.compile(
+        rf"{_LOCAL}{_AT_BRACKETED}"
+        rf"(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}| {{0,3}}\. {{0,3}})){{1,8}}{_LAST_LABEL}"
+    ),
+    # ana at example dot org: spelled out in full, so it needs a hidden dot and a known domain
+    re.compile(
+        rf"{_LOCAL} {{1,3}}at {{1,3}}{_EMAIL_LABEL}(?:\.{_EMAIL_LABEL}){{0,8}}{_DOT_HIDDEN}"
+        rf"(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|\.)){{0,8}}{_TLD}"
+    ),
+)
 
-# A candidate, checked in `_phone_or_keep`: digits and brackets with at most one separator
-# between them. Each step starts with a different character, so matching stays linear.
-_PHONE_CANDIDATE = re.compile(r"(?:\+[ \u00a0]?)?\(?\d(?:\d|\)|\((?=\d)|[ \u00a0./-](?=\(?\d))*")
+# Outward code (area and district) and inward code (sector digit and unit letters), with the
+# letters the Royal Mail uses in each position; whole words.
+_POSTCODE = re.compile(
+    r"(?<![^\W_])"
+    r"(?:[a-pr-uwyz](?:\d[\da-hjkpstuw]?|[a-hk-y]\d[\dabehmnprv-y]?)|gir)"
+    r" {0,2}\d[abd-hjlnp-uw-z]{2}"
+    r"(?![^\W_])"
+)
+
+# Between the digit groups of a phone number: up to two spaces, or one dash (any width),
+# dot or slash with up to two spaces either side. (No-break and thin spaces are spaces by now.)
+_DASHES = "\\-\u2010-\u2015\u2212"
+_SEPARATOR = rf"(?: {{0,2}}[{_DASHES}./] {{0,2}}| {{1,2}})"
+# A candidate, checked in `_phone`: digits and brackets with a separator between them. Each
+# step starts with a different character, so matching stays linear.
+_PHONE_CANDIDATE = re.compile(rf"(?:\+ {{0,2}})?\(?\d(?:\d|\)|\((?=\d)|{_SEPARATOR}(?=\(?\d))*")
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
-_YEARS = re.compile(r"\d{4}(?:[ \u00a0./-]\d{4})*")
+_YEARS = re.compile(rf"\d{{4}}(?:{_SEPARATOR}\d{{4}})*")
 _YEAR = range(1900, 2100)
-_DATE_YMD = re.compile(r"(\d{4})([-./])(\d{1,2})\2(\d{1,2})")
-_DATE_DMY = re.compile(r"(\d{1,2})([-./])(\d{1,2})\2(\d{4})")
+_DATE_YMD = re.compile(rf"(\d{{4}})({_SEPARATOR})(\d{{1,2}})\2(\d{{1,2}})")
+_DATE_DMY = re.compile(rf"(\d{{1,2}})({_SEPARATOR})(\d{{1,2}})\2(\d{{4}})")
+# What joins the two ends of a range: a long dash, or a short one with spaces around it.
+_RANGE = re.compile(rf" {{0,2}}[\u2013-\u2015] {{0,2}}| {{1,2}}[{_DASHES}] {{1,2}}")
+_CURRENCY = frozenset("£$€¥₹")
+_MONEY = re.compile(r"[1-9]\d{0,8}(?:\.\d\d)?|[1-9]\d{0,2}(?P<sep>[ .])\d{3}(?:(?P=sep)\d{3})*")
 
-_PROTECTED = "|".join(re.escape(p) for p in PLACEHOLDERS)
+# Discord markdown that can sit inside a word and not show (`**Am**ira`, `A||mi||ra`).
+_MARKUP = r"[*_~|\\`]*"
+_NAME_GAP = rf"{_MARKUP}\s+{_MARKUP}"
+# What may stand between the letters of a name spelled out (`A.m.i.r.a`, `a m i r a`).
+_SPELLING = r"[ .\-·•*/+,:;~|_]{1,2}"
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_LETTER = r"[^\W\d_]"
 
 _AT = re.compile(rf"@(?=[^\s{ZERO_WIDTH_SPACE}])")
-_BACKTICK = re.compile(r"`")
+# A backtick after an even number of backslashes is live; one after an odd number is escaped.
+_LIVE_BACKTICK = re.compile(r"(?<!\\)((?:\\\\)*)`")
 _LINE_MARKUP = re.compile(r"^([ \t]*)(#{1,3}[ \t]|-#[ \t]|>{1,3}[ \t])", re.MULTILINE)
 _MANY_NEWLINES = re.compile(r"\n(?:[ \t]*\n){2,}")
+
+# A claim that keeps the original text: later rules cannot touch it, and it is shown as written.
+_KEEP = ""
+# Where a claim is in the working copy and what replaces it (`_KEEP`), or None to pass.
+_Claim = tuple[int, int, str] | None
+
+
+def _whole(match: re.Match[str], replacement: str) -> _Claim:
+    return match.start(), match.end(), replacement
 
 
 def _is_year_list(candidate: str) -> bool:
@@ -83,43 +380,170 @@ def _is_date(candidate: str) -> bool:
     return False
 
 
-def _phone_or_keep(match: re.Match[str]) -> str:
+def _is_dates(candidate: str) -> bool:
+    """Whether `candidate` is years or a date, or a range of them ("2026-03-01 – 2026-03-05")."""
+    return all(_is_date(part) or _is_year_list(part) for part in _RANGE.split(candidate))
+
+
+def _is_money(text: str, start: int, core: str) -> bool:
+    if start == 0 or text[start - 1] not in _CURRENCY or not _MONEY.fullmatch(core):
+        return False
+    return len(_DIGIT.findall(core)) <= MAX_MONEY_DIGITS
+
+
+def _phone(match: re.Match[str]) -> _Claim:
     candidate = match[0]
     # Brackets that open or close outside the number belong to the sentence, not the number.
     lead = "(" if candidate.startswith("(") and candidate.count("(") > candidate.count(")") else ""
     trail = ")" if candidate.endswith(")") and candidate.count(")") > candidate.count("(") else ""
     core = candidate[len(lead) : len(candidate) - len(trail)]
+    start, end = match.start() + len(lead), match.end() - len(trail)
     if len(_DIGIT.findall(core)) < MIN_PHONE_DIGITS:
-        return candidate
-    if _is_date(core) or _is_year_list(core):
-        return candidate
-    return f"{lead}{PHONE}{trail}"
+        return None
+    if _is_dates(core) or _is_money(match.string, start, core):
+        return None
+    return start, end, PHONE
+
+
+def _in_word(word: str) -> str:
+    """`word` as a pattern that allows markdown between its letters."""
+    pieces = [re.escape(word[0])]
+    for before, char in itertools.pairwise(word):
+        if before.isalnum() and char.isalnum():
+            pieces.append(_MARKUP)
+        pieces.append(re.escape(char))
+    return "".join(pieces)
+
+
+def _spelled(word: str, group: str) -> str:
+    """`word` spelled out letter by letter, with the same separator between every letter."""
+    head = f"{re.escape(word[0])}(?P<{group}>{_SPELLING}){re.escape(word[1])}"
+    return head + "".join(f"(?P={group}){re.escape(c)}" for c in word[2:])
+
+
+def _name_words(name: str) -> set[str]:
+    """The words of a normalised `name` that are hidden on their own (3+ letters each)."""
+    words = set()
+    for token in name.split():
+        for word in _NAME_WORD.findall(token):
+            words.add(word)
+            if "'" in word:  # O'Brien: also Brien, and OBrien
+                words.update(word.split("'"))
+                words.add(word.replace("'", ""))
+        # A username run together: ben.jones_2 is also written benjones.
+        words.add("".join(c for c in token if c.isalpha()))
+    return {w for w in words if len(w) >= MIN_NAME_PART_CHARS}
 
 
 def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern for all names, longest first, keeping existing placeholders as they are."""
-    cleaned = {" ".join(name.split()) for name in names}
-    usable = sorted((n for n in cleaned if len(n) >= MIN_NAME_CHARS), key=lambda n: (-len(n), n))
-    if not usable:
+    """One pattern for all names and their words, longest first, on the normalised text."""
+    full_names: set[str] = set()
+    words: set[str] = set()
+    for name in names:
+        folded = " ".join(_normalise(name)[0].split())
+        if len(folded) >= MIN_NAME_CHARS and any(c.isalnum() for c in folded):
+            full_names.add(folded)
+            words |= _name_words(folded)
+    literals = sorted(full_names | words, key=lambda n: (-len(n), n))
+    if not literals:
         return None
     # Inner spaces match any run of whitespace ("Ana  Lopez", "Ana\nLopez").
-    alternatives = "|".join(r"\s+".join(re.escape(part) for part in n.split()) for n in usable)
-    return re.compile(rf"(?P<keep>{_PROTECTED})|(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    plain = [_NAME_GAP.join(_in_word(part) for part in n.split()) for n in literals]
+    spelled = [_spelled(w, f"s{i}") for i, w in enumerate(sorted(words)) if w.isalpha()]
+    return re.compile(rf"(?<!{_LETTER})(?:{'|'.join(plain + spelled)})(?!{_LETTER})")
 
 
-def _name_or_keep(match: re.Match[str]) -> str:
-    return match["keep"] or NAME
+class _Scan:
+    """One comment being redacted: its normalised working copy and what the rules claimed."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self.text, self._starts, self._ends = _normalise(text)
+        self._claims: list[tuple[int, int, str]] = []
+
+    def claim(
+        self, pattern: re.Pattern[str], outcome: str | Callable[[re.Match[str]], _Claim]
+    ) -> None:
+        """Claims every match of `pattern` not yet claimed, for `outcome` or what it decides."""
+        pieces: list[str] = []
+        done = 0
+        for match in pattern.finditer(self.text):
+            claim = outcome(match) if callable(outcome) else _whole(match, outcome)
+            if claim is None:
+                continue
+            start, end = self._whole_characters(*claim[:2])
+            start = max(start, done)  # two matches inside one folded character
+            if start >= end:
+                continue
+            self._claims.append((start, end, claim[2]))
+            pieces += [self.text[done:start], _MASK * (end - start)]
+            done = end
+        if pieces:
+            self.text = "".join([*pieces, self.text[done:]])
+
+    def _whole_characters(self, start: int, end: int) -> tuple[int, int]:
+        # A match may begin or end inside what one original character folded to (ß is ss).
+        while start > 0 and self._starts[start - 1] == self._starts[start]:
+            start -= 1
+        while end < len(self.text) and self._starts[end] == self._starts[end - 1]:
+            end += 1
+        return start, end
+
+    def result(self) -> str:
+        """The original text with every claim replaced by its placeholder."""
+        pieces = []
+        done = 0
+        for start, end, replacement in sorted(self._claims):
+            first, last = self._starts[start], self._ends[end - 1]
+            pieces += [self.original[done:first], replacement or self.original[first:last]]
+            done = last
+        pieces.append(self.original[done:])
+        return "".join(pieces)
+
+
+def _make_safe(text: str) -> str:
+    """`text` with no live `@`, backticks or line markup, and no more than one blank line."""
+    text = _AT.sub("@" + ZERO_WIDTH_SPACE, text)
+    text = _LIVE_BACKTICK.sub(r"\1\\`", text)
+    text = _LINE_MARKUP.sub(r"\1\\\2", text)
+    return _MANY_NEWLINES.sub("\n\n", text)
+
+
+class Redactor:
+    """Redaction for one set of names: build it once, then redact any number of comments."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._names = _names_pattern(names)
+
+    def redact(self, text: str) -> str:
+        """`text` with mentions, links, e-mails, postcodes, phones and names as placeholders."""
+        # Mentions are matched as Discord reads them, before normalising: nothing else is.
+        scan = _Scan(_MENTION.sub(MENTION, text))
+        scan.claim(_MASKED_LINK, LINK)
+        scan.claim(_ANGLE_LINK, LINK)
+        scan.claim(_TIMESTAMP, _KEEP)
+        scan.claim(_CUSTOM_EMOJI, self._emoji)
+        scan.claim(_PLACEHOLDER, _KEEP)
+        scan.claim(_MENTION, MENTION)  # disguised ones: `＠everyone`, `@\u200beveryone`
+        scan.claim(_SCHEME_URL, LINK)
+        for email in _EMAILS:
+            scan.claim(email, EMAIL)
+        scan.claim(_WWW_URL, LINK)
+        scan.claim(_DOMAIN_BRACKETED, LINK)
+        scan.claim(_DOMAIN, LINK)
+        scan.claim(_DOMAIN_WITH_PATH, LINK)
+        scan.claim(_POSTCODE, POSTCODE)
+        scan.claim(_PHONE_CANDIDATE, _phone)
+        if self._names is not None:
+            scan.claim(self._names, NAME)
+        return _make_safe(scan.result())
+
+    def _emoji(self, match: re.Match[str]) -> _Claim:
+        # An emoji named after someone (:amira_wave:) names them; any other is kept as it is.
+        named = self._names is not None and self._names.search(match["name"]) is not None
+        return _whole(match, NAME if named else _KEEP)
 
 
 def redact(text: str, names: Iterable[str]) -> str:
-    """`text` with mentions, e-mails, phone numbers and `names` replaced by placeholders."""
-    text = _MENTION.sub(MENTION, text)
-    text = _EMAIL.sub(EMAIL, text)
-    text = _PHONE_CANDIDATE.sub(_phone_or_keep, text)
-    names_pattern = _names_pattern(names)
-    if names_pattern is not None:
-        text = names_pattern.sub(_name_or_keep, text)
-    text = _AT.sub("@" + ZERO_WIDTH_SPACE, text)
-    text = _BACKTICK.sub(r"\\`", text)
-    text = _LINE_MARKUP.sub(r"\1\\\2", text)
-    return _MANY_NEWLINES.sub("\n\n", text)
+    """`text` with mentions, contacts, postcodes and `names` replaced by placeholders."""
+    return Redactor(names).redact(text)

@@ -45,7 +45,7 @@ from bot.core.chart import ChartData, ChartSeries
 from bot.core.frameworks import Framework
 from bot.core.models import ANYTHING_ELSE, DirectionChoice, Phase, Response, Thresholds
 from bot.core.prompts import Prompts
-from bot.core.redaction import redact
+from bot.core.redaction import Redactor
 from bot.core.text import MESSAGE_LIMIT, pack_lines
 
 MAX_HIGHLIGHTS = 3
@@ -250,12 +250,15 @@ def _comment_groups(
     titles += [(d.key, d.question) for d in framework.direction_checks]
     titles.append((ANYTHING_ELSE, None))
     groups = []
+    redactor = Redactor(names)  # built once for every comment of the check-in
     for item, title in titles:
         comments = []
         for response in responses:
             answer = response.answers.get(item)
             if answer is not None and answer.comment and answer.comment.strip():
-                comments.append(_clip(redact(answer.comment.strip(), names), MAX_RENDERED_COMMENT))
+                comments.append(
+                    _clip(redactor.redact(answer.comment.strip()), MAX_RENDERED_COMMENT)
+                )
         if comments:
             rng.shuffle(comments)
             groups.append(CommentGroup(item=item, title=title, comments=tuple(comments)))

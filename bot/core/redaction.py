@@ -153,10 +153,16 @@ _LOOK_ALIKES: dict[str, str] = {
     "Œ": "oe",
     "þ": "th",
     "Þ": "th",
+    # Cherokee capitals that pass for Latin ones
+    **dict(zip("ᎪᏴᏟᎠᎬᎻᎫᏦᏞᎷᏢᏚᎢᏔᎩᏃᏒᏙ", "abcdehjklmpstwyzrv", strict=True)),
+    "ƒ": "f",
+    "ǀ": "l",
     # small capitals
     **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz", strict=True)),
     # negative circled and negative squared capitals (🅐, 🅰), which NFKC leaves alone
     **{chr(base + i): chr(ord("a") + i) for base in (0x1F150, 0x1F170) for i in range(26)},
+    # the ideographic full stop, which browsers read as a dot in a domain (example。org)
+    "。": ".",
     # apostrophes, so O’Brien is O'Brien
     **dict.fromkeys("’‘ʼʹ′", "'"),
     _MASK: "\ufffd",
@@ -273,11 +279,17 @@ _PATH = rf"(?:[:/?#]{_URL_REST})?"
 _OPEN = r"[\[({<]"
 _CLOSE = r"[\])}>]"
 _DOT_BRACKETED = rf" {{0,3}}{_OPEN} {{0,2}}(?:dot|\.) {{0,2}}{_CLOSE} {{0,3}}"
+_DOT_WORD = r" {1,3}dot {1,3}"
 _DOMAIN_BRACKETED = re.compile(
     rf"{_DOMAIN_START}(?:{_LABEL}(?:{_DOT_BRACKETED}|\.)){{0,8}}{_LABEL}{_DOT_BRACKETED}"
     rf"(?:{_LABEL}\.){{0,8}}{_ANY_TLD}{_PATH}"
 )
 _DOMAIN = re.compile(rf"{_DOMAIN_START}(?:{_LABEL}\.){{1,8}}{_TLD}{_PATH}")
+# amirakhan dot com; not "the dot com bubble", so a few small words cannot be the name.
+_DOMAIN_SPELLED = re.compile(
+    rf"{_DOMAIN_START}(?!(?:the|a|an|this|that|my|our|your|their|dot|so|and|or|one)\b)"
+    rf"(?:{_LABEL}\.){{0,8}}{_LABEL}{_DOT_WORD}(?:{_LABEL}(?:{_DOT_WORD}|\.)){{0,8}}{_TLD}{_PATH}"
+)
 _DOMAIN_WITH_PATH = re.compile(
     rf"{_DOMAIN_START}(?:{_LABEL}\.){{1,8}}{_WORDY_TLD}(?::\d{{1,5}})?/{_URL_REST}"
 )
@@ -288,9 +300,10 @@ _LOCAL_CHARS = r"\w.!#$%&'*+/=?^`{|}~-"
 _LOCAL = rf"(?<![{_LOCAL_CHARS}])[{_LOCAL_CHARS}]+"
 _EMAIL_LABEL = r"[\w-]{1,63}"
 _AT_BRACKETED = rf" {{0,3}}{_OPEN} {{0,2}}(?:at|@) {{0,2}}{_CLOSE} {{0,3}}"
-_DOT_WORD = r" {1,3}dot {1,3}"
 _DOT_HIDDEN = rf"(?:{_DOT_BRACKETED}|{_DOT_WORD})"
+_DOT_SPACED = r" {0,3}\. {0,3}"
 _LAST_LABEL = r"[a-z][a-z0-9-]{1,23}(?![\w-])"
+_MAIL_SERVICE = _top_level("gmail googlemail hotmail outlook yahoo ymail icloud protonmail aol gmx")
 _EMAILS = (
     # ana@example.org
     re.compile(rf"{_LOCAL}@[\w-]+(?:\.[\w-]+)+"),
@@ -303,12 +316,14 @@ _EMAILS = (
     # ana [at] example [dot] org, ana(at)example.org, ana [at] example . org
     re.compile(
         rf"{_LOCAL}{_AT_BRACKETED}"
-        rf"(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}| {{0,3}}\. {{0,3}})){{1,8}}{_LAST_LABEL}"
+        rf"(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|{_DOT_SPACED})){{1,8}}{_LAST_LABEL}"
     ),
+    # ana at gmail, ana [at] hotmail: the mail services everyone knows need no domain
+    re.compile(rf"{_LOCAL}(?: {{0,3}}@ {{0,3}}|{_AT_BRACKETED}| {{1,3}}at {{1,3}}){_MAIL_SERVICE}"),
     # ana at example dot org: spelled out in full, so it needs a hidden dot and a known domain
     re.compile(
-        rf"{_LOCAL} {{1,3}}at {{1,3}}{_EMAIL_LABEL}(?:\.{_EMAIL_LABEL}){{0,8}}{_DOT_HIDDEN}"
-        rf"(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|\.)){{0,8}}{_TLD}"
+        rf"{_LOCAL} {{1,3}}at {{1,3}}{_EMAIL_LABEL}(?:{_DOT_SPACED}{_EMAIL_LABEL}){{0,8}}"
+        rf"{_DOT_HIDDEN}(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|{_DOT_SPACED})){{0,8}}{_TLD}"
     ),
 )
 
@@ -321,10 +336,12 @@ _POSTCODE = re.compile(
     r"(?![^\W_])"
 )
 
-# Between the digit groups of a phone number: up to two spaces, or one dash (any width),
-# dot or slash with up to two spaces either side. (No-break and thin spaces are spaces by now.)
+# Between the digit groups of a phone number: up to two spaces or one line break, one dash
+# (any width), dot or slash with up to two spaces either side, or a bare comma, underscore or
+# apostrophe. (No-break and thin spaces are spaces by now.) A comma after a number with a
+# space after it is a list ("item 4.2, 123456 steps"), so it separates nothing.
 _DASHES = "\\-\u2010-\u2015\u2212"
-_SEPARATOR = rf"(?: {{0,2}}[{_DASHES}./] {{0,2}}| {{1,2}})"
+_SEPARATOR = rf"(?: {{0,2}}[{_DASHES}./] {{0,2}}|[,_']| {{1,2}}| ?\n ?)"
 # A candidate, checked in `_phone`: digits and brackets with a separator between them. Each
 # step starts with a different character, so matching stays linear.
 _PHONE_CANDIDATE = re.compile(rf"(?:\+ {{0,2}})?\(?\d(?:\d|\)|\((?=\d)|{_SEPARATOR}(?=\(?\d))*")
@@ -338,12 +355,17 @@ _DATE_DMY = re.compile(rf"(\d{{1,2}})({_SEPARATOR})(\d{{1,2}})\2(\d{{4}})")
 _RANGE = re.compile(rf" {{0,2}}[\u2013-\u2015] {{0,2}}| {{1,2}}[{_DASHES}] {{1,2}}")
 _CURRENCY = frozenset("£$€¥₹")
 _MONEY = re.compile(r"[1-9]\d{0,8}(?:\.\d\d)?|[1-9]\d{0,2}(?P<sep>[ .])\d{3}(?:(?P=sep)\d{3})*")
+# Thousands grouped with commas or apostrophes (1,000,000 or 1'000'000.50) are a number.
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?P<sep>[,'])\d{3}(?:(?P=sep)\d{3})*(?:\.\d+)?")
 
 # Discord markdown that can sit inside a word and not show (`**Am**ira`, `A||mi||ra`).
 _MARKUP = r"[*_~|\\`]*"
+# ...and punctuation that breaks a longer name up without hiding it (`Am-ira`, `Am.ira`).
+_INSIDE_NAME = r"[*_~|\\`.'\-·•]*"
 _NAME_GAP = rf"{_MARKUP}\s+{_MARKUP}"
-# What may stand between the letters of a name spelled out (`A.m.i.r.a`, `a m i r a`).
-_SPELLING = r"[ .\-·•*/+,:;~|_]{1,2}"
+# What may stand between the letters of a name spelled out (`A.m.i.r.a`, `a m i r a`, and
+# `⒜⒨⒤⒭⒜`, which NFKC writes as `(a)(m)(i)(r)(a)`).
+_SPELLING = r"[ .\-·•*/+,:;~|_()]{1,2}"
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _LETTER = r"[^\W\d_]"
 
@@ -400,17 +422,19 @@ def _phone(match: re.Match[str]) -> _Claim:
     start, end = match.start() + len(lead), match.end() - len(trail)
     if len(_DIGIT.findall(core)) < MIN_PHONE_DIGITS:
         return None
-    if _is_dates(core) or _is_money(match.string, start, core):
+    if _is_dates(core) or _THOUSANDS.fullmatch(core) or _is_money(match.string, start, core):
         return None
     return start, end, PHONE
 
 
 def _in_word(word: str) -> str:
-    """`word` as a pattern that allows markdown between its letters."""
+    """`word` as a pattern that allows markdown (and, in longer words, dots) between letters."""
+    # Two letters with a dot between them are too often something else (b.o., t.v).
+    inside = _INSIDE_NAME if len(word) >= MIN_NAME_PART_CHARS else _MARKUP
     pieces = [re.escape(word[0])]
     for before, char in itertools.pairwise(word):
         if before.isalnum() and char.isalnum():
-            pieces.append(_MARKUP)
+            pieces.append(inside)
         pieces.append(re.escape(char))
     return "".join(pieces)
 
@@ -444,6 +468,9 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
         if len(folded) >= MIN_NAME_CHARS and any(c.isalnum() for c in folded):
             full_names.add(folded)
             words |= _name_words(folded)
+            # The whole name run together, as in a handle or hashtag: #AmiraKhan.
+            if len(joined := "".join(c for c in folded if c.isalpha())) >= MIN_NAME_PART_CHARS:
+                words.add(joined)
     literals = sorted(full_names | words, key=lambda n: (-len(n), n))
     if not literals:
         return None
@@ -451,6 +478,48 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     plain = [_NAME_GAP.join(_in_word(part) for part in n.split()) for n in literals]
     spelled = [_spelled(w, f"s{i}") for i, w in enumerate(sorted(words)) if w.isalpha()]
     return re.compile(rf"(?<!{_LETTER})(?:{'|'.join(plain + spelled)})(?!{_LETTER})")
+
+
+_Outcome = str | Callable[[re.Match[str]], _Claim]
+_Rule = tuple[re.Pattern[str], _Outcome]
+
+# Links and e-mail addresses overlap (`ana@example.org` holds a domain, an obfuscated address
+# starts like a plain one), so they are matched together and the longest reading wins.
+_CONTACTS: tuple[_Rule, ...] = (
+    (_SCHEME_URL, LINK),
+    *((email, EMAIL) for email in _EMAILS),
+    (_WWW_URL, LINK),
+    (_DOMAIN_BRACKETED, LINK),
+    (_DOMAIN, LINK),
+    (_DOMAIN_SPELLED, LINK),
+    (_DOMAIN_WITH_PATH, LINK),
+)
+
+
+def _leftmost_longest(
+    text: str, rules: Sequence[_Rule]
+) -> Iterable[tuple[re.Match[str], _Outcome]]:
+    """The matches of `rules` in `text`, not overlapping: at each place the longest one."""
+    if len(rules) == 1:
+        pattern, outcome = rules[0]
+        for match in pattern.finditer(text):
+            yield match, outcome
+        return
+    # Each rule's next match, searched again only once an earlier pick has passed its start,
+    # so every rule reads the text once.
+    upcoming = [pattern.search(text) for pattern, _ in rules]
+    done = 0
+    while True:
+        for i, (pattern, _) in enumerate(rules):
+            next_match = upcoming[i]
+            if next_match is not None and next_match.start() < done:
+                upcoming[i] = pattern.search(text, done)
+        found = [(m.start(), -m.end(), i, m) for i, m in enumerate(upcoming) if m is not None]
+        if not found:
+            return
+        *_, i, first = min(found)  # `i` breaks ties, so matches are never compared
+        yield first, rules[i][1]
+        done = first.end()
 
 
 class _Scan:
@@ -461,13 +530,15 @@ class _Scan:
         self.text, self._starts, self._ends = _normalise(text)
         self._claims: list[tuple[int, int, str]] = []
 
-    def claim(
-        self, pattern: re.Pattern[str], outcome: str | Callable[[re.Match[str]], _Claim]
-    ) -> None:
-        """Claims every match of `pattern` not yet claimed, for `outcome` or what it decides."""
+    def claim(self, pattern: re.Pattern[str], outcome: _Outcome) -> None:
+        """Claims every match of `pattern` in what is left, for `outcome` or what it decides."""
+        self.claim_longest([(pattern, outcome)])
+
+    def claim_longest(self, rules: Sequence[_Rule]) -> None:
+        """Claims the matches of all `rules` at once: the first, and the longest there, wins."""
         pieces: list[str] = []
         done = 0
-        for match in pattern.finditer(self.text):
+        for match, outcome in _leftmost_longest(self.text, rules):
             claim = outcome(match) if callable(outcome) else _whole(match, outcome)
             if claim is None:
                 continue
@@ -525,13 +596,7 @@ class Redactor:
         scan.claim(_CUSTOM_EMOJI, self._emoji)
         scan.claim(_PLACEHOLDER, _KEEP)
         scan.claim(_MENTION, MENTION)  # disguised ones: `＠everyone`, `@\u200beveryone`
-        scan.claim(_SCHEME_URL, LINK)
-        for email in _EMAILS:
-            scan.claim(email, EMAIL)
-        scan.claim(_WWW_URL, LINK)
-        scan.claim(_DOMAIN_BRACKETED, LINK)
-        scan.claim(_DOMAIN, LINK)
-        scan.claim(_DOMAIN_WITH_PATH, LINK)
+        scan.claim_longest(_CONTACTS)
         scan.claim(_POSTCODE, POSTCODE)
         scan.claim(_PHONE_CANDIDATE, _phone)
         if self._names is not None:

@@ -1047,8 +1047,14 @@ class Store:
                     user_id,
                 ),
             )
-            if dm_channel_id is not None and dm_message_id is not None:
-                await _remember_dm_message(db, checkin_id, user_id, dm_channel_id, dm_message_id)
+            if dm_message_id is not None:
+                channel = await _one(
+                    db,
+                    "SELECT dm_channel_id FROM invitations WHERE checkin_id = ? AND user_id = ?",
+                    (checkin_id, user_id),
+                )
+                if channel is not None and channel[0] is not None:
+                    await _remember_dm_message(db, checkin_id, user_id, channel[0], dm_message_id)
 
     async def reminder_targets(
         self, checkin_id: int, limit: int, spacing: timedelta, now: datetime

@@ -444,9 +444,10 @@ async def test_comments_hide_new_nicknames_facilitators_and_members_who_erased(
     for member, pattern, text in zip(world.members[:5], PATTERNS, texts, strict=True):
         await answer(member, pattern, text)
     await world.close_checkin()
-    posted = "\n".join(
-        m.content for thread in world.channel.threads for m in thread.history()
-    ) + summary_of(world).content
+    posted = (
+        "\n".join(m.content for thread in world.channel.threads for m in thread.history())
+        + summary_of(world).content
+    )
     assert "all fine" in posted  # the comments were shown
     for name in ("Queenie", "Bee", world.facilitator.user.name, leaver.user.name):
         assert name not in posted, name

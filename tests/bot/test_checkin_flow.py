@@ -6,6 +6,7 @@ import pytest
 from simcord.backend.errors import SetupError
 
 from bot.core.models import Delivery
+from bot.core.schedule import MAX_REMINDERS, REMINDER_SPACING
 from tests.bot.world import (
     Answering,
     block_dms,
@@ -86,8 +87,9 @@ async def test_each_click_is_stored_at_once_and_review_lists_answers(env):
     await answering2.click("Submit")
     assert "Submitted" in answering2.message.content
     assert labels(answering2.message) == ["Change my answers"]
-    invitation = await env.bot.store.get_invitation(checkin.id, member.id)
-    assert invitation.finished
+    # Finished: worked out by keying the member, as the counts of the check-in show it.
+    assert (await env.bot.store.get_response(checkin.id, member.id)).submitted
+    assert (await env.bot.store.checkin_counts(checkin.id)).finished == 1
 
 
 async def test_change_my_answers_until_close(env):
@@ -104,9 +106,13 @@ async def test_change_my_answers_until_close(env):
     assert stored.submitted  # changing does not withdraw the answers
 
     await world.close_checkin()
-    result = await answering.actor.click(answering.message, label="Back")
-    assert result.ephemeral
-    assert "has closed" in reply_text(result)
+    # The answering screen in the DMs is emptied at the close: nothing left to change with.
+    screen = world.members[0].user.dm_channel.last_message
+    assert screen.id == answering.message.id
+    assert screen.content == env.bot.prompts("dm.checkin_closed")
+    assert labels(screen) == []
+    with pytest.raises(SetupError):
+        await answering.actor.click(screen, label="Back")
     stored = await env.bot.store.get_response(checkin.id, world.members[0].id)
     assert stored.answers["equal"].rating == 1
 
@@ -116,7 +122,18 @@ async def test_answering_a_closed_checkin_changes_nothing(env):
     answering = dm_answering(world.members[0])
     await answering.click("Start")
     await answering.rate(5)
+    # The answering screen cannot be emptied at the close (Discord refuses the edit), so its
+    # buttons are still there to click.
+    env.inject_error(
+        "PATCH",
+        f"/channels/{dm_channel_id(world.members[0])}/messages/*",
+        status=403,
+        code=50007,
+        message="Cannot send messages to this user",
+        times=None,
+    )
     await world.close_checkin()
+    assert "3 · Partly" in labels(world.members[0].user.dm_channel.last_message)
     result = await answering.actor.click(answering.message, label="3 · Partly")
     assert result.ephemeral
     assert "This check-in has closed" in reply_text(result)
@@ -131,10 +148,19 @@ async def test_not_this_time_then_start_after_all(env):
     await answering.click("Not this time")
     assert "No problem" in answering.message.content
     checkin = await _checkin(env)
-    assert (await env.bot.store.get_invitation(checkin.id, world.members[0].id)).declined
+    store, member_id = env.bot.store, world.members[0].id
+
+    async def may_be_reminded() -> bool:
+        """Declining (kept in the member's keyed row) is what stops their reminders."""
+        target = await store.reminder_target(
+            checkin.id, member_id, MAX_REMINDERS, REMINDER_SPACING, env.now()
+        )
+        return target is not None
+
+    assert not await may_be_reminded()
     await answering.click("Start after all")
     assert "question 1 of 10" in answering.message.content
-    assert not (await env.bot.store.get_invitation(checkin.id, world.members[0].id)).declined
+    assert await may_be_reminded()
 
 
 async def test_buttons_keep_working_after_a_restart(env, make_bot):
@@ -194,7 +220,10 @@ async def test_a_click_on_someone_elses_checkin_is_refused(env):
 
     assert result.ephemeral
     assert "isn't one you were invited to" in reply_text(result)
-    assert await env.bot.store.list_responses(youth.id) == []
+    # Only the empty rows the four invitees were given at the opening: nothing answered.
+    responses = await env.bot.store.list_responses(youth.id)
+    assert len(responses) == 4
+    assert all(not r.answers and not r.submitted for r in responses)
     assert await env.bot.store.get_invitation(youth.id, outsider.id) is None
 
 

@@ -89,10 +89,14 @@ async def test_200_participants_get_one_invitation_each_paced_and_at_most_two_re
     )
 
     # Nobody answers: over the week everyone reachable gets exactly two reminders, paced.
+    # They are counted just before the close, which empties the check-in's DMs.
+    closes = OPENS + timedelta(days=7)
     await advance_to(env, OPENS + timedelta(days=3, hours=10))
     for day in range(4):
         await advance_in_steps(env, 400)
-        await advance_to(env, OPENS + timedelta(days=4 + day, hours=10))
+        await advance_to(
+            env, min(OPENS + timedelta(days=4 + day, hours=10), closes - timedelta(minutes=1))
+        )
     for member in members:
         reminders = [m for m in member.user.dm_channel.history() if REMINDER in m.content]
         assert len(reminders) == (0 if member is refusing else 2)
@@ -102,6 +106,21 @@ async def test_200_participants_get_one_invitation_each_paced_and_at_most_two_re
         if member is not refusing
     )
     assert min(b - a for a, b in itertools.pairwise(first_round)) >= timedelta(seconds=1)
+    assert len(message_posts(env, dm_channel_id(refusing))) == 1
+
+    # At the close all 597 of those DMs are emptied, paced like the sends, and nothing more
+    # is sent to anyone.
+    before = len(env.http_requests)
+    await advance_in_steps(env, 20 * 60)
+    closed = env.bot.prompts("dm.checkin_closed")
+    for member in members:
+        history = member.user.dm_channel.history()
+        assert len(history) == (0 if member is refusing else 3)
+        assert all(m.content == closed and not m.components for m in history)
+    edits = sorted(m.edited_at for member in members for m in member.user.dm_channel.history())
+    assert min(b - a for a, b in itertools.pairwise(edits)) >= timedelta(seconds=1)
+    posts = [r.path for r in env.http_requests[before:] if r.method == "POST"]
+    assert posts == [f"/channels/{world.channel.id}/messages"]  # the summary, and only it
     assert len(message_posts(env, dm_channel_id(refusing))) == 1
 
 

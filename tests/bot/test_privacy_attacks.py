@@ -351,8 +351,13 @@ async def test_a_button_lifted_from_someone_elses_dm_answers_only_for_the_clicke
     assert {k: a.rating for k, a in anas_answers.items()} == {"inclusive": 5}
     with raw_database(env) as raw:
         respondents = {r for (r,) in raw.execute("SELECT respondent FROM responses")}
+        answered = {r for (r,) in raw.execute("SELECT respondent FROM answers")}
         invited = {u for (u,) in raw.execute("SELECT user_id FROM invitations")}
-    assert respondents == {respondent_key(SECRET, checkin.id, m.id) for m in (ana, ben)}
+    # Every invitee has had a keyed response row since the opening; answers are stored under
+    # the keys of Ana and Ben only, and nothing at all under the outsider's.
+    assert respondents == {respondent_key(SECRET, checkin.id, m.id) for m in world.members}
+    assert answered == {respondent_key(SECRET, checkin.id, m.id) for m in (ana, ben)}
+    assert respondent_key(SECRET, checkin.id, outsider.id) not in respondents
     assert outsider.id not in invited
 
 
@@ -462,23 +467,27 @@ async def test_mydata_delete_leaves_no_row_of_the_member_in_any_checkin(env):
         after = answer_rows(raw)
         participants = set(raw.execute("SELECT project_id, user_id FROM participants"))
         invitations = raw.execute(
-            "SELECT i.finished, c.status FROM invitations AS i "
+            "SELECT c.status FROM invitations AS i "
             "JOIN checkins AS c ON c.id = i.checkin_id WHERE i.user_id = ?",
             (ana.id,),
         ).fetchall()
+        invitation_columns = [info[1] for info in raw.execute("PRAGMA table_info(invitations)")]
     for name, (_, rows) in tables.items():
         for row in rows:
             assert not anas_keys & set(map(str, row)), (name, row)
             assert COMMENTS[0] not in " ".join(map(str, row)), (name, row)
             if name != "invitations":
                 assert not holds_user(row, {ana.id}), (name, row)
-    # Only the record that she was invited to the closed check-in stays, not finished.
-    assert invitations == [(0, "closed")]
+    # Only the record that she was invited to the closed check-in stays, with nothing
+    # beside it saying whether she finished, declined or was reminded.
+    assert invitations == [("closed",)]
+    assert not {"finished", "declined", "reminders", "last_reminded_at"} & set(invitation_columns)
     assert participants == participants_before - {(project.id, ana.id)}
     # Everyone else's answers are exactly as they were.
     assert after == {row for row in before if not anas_keys & set(map(str, row))}
     assert {row[2] for row in after if row[0] == "response"} <= others_keys
-    assert len([row for row in after if row[0] == "response"]) == 3 + 2
+    # The other three's rows in each check-in (every invitee had one from the opening).
+    assert len([row for row in after if row[0] == "response"]) == 3 + 3
 
 
 # -- 7. the logs ------------------------------------------------------------------------------

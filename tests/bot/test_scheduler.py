@@ -50,6 +50,14 @@ def invitations(member: simcord.MemberActor, phase: str) -> list[discord.Message
     return dms(member, f"{phase} check-in**", "It's time to reflect")
 
 
+def emptied(env: simcord.Env, member: simcord.MemberActor, messages: list[discord.Message]) -> bool:
+    """Whether these DMs (a check-in's invitation and reminders) now only say that the
+    check-in has closed, with no buttons: a closed check-in's DMs are emptied."""
+    current = {m.id: m for m in member.user.dm_channel.history()}
+    closed = env.bot.prompts("dm.checkin_closed")
+    return all(current[m.id].content == closed and not current[m.id].components for m in messages)
+
+
 async def answer(member: simcord.MemberActor, rating: int) -> None:
     """Answer every question of the latest invitation with the same rating, and submit."""
     answering = dm_answering(member)
@@ -93,13 +101,8 @@ async def test_a_90_day_project_runs_itself_across_a_clock_change(env):
             await answer(member, ratings[phase])
 
         closes_at = opens_at + timedelta(days=7)
-        await advance_to(env, closes_at + timedelta(minutes=1))
-        [summary] = summaries(world, phase)
-        assert summary.created_at == closes_at
-        assert local(summary).strftime("%H:%M") == "10:00"
-        assert "**3 of 4** participants took part" in summary.content
-        assert f"{ratings[phase]}.0 on average" in summary.content
-
+        # The reminders, read just before the close (which empties the check-in's DMs).
+        await advance_to(env, closes_at - timedelta(minutes=1))
         reminders = dms(silent, f"{phase} check-in**", REMINDER)
         assert len(reminders) == 2  # the most anyone gets
         for reminder in reminders:
@@ -108,6 +111,15 @@ async def test_a_90_day_project_runs_itself_across_a_clock_change(env):
             assert "3 of 4 have answered so far" in reminder.content
         for member in answerers:
             assert dms(member, f"{phase} check-in**", REMINDER) == []
+        [silent_invitation] = invitations(silent, phase)
+
+        await advance_to(env, closes_at + timedelta(minutes=1))
+        [summary] = summaries(world, phase)
+        assert summary.created_at == closes_at
+        assert local(summary).strftime("%H:%M") == "10:00"
+        assert "**3 of 4** participants took part" in summary.content
+        assert f"{ratings[phase]}.0 on average" in summary.content
+        assert emptied(env, silent, [silent_invitation, *reminders])
 
     await advance_to(env, env.now() + timedelta(days=30))
     for phase in opens:
@@ -225,8 +237,11 @@ async def test_a_restart_after_closing_but_before_posting_still_posts_the_summar
     await go_down(env)
     project = await env.bot.store.find_project(world.guild.id, PROJECT)
     [checkin] = await env.bot.store.list_checkins(project.id)
-    # The process stops right after the close was written, before anything was posted.
-    assert await env.bot.store.close_checkin(checkin.id, env.now())
+    # The process stops right after the close (and the results it froze) was written,
+    # before anything was posted.
+    assert await env.bot.store.close_checkin(
+        checkin.id, env.now(), env.bot.results.summariser(checkin)
+    )
 
     await restart(env, make_bot)
     await env.advance_time(60)
@@ -242,6 +257,14 @@ async def test_a_checkin_opened_by_hand_takes_the_place_of_the_scheduled_one(env
     await world.create_project(starts="2026-01-05", ends="2026-03-01")
     await world.join_all()
     await world.open_checkin("beginning")  # on 1 January, before its planned day
+    # Past the planned opening (5 January), before the close (8 January, a week after it
+    # opened) empties the check-in's DMs.
+    await advance_to(env, utc(2026, 1, 7, 12))
+    sent = {}
+    for member in world.members:
+        [invitation] = invitations(member, "beginning")
+        assert invitation.created_at < utc(2026, 1, 2)  # the one sent on opening by hand
+        sent[member.id] = [m.id for m in member.user.dm_channel.history()]
     await advance_to(env, utc(2026, 1, 20, 12))
 
     project = await env.bot.store.find_project(world.guild.id, PROJECT)
@@ -249,7 +272,9 @@ async def test_a_checkin_opened_by_hand_takes_the_place_of_the_scheduled_one(env
     assert [c.phase for c in checkins] == [Phase.BEGINNING]
     assert not checkins[0].is_open  # closed by the scheduler when its window ended
     for member in world.members:
-        assert len(invitations(member, "beginning")) == 1
+        # Nothing more was sent (the close only emptied what was).
+        assert [m.id for m in member.user.dm_channel.history()] == sent[member.id]
+        assert invitations(member, "beginning") == []
     assert len(summaries(world, "beginning")) == 1
 
 
@@ -350,11 +375,13 @@ async def test_reminders_missed_while_down_are_not_sent_in_a_burst(env, make_bot
     await advance_to(env, utc(2026, 1, 11, 22))
 
     await restart(env, make_bot)
-    await advance_to(env, utc(2026, 1, 12, 10, 5))
+    await advance_to(env, utc(2026, 1, 12, 9, 59))  # just before the close empties the DMs
 
     [reminder] = dms(silent, "beginning check-in**", REMINDER)
     assert reminder.created_at == utc(2026, 1, 12, 8)  # one, and only once it is morning
+    await advance_to(env, utc(2026, 1, 12, 10, 5))
     assert len(summaries(world, "beginning")) == 1
+    assert emptied(env, silent, [reminder])
 
 
 async def test_a_summary_that_could_not_be_posted_is_tried_again_later(env):

@@ -381,9 +381,7 @@ def test_views_differ(ratings: list[int], points: int, expected: bool) -> None:
 
 def test_views_differ_is_flagged_and_explained_once(prompts: Prompts) -> None:
     # Five ratings each: the flag needs the comments threshold of ratings, like the spread.
-    summary = summarise(
-        ratings_per_component((1, 5, 1, 5, 5), (2, 3, 3, 4, 3), (1, 5, 1, 5, 1))
-    )
+    summary = summarise(ratings_per_component((1, 5, 1, 5, 5), (2, 3, 3, 4, 3), (1, 5, 1, 5, 1)))
     assert [r.views_differ for r in summary.components] == [True, False, True]
     text = "\n".join(render(summary, prompts))
     assert text.count(prompts("summary.views_differ_flag")) == 2
@@ -682,8 +680,7 @@ def test_nothing_is_shown_below_any_threshold(
     submitted = [r for r in responses if r.submitted]
     for result in summary.components:
         rated_count = sum(
-            (a := r.answers.get(result.key)) is not None and a.rating is not None
-            for r in submitted
+            (a := r.answers.get(result.key)) is not None and a.rating is not None for r in submitted
         )
         assert result.enough == (rated_count >= thresholds.scores)
         if not result.enough:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.models import Response
 from bot.storage.store import Store
 
 
@@ -40,3 +42,24 @@ def raw(db_path: Path, store: Store) -> Iterator[sqlite3.Connection]:
     connection = sqlite3.connect(db_path, isolation_level=None)
     yield connection
     connection.close()
+
+
+class FakeSummariser:
+    """Stands in for `ResultsService.summariser` when a test closes a check-in: records what
+    the close handed over (the submitted responses, how many were invited, the names to
+    redact) and freezes small figures (valid JSON) that say how many took part."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[list[Response], int, list[str]]] = []
+
+    def __call__(
+        self, responses: list[Response], invited: int, names: list[str]
+    ) -> tuple[str, str | None]:
+        self.calls.append((responses, invited, names))
+        figures = {"format": 1, "took_part": len(responses), "invited": invited}
+        return json.dumps(figures), None
+
+
+@pytest.fixture
+def summarise() -> FakeSummariser:
+    return FakeSummariser()

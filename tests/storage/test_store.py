@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bot.core.models import (
     ANYTHING_ELSE,
     Answer,
+    CheckinCounts,
     CheckinStatus,
     Delivery,
     DirectionChoice,
+    DmMessage,
+    FrozenResults,
     GuildSettings,
     Invitation,
     MemberDataErased,
@@ -29,6 +34,9 @@ from bot.core.schedule import plan_checkins
 from bot.keys import respondent_key
 from bot.storage.errors import CheckinAlreadyOpen, DuplicateProjectName, StorageError
 from bot.storage.store import Store
+
+if TYPE_CHECKING:
+    from tests.storage.conftest import FakeSummariser
 
 # Realistic Discord snowflakes, distinct enough that a substring search means something.
 GUILD = 811234567890123401
@@ -288,6 +296,7 @@ async def test_a_project_has_at_most_one_open_checkin(
     make_project: MakeProject,
     open_checkin: OpenCheckin,
     now: datetime,
+    summarise: FakeSummariser,
 ) -> None:
     project = await make_project()
     first = await open_checkin(project.id)
@@ -305,7 +314,7 @@ async def test_a_project_has_at_most_one_open_checkin(
             (project.id,),
         )
 
-    await store.close_checkin(first, now)
+    await store.close_checkin(first, now, summarise)
     second = await open_checkin(project.id)
     assert [c.id for c in await store.list_checkins(project.id)] == [first, second]
 
@@ -334,15 +343,34 @@ async def test_opening_a_checkin_for_an_unknown_project_fails(
 
 
 async def test_close_happens_once(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, open_checkin: OpenCheckin
+    store: Store,
+    raw: sqlite3.Connection,
+    make_project: MakeProject,
+    open_checkin: OpenCheckin,
+    summarise: FakeSummariser,
 ) -> None:
     project = await make_project()
+    await store.add_participant(project.id, ANA, ["Ana"])
     checkin_id = await open_checkin(project.id)
+    await store.record_rating(checkin_id, ANA, "power", 4)
+    await store.set_submitted(checkin_id, ANA, True)
+    await store.record_rating(checkin_id, BEN, "power", 2)  # not submitted: not counted
     first_close = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 
-    assert await store.close_checkin(checkin_id, first_close) is True
-    assert await store.close_checkin(checkin_id, first_close + timedelta(hours=1)) is False
-    assert await store.close_checkin(999, first_close) is False
+    assert await store.get_results(checkin_id) is None  # nothing frozen while open
+    assert await store.close_checkin(checkin_id, first_close, summarise) is True
+    assert (
+        await store.close_checkin(checkin_id, first_close + timedelta(hours=1), summarise) is False
+    )
+    assert await store.close_checkin(999, first_close, summarise) is False
+
+    # The results were worked out once, in the close, from the submitted responses only.
+    assert summarise.calls == [
+        ([Response({"power": Answer("power", rating=4)}, submitted=True)], 3, ["Ana"])
+    ]
+    assert await store.get_results(checkin_id) == FrozenResults(
+        json.dumps({"format": 1, "took_part": 1, "invited": 3}), None
+    )
 
     closed = await store.get_checkin(checkin_id)
     assert closed is not None
@@ -352,14 +380,21 @@ async def test_close_happens_once(
 
 
 async def test_concurrent_closes_close_once(
-    store: Store, make_project: MakeProject, open_checkin: OpenCheckin, now: datetime
+    store: Store,
+    make_project: MakeProject,
+    open_checkin: OpenCheckin,
+    now: datetime,
+    summarise: FakeSummariser,
 ) -> None:
     project = await make_project()
     checkin_id = await open_checkin(project.id)
 
-    results = await asyncio.gather(*(store.close_checkin(checkin_id, now) for _ in range(10)))
+    results = await asyncio.gather(
+        *(store.close_checkin(checkin_id, now, summarise) for _ in range(10))
+    )
 
     assert sorted(results) == [False] * 9 + [True]
+    assert len(summarise.calls) == 1  # the results were frozen once
 
 
 async def test_summary_message_and_reminders(
@@ -384,7 +419,11 @@ async def test_summary_message_and_reminders(
 
 
 async def test_invitation_delivery_and_decline(
-    store: Store, make_project: MakeProject, open_checkin: OpenCheckin
+    store: Store,
+    raw: sqlite3.Connection,
+    make_project: MakeProject,
+    open_checkin: OpenCheckin,
+    secret: bytes,
 ) -> None:
     project = await make_project()
     checkin_id = await open_checkin(project.id)
@@ -394,40 +433,62 @@ async def test_invitation_delivery_and_decline(
     )
     await store.record_delivery(checkin_id, ANA, Delivery.DELIVERED, dm_message_id=13)
     await store.record_delivery(checkin_id, BEN, Delivery.FAILED)
-    await store.set_declined(checkin_id, CAT, True)
+    assert await store.set_declined(checkin_id, CAT, True) is True
+    assert await store.set_declined(checkin_id, DAN, True) is False  # not invited
 
     assert await store.get_invitation(checkin_id, ANA) == Invitation(
-        checkin_id, ANA, Delivery.DELIVERED, dm_channel_id=11, dm_message_id=13, attempts=2
+        checkin_id, ANA, Delivery.DELIVERED, dm_channel_id=11, attempts=2
     )
     assert await store.get_invitation(checkin_id, BEN) == Invitation(
         checkin_id, BEN, Delivery.FAILED, attempts=1
     )
-    assert await store.get_invitation(checkin_id, CAT) == Invitation(checkin_id, CAT, declined=True)
+    # Declining is kept in Cat's keyed response row; her invitation does not change.
+    assert await store.get_invitation(checkin_id, CAT) == Invitation(checkin_id, CAT)
     assert await store.get_invitation(checkin_id, DAN) is None
+    assert rows(
+        raw,
+        "SELECT respondent FROM responses WHERE checkin_id = ? AND declined = 1",
+        checkin_id,
+    ) == [(respondent_key(secret, checkin_id, CAT),)]
+    # Both messages sent to Ana (in the channel kept from the first) are remembered apart,
+    # to be emptied once the check-in closes.
+    assert rows(
+        raw,
+        "SELECT checkin_id, user_id, channel_id, message_id FROM dm_messages ORDER BY message_id",
+    ) == [(checkin_id, ANA, 11, 12), (checkin_id, ANA, 11, 13)]
 
 
 async def test_a_late_joiner_can_be_invited_to_an_open_checkin_only(
-    store: Store, make_project: MakeProject, open_checkin: OpenCheckin, now: datetime
+    store: Store,
+    make_project: MakeProject,
+    open_checkin: OpenCheckin,
+    now: datetime,
+    summarise: FakeSummariser,
 ) -> None:
     project = await make_project()
     checkin_id = await open_checkin(project.id)
 
     assert await store.add_invitation(checkin_id, DAN) is True
     assert await store.add_invitation(checkin_id, DAN) is False
-    await store.close_checkin(checkin_id, now)
+    assert await store.record_rating(checkin_id, DAN, "power", 3)  # and may answer
+    await store.close_checkin(checkin_id, now, summarise)
     assert await store.add_invitation(checkin_id, 5) is False
     assert [i.user_id for i in await store.list_invitations(checkin_id)] == [ANA, BEN, CAT, DAN]
 
 
 async def test_open_checkins_for_user(
-    store: Store, make_project: MakeProject, open_checkin: OpenCheckin, now: datetime
+    store: Store,
+    make_project: MakeProject,
+    open_checkin: OpenCheckin,
+    now: datetime,
+    summarise: FakeSummariser,
 ) -> None:
     garden = await make_project("Garden")
     bees = await make_project("Bees", OTHER_GUILD)
     closed = await make_project("Closed")
     garden_checkin = await open_checkin(garden.id, (ANA, BEN))
     bees_checkin = await open_checkin(bees.id, (ANA,))
-    await store.close_checkin(await open_checkin(closed.id, (ANA,)), now)
+    await store.close_checkin(await open_checkin(closed.id, (ANA,)), now, summarise)
 
     found = await store.open_checkins_for_user(ANA)
     assert [(p.name, c.id) for p, c in found] == [
@@ -505,6 +566,8 @@ async def test_writes_are_refused_after_close_and_for_the_uninvited(
     make_project: MakeProject,
     open_checkin: OpenCheckin,
     now: datetime,
+    summarise: FakeSummariser,
+    secret: bytes,
 ) -> None:
     project = await make_project()
     c = await open_checkin(project.id, (ANA,))
@@ -513,17 +576,23 @@ async def test_writes_are_refused_after_close_and_for_the_uninvited(
     assert await store.record_choice(c, DAN, "uncomfortable", DirectionChoice.NO) is False
     assert await store.record_comment(c, DAN, "power", "hi") is False
     assert await store.set_submitted(c, DAN, True) is False
+    assert await store.set_declined(c, DAN, True) is False
     assert await store.record_rating(9999, ANA, "power", 5) is False  # no such check-in
 
-    await store.close_checkin(c, now)
+    await store.close_checkin(c, now, summarise)
     assert await store.record_rating(c, ANA, "power", 5) is False
     assert await store.record_choice(c, ANA, "uncomfortable", DirectionChoice.NO) is False
     assert await store.record_comment(c, ANA, "power", "late") is False
     assert await store.set_submitted(c, ANA, True) is False
+    assert await store.set_declined(c, ANA, True) is False
 
     assert rows(raw, "SELECT count(*) FROM answers") == [(0,)]
-    assert rows(raw, "SELECT count(*) FROM responses") == [(0,)]
-    assert rows(raw, "SELECT finished FROM invitations") == [(0,)]
+    # Only the empty row Ana was given when the check-in opened: nothing answered, nothing
+    # submitted or declined, and no row for Dan.
+    assert rows(raw, "SELECT respondent, submitted, declined FROM responses") == [
+        (respondent_key(secret, c, ANA), 0, 0)
+    ]
+    assert await store.count_submitted(c) == 0
 
 
 async def test_submitting_marks_the_invitation_finished(
@@ -531,23 +600,28 @@ async def test_submitting_marks_the_invitation_finished(
 ) -> None:
     project = await make_project()
     c = await open_checkin(project.id)
+    invitations = rows(raw, "SELECT * FROM invitations ORDER BY user_id")
     await store.record_rating(c, ANA, "power", 3)
 
     assert await store.set_submitted(c, ANA, True)
     assert await store.set_submitted(c, BEN, True)  # submitting having skipped everything
 
-    assert rows(raw, "SELECT user_id, finished FROM invitations ORDER BY user_id") == [
-        (ANA, 1),
-        (BEN, 1),
-        (CAT, 0),
+    # Who finished is worked out by keying each invitee; no row naming them changed.
+    assert [(await store.get_response(c, user)).submitted for user in (ANA, BEN, CAT)] == [
+        True,
+        True,
+        False,
     ]
+    assert rows(raw, "SELECT * FROM invitations ORDER BY user_id") == invitations
     assert rows(raw, "SELECT count(*) FROM responses WHERE submitted = 1") == [(2,)]
     assert await store.count_submitted(c) == 2
+    assert await store.checkin_counts(c) == CheckinCounts(
+        invited=3, finished=2, delivered=0, undeliverable=0
+    )
 
     assert await store.set_submitted(c, ANA, False)  # "Change my answers"
     assert await store.count_submitted(c) == 1
-    invitation = await store.get_invitation(c, ANA)
-    assert invitation is not None and not invitation.finished
+    assert not (await store.get_response(c, ANA)).submitted
     assert await store.get_response(c, ANA) == Response({"power": Answer("power", rating=3)})
 
 
@@ -564,7 +638,8 @@ async def test_responses_are_listed_without_identities(
 
     responses = await store.list_responses(c)
 
-    assert len(responses) == 3
+    # One per invitee: Dan's is the empty row every invitee gets when the check-in opens.
+    assert len(responses) == 4
     assert {
         (r.submitted, a.rating, a.skipped, a.comment) for r in responses for a in r.answers.values()
     } == {
@@ -572,19 +647,24 @@ async def test_responses_are_listed_without_identities(
         (False, 5, False, None),
         (True, 1, False, "slow"),
     }
+    assert [r for r in responses if not r.answers] == [Response({})]
     assert await store.get_response(c, DAN) == Response({})
     assert await store.list_responses(9999) == []
 
 
 async def test_member_responses_finds_only_the_members_own_answers(
-    store: Store, make_project: MakeProject, open_checkin: OpenCheckin, now: datetime
+    store: Store,
+    make_project: MakeProject,
+    open_checkin: OpenCheckin,
+    now: datetime,
+    summarise: FakeSummariser,
 ) -> None:
     garden = await make_project("Garden")
     bees = await make_project("Bees", OTHER_GUILD)
     first = await open_checkin(garden.id)
     await store.record_rating(first, ANA, "power", 4)
     await store.record_rating(first, BEN, "power", 1)
-    await store.close_checkin(first, now)
+    await store.close_checkin(first, now, summarise)
     second = await open_checkin(garden.id)  # ANA invited, answered nothing
     elsewhere = await open_checkin(bees.id)
     await store.record_rating(elsewhere, ANA, "power", 2)
@@ -603,6 +683,8 @@ async def test_delete_member_data_erases_answers_and_participation(
     make_project: MakeProject,
     open_checkin: OpenCheckin,
     now: datetime,
+    summarise: FakeSummariser,
+    secret: bytes,
 ) -> None:
     garden = await make_project("Garden")
     bees = await make_project("Bees", OTHER_GUILD)
@@ -615,24 +697,40 @@ async def test_delete_member_data_erases_answers_and_participation(
     await store.record_rating(closed, ANA, "trust", 3)
     await store.set_submitted(closed, ANA, True)
     await store.record_rating(closed, BEN, "power", 1)
-    await store.close_checkin(closed, now)
+    await store.close_checkin(closed, now, summarise)
     current = await open_checkin(garden.id)
+    await store.record_delivery(
+        current, ANA, Delivery.DELIVERED, dm_channel_id=11, dm_message_id=12
+    )
     await store.record_rating(current, ANA, "power", 5)
     elsewhere = await open_checkin(bees.id)
     await store.record_rating(elsewhere, ANA, "power", 2)
 
     erased = await store.delete_member_data(GUILD, ANA)
 
-    assert erased == MemberDataErased(answers=3, checkins=2, projects=1)
+    # The check-in message in her DMs is handed back, to be emptied.
+    assert erased == MemberDataErased(
+        answers=3, checkins=2, projects=1, messages=(DmMessage(current, ANA, 11, 12),)
+    )
     assert await store.member_responses(GUILD, ANA) == []
     assert await store.get_response(closed, BEN) != Response({})  # others' answers stay
     assert len(await store.member_responses(OTHER_GUILD, ANA)) == 1  # other servers untouched
     assert not await store.is_participant(garden.id, ANA)
     assert await store.is_participant(bees.id, ANA)
-    assert rows(raw, "SELECT checkin_id, finished FROM invitations WHERE user_id = ?", ANA) == [
-        (closed, 0),
-        (elsewhere, 0),
+    # Her invitation to the closed check-in stays (she was invited), to the open one goes.
+    assert rows(raw, "SELECT checkin_id FROM invitations WHERE user_id = ?", ANA) == [
+        (closed,),
+        (elsewhere,),
     ]
+    ana = {respondent_key(secret, c, ANA) for c in (closed, current, elsewhere)}
+    left = {
+        str(r)
+        for (r,) in rows(
+            raw, "SELECT respondent FROM answers UNION SELECT respondent FROM responses"
+        )
+    }
+    assert ana & left == {respondent_key(secret, elsewhere, ANA)}
+    assert rows(raw, "SELECT count(*) FROM dm_messages") == [(0,)]
     assert rows(raw, "PRAGMA foreign_key_check") == []
 
 
@@ -679,6 +777,7 @@ async def test_deleting_a_project_leaves_no_orphan_rows(
     make_project: MakeProject,
     open_checkin: OpenCheckin,
     now: datetime,
+    summarise: FakeSummariser,
 ) -> None:
     await store.set_thresholds(GUILD, Thresholds(3, 5))
     doomed, kept = await make_project("Doomed"), await make_project("Kept")
@@ -689,7 +788,10 @@ async def test_deleting_a_project_leaves_no_orphan_rows(
         await store.record_rating(first, ANA, "power", 3)
         await store.record_comment(first, BEN, "power", "hm")
         await store.set_submitted(first, ANA, True)
-        await store.close_checkin(first, now)
+        await store.record_delivery(
+            first, ANA, Delivery.DELIVERED, dm_channel_id=11, dm_message_id=project.id
+        )
+        await store.close_checkin(first, now, summarise)
         second = await open_checkin(project.id)
         await store.record_choice(second, CAT, "uncomfortable", DirectionChoice.YES)
         checkins[project.id] = [first, second]
@@ -713,9 +815,10 @@ async def test_deleting_a_project_leaves_no_orphan_rows(
                 sql, params = "project_id = ?", [project_id]
             elif "checkin_id" in columns:
                 sql, params = "checkin_id IN (?, ?)", ids
-            elif table in ("guild_settings", "dm_channels", "audit_log"):
-                # The server's settings, a member's DM channel, and the facilitators' record of
-                # what they did (which keeps a deleted project's name, never its data).
+            elif table in ("guild_settings", "dm_channels", "audit_log", "store_meta"):
+                # The server's settings, a member's DM channel, the facilitators' record of
+                # what they did (which keeps a deleted project's name, never its data), and
+                # facts about the database itself (the secret's fingerprint).
                 continue
             else:
                 pytest.fail(f"table {table} has no link to a project: teach this test about it")

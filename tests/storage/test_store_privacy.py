@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.core.models import ANYTHING_ELSE, AuditEntry
 from bot.storage.store import Store
@@ -19,6 +20,9 @@ from tests.storage.test_store import (
     rows,
 )
 
+if TYPE_CHECKING:
+    from tests.storage.conftest import FakeSummariser
+
 __all__ = ["make_project", "open_checkin"]  # fixtures shared with test_store.py
 
 
@@ -28,6 +32,7 @@ async def test_old_comment_text_is_erased_and_the_numbers_stay(
     make_project: MakeProject,
     open_checkin: OpenCheckin,
     now: datetime,
+    summarise: FakeSummariser,
 ) -> None:
     old_project, new_project = await make_project("Old"), await make_project("New")
     old, new = await open_checkin(old_project.id), await open_checkin(new_project.id)
@@ -35,7 +40,8 @@ async def test_old_comment_text_is_erased_and_the_numbers_stay(
         await store.record_rating(checkin_id, ANA, "equal", 4)
         await store.record_comment(checkin_id, ANA, "equal", "about equal")
         await store.record_comment(checkin_id, BEN, ANYTHING_ELSE, "only a comment")
-    await store.close_checkin(old, now)
+    await store.close_checkin(old, now, summarise)
+    frozen = await store.get_results(old)
     assert await store.oldest_comment_close() == now
 
     assert await store.purge_comments(now) == 0  # closed exactly then: not before
@@ -53,6 +59,7 @@ async def test_old_comment_text_is_erased_and_the_numbers_stay(
         == 2
     )  # still open
     assert await store.oldest_comment_close() is None
+    assert await store.get_results(old) == frozen  # the frozen results are untouched
 
 
 async def test_the_audit_log_keeps_actions_per_server_newest_first(

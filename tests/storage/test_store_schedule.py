@@ -8,6 +8,7 @@ import dataclasses
 import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -21,13 +22,18 @@ from bot.core.models import (
     NewProject,
     Phase,
     Project,
+    ReminderTarget,
     ScheduledCheckin,
     SlotState,
     Thresholds,
 )
 from bot.core.schedule import PlannedCheckin, plan_checkins
+from bot.keys import respondent_key
 from bot.storage.errors import CheckinAlreadyOpen
 from bot.storage.store import Store
+
+if TYPE_CHECKING:
+    from tests.storage.conftest import FakeSummariser
 
 # Realistic Discord snowflakes, as in test_store.py.
 GUILD = 811234567890123401
@@ -259,7 +265,7 @@ async def test_list_planned_is_soonest_first_across_projects(
 
 
 async def test_a_scheduled_checkin_opens_once(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, make_project: MakeProject, summarise: FakeSummariser
 ) -> None:
     project = await make_project()
 
@@ -279,9 +285,15 @@ async def test_a_scheduled_checkin_opens_once(
     assert rows(raw, "SELECT id, phase, opened_at, closes_at, status FROM checkins") == [
         (checkin.id, "beginning", text(BEGINNING[0]), text(BEGINNING[1]), "open")
     ]
-    assert rows(
-        raw, "SELECT checkin_id, user_id, delivery, attempts, reminders FROM invitations"
-    ) == [(checkin.id, ANA, "pending", 0, 0), (checkin.id, BEN, "pending", 0, 0)]
+    assert rows(raw, "SELECT checkin_id, user_id, delivery, attempts FROM invitations") == [
+        (checkin.id, ANA, "pending", 0),
+        (checkin.id, BEN, "pending", 0),
+    ]
+    # Each invitee (once) has an empty keyed response row from the start, not reminded yet.
+    assert rows(raw, "SELECT checkin_id, submitted, declined, reminders FROM responses") == [
+        (checkin.id, 0, 0, 0),
+        (checkin.id, 0, 0, 0),
+    ]
     schedule = await store.list_schedule(project.id)
     assert schedule[0] == ScheduledCheckin(
         project.id,
@@ -303,10 +315,11 @@ async def test_a_scheduled_checkin_opens_once(
 
     # A second attempt (say, after a restart) opens nothing, whether or not the first is open.
     assert await open_scheduled(store, project.id, now=BEGINNING[0] + timedelta(hours=1)) is None
-    assert await store.close_checkin(checkin.id, BEGINNING[0] + timedelta(hours=2))
+    assert await store.close_checkin(checkin.id, BEGINNING[0] + timedelta(hours=2), summarise)
     assert await open_scheduled(store, project.id, now=BEGINNING[0] + timedelta(hours=3)) is None
     assert count(raw, "checkins") == 1
     assert count(raw, "invitations") == 2
+    assert count(raw, "responses") == 2
     assert (await store.list_schedule(project.id))[0] == dataclasses.replace(
         schedule[0], checkin_open=False
     )
@@ -325,7 +338,11 @@ async def test_concurrent_openings_of_one_slot_open_it_once(
 
 
 async def test_a_scheduled_checkin_waits_while_another_is_open(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, now: datetime
+    store: Store,
+    raw: sqlite3.Connection,
+    make_project: MakeProject,
+    now: datetime,
+    summarise: FakeSummariser,
 ) -> None:
     project = await make_project()
     extra = await open_by_hand(store, project.id, Phase.EXTRA, now, invitees=(DAN,))
@@ -339,7 +356,7 @@ async def test_a_scheduled_checkin_waits_while_another_is_open(
     assert (await store.list_schedule(project.id))[0].state is SlotState.PLANNED
 
     # Once the other one closes, the planned one can open, still closing when its window ends.
-    assert await store.close_checkin(extra.id, BEGINNING[0] + timedelta(hours=1))
+    assert await store.close_checkin(extra.id, BEGINNING[0] + timedelta(hours=1), summarise)
     later = await open_scheduled(store, project.id, now=BEGINNING[0] + timedelta(hours=2))
     assert later is not None
     assert (later.opened_at, later.closes_at) == (BEGINNING[0] + timedelta(hours=2), BEGINNING[1])
@@ -382,7 +399,11 @@ async def test_missed_extra_and_unknown_slots_do_not_open(
 
 
 async def test_a_middle_checkin_opened_by_hand_takes_the_planned_slot(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, now: datetime
+    store: Store,
+    raw: sqlite3.Connection,
+    make_project: MakeProject,
+    now: datetime,
+    summarise: FakeSummariser,
 ) -> None:
     project = await make_project()
 
@@ -407,7 +428,7 @@ async def test_a_middle_checkin_opened_by_hand_takes_the_planned_slot(
         ("end", "planned", None),
     ]
 
-    assert await store.close_checkin(by_hand.id, now + timedelta(days=1))
+    assert await store.close_checkin(by_hand.id, now + timedelta(days=1), summarise)
     assert await open_scheduled(store, project.id, Phase.MIDDLE, MIDDLE[0]) is None
     assert rows(raw, "SELECT id, phase FROM checkins") == [(by_hand.id, "middle")]
     assert [slot.state for slot in await store.list_planned()] == [SlotState.PLANNED] * 2
@@ -517,14 +538,18 @@ async def test_list_unannounced_is_soonest_first_across_projects(
 
 @pytest.mark.parametrize("message_id", [555, None])
 async def test_closing_makes_the_summary_due_until_it_is_posted(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, message_id: int | None
+    store: Store,
+    raw: sqlite3.Connection,
+    make_project: MakeProject,
+    message_id: int | None,
+    summarise: FakeSummariser,
 ) -> None:
     garden, bees = await make_project(), await make_project("Bees")
     checkin_id = await opened_checkin_id(store, garden.id, (ANA,))
     still_open = await opened_checkin_id(store, bees.id, (ANA,))
     closed_at = BEGINNING[0] + timedelta(days=1)
 
-    assert await store.close_checkin(checkin_id, closed_at) is True
+    assert await store.close_checkin(checkin_id, closed_at, summarise) is True
 
     assert rows(
         raw, "SELECT status, closed_at, summary_due FROM checkins WHERE id = ?", checkin_id
@@ -550,7 +575,7 @@ async def test_closing_makes_the_summary_due_until_it_is_posted(
 
 
 async def test_advancing_reminder_rounds_is_compare_and_set(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, make_project: MakeProject, summarise: FakeSummariser
 ) -> None:
     project = await make_project()
     checkin_id = await opened_checkin_id(store, project.id, (ANA,))
@@ -569,7 +594,7 @@ async def test_advancing_reminder_rounds_is_compare_and_set(
     assert checkin is not None
     assert checkin.reminder_rounds == 2
 
-    assert await store.close_checkin(checkin_id, BEGINNING[0] + timedelta(days=1))
+    assert await store.close_checkin(checkin_id, BEGINNING[0] + timedelta(days=1), summarise)
     assert await store.advance_reminder_rounds(checkin_id, 2, 3) is False
     assert rounds() == [(2,)]
     assert await store.advance_reminder_rounds(checkin_id + 1, 0, 1) is False
@@ -607,14 +632,16 @@ async def test_record_delivery_counts_attempts_and_list_undelivered_paces_retrie
     await store.record_delivery(checkin_id, CAT, Delivery.FAILED)
 
     assert rows(
-        raw,
-        "SELECT user_id, delivery, attempts, dm_channel_id, dm_message_id FROM invitations "
-        "ORDER BY user_id",
+        raw, "SELECT user_id, delivery, attempts, dm_channel_id FROM invitations ORDER BY user_id"
     ) == [
-        (ANA, "pending", 2, None, None),
-        (BEN, "delivered", 1, 21, 22),
-        (CAT, "failed", 1, None, None),
-        (DAN, "pending", 0, None, None),
+        (ANA, "pending", 2, None),
+        (BEN, "delivered", 1, 21),
+        (CAT, "failed", 1, None),
+        (DAN, "pending", 0, None),
+    ]
+    # The message sent is kept apart from the invitation, to be emptied at the close.
+    assert rows(raw, "SELECT checkin_id, user_id, channel_id, message_id FROM dm_messages") == [
+        (checkin_id, BEN, 21, 22)
     ]
     now = BEGINNING[0]
     for user_id in (ANA, BEN, CAT, DAN):
@@ -639,7 +666,7 @@ async def test_record_delivery_counts_attempts_and_list_undelivered_paces_retrie
 
 
 async def test_reminder_targets_are_those_a_reminder_may_reach_now(
-    store: Store, make_project: MakeProject
+    store: Store, make_project: MakeProject, secret: bytes
 ) -> None:
     project = await make_project()
     everyone = (ANA, BEN, CAT, DAN, EVE, FAY, GUS, HAL, IDA)
@@ -647,11 +674,13 @@ async def test_reminder_targets_are_those_a_reminder_may_reach_now(
         await store.add_participant(project.id, user_id, [f"user {user_id}"])
     checkin_id = await opened_checkin_id(store, project.id, everyone)
     start = BEGINNING[0]
-    for user_id in (ANA, BEN, CAT, FAY, GUS, HAL, IDA):
+    for user_id in (BEN, CAT, FAY, GUS, HAL):
         await store.record_delivery(checkin_id, user_id, Delivery.DELIVERED)
+    await store.record_delivery(checkin_id, ANA, Delivery.DELIVERED, dm_channel_id=31)
+    await store.record_delivery(checkin_id, IDA, Delivery.DELIVERED, dm_channel_id=39)
     await store.record_delivery(checkin_id, DAN, Delivery.FAILED)  # EVE stays pending
     assert await store.set_submitted(checkin_id, BEN, True)
-    await store.set_declined(checkin_id, CAT, True)
+    assert await store.set_declined(checkin_id, CAT, True)
     assert await store.remove_participant(project.id, FAY)  # left the project
     await store.record_reminder(checkin_id, GUS, start)
     await store.record_reminder(checkin_id, GUS, start + timedelta(hours=1))  # at the limit
@@ -661,48 +690,67 @@ async def test_reminder_targets_are_those_a_reminder_may_reach_now(
 
     targets = await store.reminder_targets(checkin_id, 2, timedelta(hours=12), now)
 
-    ana = Invitation(checkin_id, ANA, Delivery.DELIVERED, attempts=1)
-    ida = Invitation(
-        checkin_id, IDA, Delivery.DELIVERED, attempts=1, reminders=1, last_reminded_at=start
-    )
-    assert targets == [ida, ana]  # by user id
+    ana = ReminderTarget(ANA, 0, 31)
+    ida = ReminderTarget(IDA, 1, 39)
+
+    def key(target: ReminderTarget) -> str:
+        return respondent_key(secret, checkin_id, target.user_id)
+
+    # In respondent-key order, which says nothing about who they are.
+    assert targets == sorted([ida, ana], key=key)
     assert await store.reminder_targets(checkin_id, 1, timedelta(hours=12), now) == [ana]
     assert await store.reminder_targets(checkin_id, 2, timedelta(hours=13), now) == [ana]
     assert await store.reminder_targets(checkin_id + 1, 2, timedelta(hours=12), now) == []
+    # One member at a time, by the same rules.
+    for user_id in everyone:
+        assert await store.reminder_target(checkin_id, user_id, 2, timedelta(hours=12), now) == {
+            ANA: ana,
+            IDA: ida,
+        }.get(user_id)
+    assert await store.reminder_target(checkin_id, IDA, 1, timedelta(hours=12), now) is None
+    assert await store.reminder_target(checkin_id + 1, ANA, 2, timedelta(hours=12), now) is None
 
 
 async def test_record_reminder_counts_up_to_two(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, make_project: MakeProject, secret: bytes
 ) -> None:
     project = await make_project()
     checkin_id = await opened_checkin_id(store, project.id, (ANA, BEN))
     first, second = BEGINNING[0], BEGINNING[0] + timedelta(hours=12)
+    keys = {respondent_key(secret, checkin_id, user): user for user in (ANA, BEN)}
+    invitations = rows(raw, "SELECT * FROM invitations ORDER BY user_id")
 
     def reminded() -> list[tuple[object, ...]]:
-        return rows(
-            raw, "SELECT user_id, reminders, last_reminded_at FROM invitations ORDER BY user_id"
+        """Reminders are counted in each member's keyed response row, never by user id."""
+        found = rows(
+            raw,
+            "SELECT respondent, reminders, last_reminded_at FROM responses WHERE checkin_id = ?",
+            checkin_id,
         )
+        return sorted((keys[str(key)], count, last) for key, count, last in found)
 
-    await store.record_reminder(checkin_id, ANA, first)
+    assert await store.record_reminder(checkin_id, ANA, first)
     assert reminded() == [(ANA, 1, text(first)), (BEN, 0, None)]
-    await store.record_reminder(checkin_id, ANA, second)
+    assert await store.record_reminder(checkin_id, ANA, second)
     assert reminded() == [(ANA, 2, text(second)), (BEN, 0, None)]
-    assert await store.get_invitation(checkin_id, ANA) == Invitation(
-        checkin_id, ANA, reminders=2, last_reminded_at=second
-    )
+    assert rows(raw, "SELECT * FROM invitations ORDER BY user_id") == invitations
 
     # A third reminder is not counted: the row keeps its two reminders.
     assert not await store.record_reminder(checkin_id, ANA, second + timedelta(hours=12))
     assert reminded() == [(ANA, 2, text(second)), (BEN, 0, None)]
 
     # The limit holds for any writer, not only the store.
+    ben = next(key for key, user in keys.items() if user == BEN)
     with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
-        raw.execute("UPDATE invitations SET reminders = 3 WHERE user_id = ?", (BEN,))
+        raw.execute("UPDATE responses SET reminders = 3 WHERE respondent = ?", (ben,))
     assert reminded() == [(ANA, 2, text(second)), (BEN, 0, None)]
 
-    # The store still works after the refused write.
-    await store.record_reminder(checkin_id, BEN, second)
+    # The store still works after the refused write; the reminder sent is remembered apart.
+    assert await store.record_reminder(checkin_id, BEN, second, dm_channel_id=41, dm_message_id=42)
     assert reminded() == [(ANA, 2, text(second)), (BEN, 1, text(second))]
+    assert rows(raw, "SELECT checkin_id, user_id, channel_id, message_id FROM dm_messages") == [
+        (checkin_id, BEN, 41, 42)
+    ]
 
 
 # -- DM channels ----------------------------------------------------------------------------------

@@ -2,37 +2,41 @@
 
 `Redactor(names)` is built once for a set of participants' names; `Redactor.redact(text)`
 (or `redact(text, names)` for a single comment) replaces, in this order,
-1. Discord mentions (`@everyone`, `@here`, `<@1>`, `<@!1>`, `<@&1>`, `<#1>`, `</cmd:1>`);
+1. Discord mentions (`@everyone`, `@here`, `<@1>`, `<@!1>`, `<@&1>`, `<#1>`, `</cmd:1>`),
+   also disguised (`＠everyone`);
 2. links: masked links `[text](https://…)` (text included), `<https://…>` (brackets
-   included), any `scheme://…`, `www.…`, and bare domains such as `example.org/x` or
-   `example.co.uk`. A bare domain needs a top-level domain from the lists below; one that is
-   also an everyday word (`.me`, `.it`, `.to`…) counts only with a path (`t.me/x`), so
-   `end.Then` or `tell.me` stay words;
+   included), any `scheme://…`, `www.…`, and bare domains such as `example.org/x`,
+   `example.co.uk`, `example[.]org` or `amirakhan dot com`. A bare domain needs a top-level
+   domain from the lists below; one that is also an everyday word or file type (`.me`,
+   `.it`, `.py`…) counts only with a path (`t.me/x`), so `end.Then` or `tell.me` stay words;
 3. e-mail addresses, also written `name @ example.org`, `name [at] example [dot] org`,
-   `name(at)example(dot)org` or `name at example dot org` (the last needs a top-level
-   domain from the list);
+   `name(at)example(dot)org`, `name at example dot org` (spelled out, it needs a known
+   top-level domain) or `name at gmail`; links and e-mails are read together, and where
+   they overlap the longest reading wins;
 4. UK postcodes (`SW1A 1AA`, `sw1a1aa`, `M1 1AE`), whole words, in any case;
-5. phone numbers: a run of digits joined by separators (up to two spaces, or a dash, dot or
-   slash with up to two spaces either side), optionally starting with `+`, holding at least
-   7 digits. Lists of years (`2019-2021`), plausible dates (`2026-03-01`, `01.03.2026`),
-   ranges of those, and sums of money written straight after a currency sign (`£1500000`)
-   are left alone; shorter numbers always are. Other long digit runs (ids, account numbers)
-   count as phone numbers on purpose: when in doubt, hide;
-6. the participants' names: the full name (any whitespace between its words, 2+ characters)
-   and every word of it with 3+ letters on its own (`Amira`, `Khan`; for a username such as
-   `ben.jones_2` also `ben`, `jones` and `benjones`), whole words, longest first;
-   also with Discord markdown inside (`**Am**ira`) or spelled out (`A.m.i.r.a`);
+5. phone numbers: a run of digits joined by separators (up to two spaces or a line break; a
+   dash, dot or slash with up to two spaces either side; a bare comma, underscore or
+   apostrophe), optionally starting with `+`, holding at least 7 digits. Lists of years
+   (`2019-2021`), plausible dates (`2026-03-01`, `01.03.2026`), ranges of those, thousands
+   (`1,000,000`) and sums of money straight after a currency sign (`£1500000`) are left
+   alone; shorter numbers always are. Other long digit runs (ids, account numbers) count as
+   phone numbers on purpose: when in doubt, hide;
+6. the participants' names: the full name (any whitespace between its words, 2+ characters),
+   every word of it with 3+ letters on its own (`Amira`, `Khan`; for a username such as
+   `ben.jones_2` also `ben`, `jones` and `benjones`) and the whole name run together
+   (`AmiraKhan`); whole words, longest first; also with markdown or punctuation inside
+   (`**Am**ira`, `Am-ira`) or spelled out letter by letter (`A.m.i.r.a`, `a m i r a`);
 
 with the placeholder tokens below. Discord timestamps (`<t:1767000000:R>`) and custom emoji
 (`<:wave:1>`, `<a:wave:1>`) are kept as they are, except that an emoji named after a
 participant becomes a name placeholder; placeholders already in the text are kept too.
 
-Everything except mentions is matched on a normalised copy of the comment: NFKC (fullwidth
-forms become ASCII), accents dropped, case folded, invisible characters removed and common
-look-alike letters (Cyrillic, Greek…) read as Latin. So `Ａｍｉｒａ`, `Amira` with a zero-width
-space inside, `Аmira` (Cyrillic А) and `AMÍRA` all hide `Amira`, and `Zoe` hides `Zoë`.
-Matches are mapped back to the original text, so everything not redacted keeps the author's
-own characters.
+Everything is matched on a normalised copy of the comment: NFKC (fullwidth forms become
+ASCII), accents dropped, case folded, invisible characters removed and common look-alike
+letters (Cyrillic, Greek…) read as Latin. So `Ａｍｉｒａ`, `Amira` with a zero-width space
+inside, `Аmira` (Cyrillic А) and `AMÍRA` all hide `Amira`, and `Zoe` hides `Zoë`. Matches
+are mapped back to the original text, so everything not redacted keeps the author's own
+characters. (Mentions are also matched on the original, exactly as Discord reads them.)
 
 Then, so a comment cannot break the summary's layout or ping anyone, it
 7. puts a zero-width space after any `@` followed by something (no mention can form);
@@ -42,8 +46,8 @@ Then, so a comment cannot break the summary's layout or ping anyone, it
 
 Text with none of these comes back unchanged, and redacting a redacted text changes nothing.
 Placeholders are never empty, so removing something cannot join the text around it into a
-new mention. Every pattern runs in time linear in the text: no per-comment compilation, and
-no pattern can backtrack more than a bounded amount at each position.
+new mention. Every pattern runs in time linear in the text: nothing is compiled per comment,
+and no pattern backtracks more than a bounded amount at any position.
 """
 
 from __future__ import annotations
@@ -368,6 +372,11 @@ _NAME_GAP = rf"{_MARKUP}\s+{_MARKUP}"
 _SPELLING = r"[ .\-·•*/+,:;~|_()]{1,2}"
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _LETTER = r"[^\W\d_]"
+# Single letters with the same separator between each (3+ letters), checked in
+# `Redactor._spelled_name` for names among them: one pass however many names there are.
+_SPELLED_OUT = re.compile(
+    rf"(?<!{_LETTER}){_LETTER}(?P<sep>{_SPELLING})(?:{_LETTER}(?P=sep))+{_LETTER}(?!{_LETTER})"
+)
 
 _AT = re.compile(rf"@(?=[^\s{ZERO_WIDTH_SPACE}])")
 # A backtick after an even number of backslashes is live; one after an odd number is escaped.
@@ -439,12 +448,6 @@ def _in_word(word: str) -> str:
     return "".join(pieces)
 
 
-def _spelled(word: str, group: str) -> str:
-    """`word` spelled out letter by letter, with the same separator between every letter."""
-    head = f"{re.escape(word[0])}(?P<{group}>{_SPELLING}){re.escape(word[1])}"
-    return head + "".join(f"(?P={group}){re.escape(c)}" for c in word[2:])
-
-
 def _name_words(name: str) -> set[str]:
     """The words of a normalised `name` that are hidden on their own (3+ letters each)."""
     words = set()
@@ -459,8 +462,8 @@ def _name_words(name: str) -> set[str]:
     return {w for w in words if len(w) >= MIN_NAME_PART_CHARS}
 
 
-def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern for all names and their words, longest first, on the normalised text."""
+def _name_forms(names: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The normalised full names (2+ characters) and the words hidden on their own (3+ letters)."""
     full_names: set[str] = set()
     words: set[str] = set()
     for name in names:
@@ -471,13 +474,17 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
             # The whole name run together, as in a handle or hashtag: #AmiraKhan.
             if len(joined := "".join(c for c in folded if c.isalpha())) >= MIN_NAME_PART_CHARS:
                 words.add(joined)
-    literals = sorted(full_names | words, key=lambda n: (-len(n), n))
-    if not literals:
+    return full_names, words
+
+
+def _names_pattern(literals: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for all `literals`, longest first, whole words of the normalised text."""
+    ordered = sorted(literals, key=lambda n: (-len(n), n))
+    if not ordered:
         return None
     # Inner spaces match any run of whitespace ("Ana  Lopez", "Ana\nLopez").
-    plain = [_NAME_GAP.join(_in_word(part) for part in n.split()) for n in literals]
-    spelled = [_spelled(w, f"s{i}") for i, w in enumerate(sorted(words)) if w.isalpha()]
-    return re.compile(rf"(?<!{_LETTER})(?:{'|'.join(plain + spelled)})(?!{_LETTER})")
+    alternatives = "|".join(_NAME_GAP.join(_in_word(part) for part in n.split()) for n in ordered)
+    return re.compile(rf"(?<!{_LETTER})(?:{alternatives})(?!{_LETTER})")
 
 
 _Outcome = str | Callable[[re.Match[str]], _Claim]
@@ -584,7 +591,10 @@ class Redactor:
     """Redaction for one set of names: build it once, then redact any number of comments."""
 
     def __init__(self, names: Iterable[str]) -> None:
-        self._names = _names_pattern(names)
+        full_names, words = _name_forms(names)
+        self._names = _names_pattern(full_names | words)
+        self._words = frozenset(words)
+        self._word_lengths = sorted({len(w) for w in words}, reverse=True)
 
     def redact(self, text: str) -> str:
         """`text` with mentions, links, e-mails, postcodes, phones and names as placeholders."""
@@ -601,12 +611,34 @@ class Redactor:
         scan.claim(_PHONE_CANDIDATE, _phone)
         if self._names is not None:
             scan.claim(self._names, NAME)
+            scan.claim(_SPELLED_OUT, self._spelled_name)
         return _make_safe(scan.result())
 
     def _emoji(self, match: re.Match[str]) -> _Claim:
         # An emoji named after someone (:amira_wave:) names them; any other is kept as it is.
-        named = self._names is not None and self._names.search(match["name"]) is not None
-        return _whole(match, NAME if named else _KEEP)
+        return _whole(match, NAME if self._names_in(match["name"]) else _KEEP)
+
+    def _names_in(self, text: str) -> bool:
+        if self._names is None or self._names.search(text) is not None:
+            return self._names is not None
+        return any(self._spelled_name(m) for m in _SPELLED_OUT.finditer(text))
+
+    def _spelled_name(self, match: re.Match[str]) -> _Claim:
+        # The letters sit one separator apart; any run of them may spell a name ("x a m i r a").
+        step = 1 + len(match["sep"])
+        letters = match[0][::step]
+        found = []
+        i = 0
+        while i < len(letters):
+            fits = (n for n in self._word_lengths if i + n <= len(letters))
+            length = next((n for n in fits if letters[i : i + n] in self._words), 0)
+            if length:
+                found.append((i, i + length))
+            i += length or 1
+        if not found:
+            return None
+        first, last = found[0][0], found[-1][1] - 1
+        return match.start() + first * step, match.start() + last * step + 1, NAME
 
 
 def redact(text: str, names: Iterable[str]) -> str:

@@ -2,37 +2,41 @@
 
 `Redactor(names)` is built once for a set of participants' names; `Redactor.redact(text)`
 (or `redact(text, names)` for a single comment) replaces, in this order,
-1. Discord mentions (`@everyone`, `@here`, `<@1>`, `<@!1>`, `<@&1>`, `<#1>`, `</cmd:1>`);
+1. Discord mentions (`@everyone`, `@here`, `<@1>`, `<@!1>`, `<@&1>`, `<#1>`, `</cmd:1>`),
+   also disguised (`＠everyone`);
 2. links: masked links `[text](https://…)` (text included), `<https://…>` (brackets
-   included), any `scheme://…`, `www.…`, and bare domains such as `example.org/x` or
-   `example.co.uk`. A bare domain needs a top-level domain from the lists below; one that is
-   also an everyday word (`.me`, `.it`, `.to`…) counts only with a path (`t.me/x`), so
-   `end.Then` or `tell.me` stay words;
+   included), any `scheme://…`, `www.…`, and bare domains such as `example.org/x`,
+   `example.co.uk`, `example[.]org` or `amirakhan dot com`. A bare domain needs a top-level
+   domain from the lists below; one that is also an everyday word or file type (`.me`,
+   `.it`, `.py`…) counts only with a path (`t.me/x`), so `end.Then` or `tell.me` stay words;
 3. e-mail addresses, also written `name @ example.org`, `name [at] example [dot] org`,
-   `name(at)example(dot)org` or `name at example dot org` (the last needs a top-level
-   domain from the list);
+   `name(at)example(dot)org`, `name at example dot org` (spelled out, it needs a known
+   top-level domain) or `name at gmail`; links and e-mails are read together, and where
+   they overlap the longest reading wins;
 4. UK postcodes (`SW1A 1AA`, `sw1a1aa`, `M1 1AE`), whole words, in any case;
-5. phone numbers: a run of digits joined by separators (up to two spaces, or a dash, dot or
-   slash with up to two spaces either side), optionally starting with `+`, holding at least
-   7 digits. Lists of years (`2019-2021`), plausible dates (`2026-03-01`, `01.03.2026`),
-   ranges of those, and sums of money written straight after a currency sign (`£1500000`)
-   are left alone; shorter numbers always are. Other long digit runs (ids, account numbers)
-   count as phone numbers on purpose: when in doubt, hide;
-6. the participants' names: the full name (any whitespace between its words, 2+ characters)
-   and every word of it with 3+ letters on its own (`Amira`, `Khan`; for a username such as
-   `ben.jones_2` also `ben`, `jones` and `benjones`), whole words, longest first;
-   also with Discord markdown inside (`**Am**ira`) or spelled out (`A.m.i.r.a`);
+5. phone numbers: a run of digits joined by separators (up to two spaces or a line break; a
+   dash, dot or slash with up to two spaces either side; a bare comma, underscore or
+   apostrophe), optionally starting with `+`, holding at least 7 digits. Lists of years
+   (`2019-2021`), plausible dates (`2026-03-01`, `01.03.2026`), ranges of those, thousands
+   (`1,000,000`) and sums of money straight after a currency sign (`£1500000`) are left
+   alone; shorter numbers always are. Other long digit runs (ids, account numbers) count as
+   phone numbers on purpose: when in doubt, hide;
+6. the participants' names: the full name (any whitespace between its words, 2+ characters),
+   every word of it with 3+ letters on its own (`Amira`, `Khan`; for a username such as
+   `ben.jones_2` also `ben`, `jones` and `benjones`) and the whole name run together
+   (`AmiraKhan`); whole words, longest first; also with markdown or punctuation inside
+   (`**Am**ira`, `Am-ira`) or spelled out letter by letter (`A.m.i.r.a`, `a m i r a`);
 
 with the placeholder tokens below. Discord timestamps (`<t:1767000000:R>`) and custom emoji
 (`<:wave:1>`, `<a:wave:1>`) are kept as they are, except that an emoji named after a
 participant becomes a name placeholder; placeholders already in the text are kept too.
 
-Everything except mentions is matched on a normalised copy of the comment: NFKC (fullwidth
-forms become ASCII), accents dropped, case folded, invisible characters removed and common
-look-alike letters (Cyrillic, Greek…) read as Latin. So `Ａｍｉｒａ`, `Amira` with a zero-width
-space inside, `Аmira` (Cyrillic А) and `AMÍRA` all hide `Amira`, and `Zoe` hides `Zoë`.
-Matches are mapped back to the original text, so everything not redacted keeps the author's
-own characters.
+Everything is matched on a normalised copy of the comment: NFKC (fullwidth forms become
+ASCII), accents dropped, case folded, invisible characters removed and common look-alike
+letters (Cyrillic, Greek…) read as Latin. So `Ａｍｉｒａ`, `Amira` with a zero-width space
+inside, `Аmira` (Cyrillic А) and `AMÍRA` all hide `Amira`, and `Zoe` hides `Zoë`. Matches
+are mapped back to the original text, so everything not redacted keeps the author's own
+characters. (Mentions are also matched on the original, exactly as Discord reads them.)
 
 Then, so a comment cannot break the summary's layout or ping anyone, it
 7. puts a zero-width space after any `@` followed by something (no mention can form);
@@ -42,8 +46,8 @@ Then, so a comment cannot break the summary's layout or ping anyone, it
 
 Text with none of these comes back unchanged, and redacting a redacted text changes nothing.
 Placeholders are never empty, so removing something cannot join the text around it into a
-new mention. Every pattern runs in time linear in the text: no per-comment compilation, and
-no pattern can backtrack more than a bounded amount at each position.
+new mention. Every pattern runs in time linear in the text: nothing is compiled per comment,
+and no pattern backtracks more than a bounded amount at any position.
 """
 
 from __future__ import annotations
@@ -153,10 +157,16 @@ _LOOK_ALIKES: dict[str, str] = {
     "Œ": "oe",
     "þ": "th",
     "Þ": "th",
+    # Cherokee capitals that pass for Latin ones
+    **dict(zip("ᎪᏴᏟᎠᎬᎻᎫᏦᏞᎷᏢᏚᎢᏔᎩᏃᏒᏙ", "abcdehjklmpstwyzrv", strict=True)),
+    "ƒ": "f",
+    "ǀ": "l",
     # small capitals
     **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz", strict=True)),
     # negative circled and negative squared capitals (🅐, 🅰), which NFKC leaves alone
     **{chr(base + i): chr(ord("a") + i) for base in (0x1F150, 0x1F170) for i in range(26)},
+    # the ideographic full stop, which browsers read as a dot in a domain (example。org)
+    "。": ".",
     # apostrophes, so O’Brien is O'Brien
     **dict.fromkeys("’‘ʼʹ′", "'"),
     _MASK: "\ufffd",
@@ -273,11 +283,17 @@ _PATH = rf"(?:[:/?#]{_URL_REST})?"
 _OPEN = r"[\[({<]"
 _CLOSE = r"[\])}>]"
 _DOT_BRACKETED = rf" {{0,3}}{_OPEN} {{0,2}}(?:dot|\.) {{0,2}}{_CLOSE} {{0,3}}"
+_DOT_WORD = r" {1,3}dot {1,3}"
 _DOMAIN_BRACKETED = re.compile(
     rf"{_DOMAIN_START}(?:{_LABEL}(?:{_DOT_BRACKETED}|\.)){{0,8}}{_LABEL}{_DOT_BRACKETED}"
     rf"(?:{_LABEL}\.){{0,8}}{_ANY_TLD}{_PATH}"
 )
 _DOMAIN = re.compile(rf"{_DOMAIN_START}(?:{_LABEL}\.){{1,8}}{_TLD}{_PATH}")
+# amirakhan dot com; not "the dot com bubble", so a few small words cannot be the name.
+_DOMAIN_SPELLED = re.compile(
+    rf"{_DOMAIN_START}(?!(?:the|a|an|this|that|my|our|your|their|dot|so|and|or|one)\b)"
+    rf"(?:{_LABEL}\.){{0,8}}{_LABEL}{_DOT_WORD}(?:{_LABEL}(?:{_DOT_WORD}|\.)){{0,8}}{_TLD}{_PATH}"
+)
 _DOMAIN_WITH_PATH = re.compile(
     rf"{_DOMAIN_START}(?:{_LABEL}\.){{1,8}}{_WORDY_TLD}(?::\d{{1,5}})?/{_URL_REST}"
 )
@@ -288,9 +304,10 @@ _LOCAL_CHARS = r"\w.!#$%&'*+/=?^`{|}~-"
 _LOCAL = rf"(?<![{_LOCAL_CHARS}])[{_LOCAL_CHARS}]+"
 _EMAIL_LABEL = r"[\w-]{1,63}"
 _AT_BRACKETED = rf" {{0,3}}{_OPEN} {{0,2}}(?:at|@) {{0,2}}{_CLOSE} {{0,3}}"
-_DOT_WORD = r" {1,3}dot {1,3}"
 _DOT_HIDDEN = rf"(?:{_DOT_BRACKETED}|{_DOT_WORD})"
+_DOT_SPACED = r" {0,3}\. {0,3}"
 _LAST_LABEL = r"[a-z][a-z0-9-]{1,23}(?![\w-])"
+_MAIL_SERVICE = _top_level("gmail googlemail hotmail outlook yahoo ymail icloud protonmail aol gmx")
 _EMAILS = (
     # ana@example.org
     re.compile(rf"{_LOCAL}@[\w-]+(?:\.[\w-]+)+"),
@@ -303,12 +320,14 @@ _EMAILS = (
     # ana [at] example [dot] org, ana(at)example.org, ana [at] example . org
     re.compile(
         rf"{_LOCAL}{_AT_BRACKETED}"
-        rf"(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}| {{0,3}}\. {{0,3}})){{1,8}}{_LAST_LABEL}"
+        rf"(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|{_DOT_SPACED})){{1,8}}{_LAST_LABEL}"
     ),
+    # ana at gmail, ana [at] hotmail: the mail services everyone knows need no domain
+    re.compile(rf"{_LOCAL}(?: {{0,3}}@ {{0,3}}|{_AT_BRACKETED}| {{1,3}}at {{1,3}}){_MAIL_SERVICE}"),
     # ana at example dot org: spelled out in full, so it needs a hidden dot and a known domain
     re.compile(
-        rf"{_LOCAL} {{1,3}}at {{1,3}}{_EMAIL_LABEL}(?:\.{_EMAIL_LABEL}){{0,8}}{_DOT_HIDDEN}"
-        rf"(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|\.)){{0,8}}{_TLD}"
+        rf"{_LOCAL} {{1,3}}at {{1,3}}{_EMAIL_LABEL}(?:{_DOT_SPACED}{_EMAIL_LABEL}){{0,8}}"
+        rf"{_DOT_HIDDEN}(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|{_DOT_SPACED})){{0,8}}{_TLD}"
     ),
 )
 
@@ -321,10 +340,12 @@ _POSTCODE = re.compile(
     r"(?![^\W_])"
 )
 
-# Between the digit groups of a phone number: up to two spaces, or one dash (any width),
-# dot or slash with up to two spaces either side. (No-break and thin spaces are spaces by now.)
+# Between the digit groups of a phone number: up to two spaces or one line break, one dash
+# (any width), dot or slash with up to two spaces either side, or a bare comma, underscore or
+# apostrophe. (No-break and thin spaces are spaces by now.) A comma after a number with a
+# space after it is a list ("item 4.2, 123456 steps"), so it separates nothing.
 _DASHES = "\\-\u2010-\u2015\u2212"
-_SEPARATOR = rf"(?: {{0,2}}[{_DASHES}./] {{0,2}}| {{1,2}})"
+_SEPARATOR = rf"(?: {{0,2}}[{_DASHES}./] {{0,2}}|[,_']| {{1,2}}| ?\n ?)"
 # A candidate, checked in `_phone`: digits and brackets with a separator between them. Each
 # step starts with a different character, so matching stays linear.
 _PHONE_CANDIDATE = re.compile(rf"(?:\+ {{0,2}})?\(?\d(?:\d|\)|\((?=\d)|{_SEPARATOR}(?=\(?\d))*")
@@ -338,14 +359,24 @@ _DATE_DMY = re.compile(rf"(\d{{1,2}})({_SEPARATOR})(\d{{1,2}})\2(\d{{4}})")
 _RANGE = re.compile(rf" {{0,2}}[\u2013-\u2015] {{0,2}}| {{1,2}}[{_DASHES}] {{1,2}}")
 _CURRENCY = frozenset("£$€¥₹")
 _MONEY = re.compile(r"[1-9]\d{0,8}(?:\.\d\d)?|[1-9]\d{0,2}(?P<sep>[ .])\d{3}(?:(?P=sep)\d{3})*")
+# Thousands grouped with commas or apostrophes (1,000,000 or 1'000'000.50) are a number.
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?P<sep>[,'])\d{3}(?:(?P=sep)\d{3})*(?:\.\d+)?")
 
 # Discord markdown that can sit inside a word and not show (`**Am**ira`, `A||mi||ra`).
 _MARKUP = r"[*_~|\\`]*"
+# ...and punctuation that breaks a longer name up without hiding it (`Am-ira`, `Am.ira`).
+_INSIDE_NAME = r"[*_~|\\`.'\-·•]*"
 _NAME_GAP = rf"{_MARKUP}\s+{_MARKUP}"
-# What may stand between the letters of a name spelled out (`A.m.i.r.a`, `a m i r a`).
-_SPELLING = r"[ .\-·•*/+,:;~|_]{1,2}"
+# What may stand between the letters of a name spelled out (`A.m.i.r.a`, `a m i r a`, and
+# `⒜⒨⒤⒭⒜`, which NFKC writes as `(a)(m)(i)(r)(a)`).
+_SPELLING = r"[ .\-·•*/+,:;~|_()]{1,2}"
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _LETTER = r"[^\W\d_]"
+# Single letters with the same separator between each (3+ letters), checked in
+# `Redactor._spelled_name` for names among them: one pass however many names there are.
+_SPELLED_OUT = re.compile(
+    rf"(?<!{_LETTER}){_LETTER}(?P<sep>{_SPELLING})(?:{_LETTER}(?P=sep))+{_LETTER}(?!{_LETTER})"
+)
 
 _AT = re.compile(rf"@(?=[^\s{ZERO_WIDTH_SPACE}])")
 # A backtick after an even number of backslashes is live; one after an odd number is escaped.
@@ -400,25 +431,21 @@ def _phone(match: re.Match[str]) -> _Claim:
     start, end = match.start() + len(lead), match.end() - len(trail)
     if len(_DIGIT.findall(core)) < MIN_PHONE_DIGITS:
         return None
-    if _is_dates(core) or _is_money(match.string, start, core):
+    if _is_dates(core) or _THOUSANDS.fullmatch(core) or _is_money(match.string, start, core):
         return None
     return start, end, PHONE
 
 
 def _in_word(word: str) -> str:
-    """`word` as a pattern that allows markdown between its letters."""
+    """`word` as a pattern that allows markdown (and, in longer words, dots) between letters."""
+    # Two letters with a dot between them are too often something else (b.o., t.v).
+    inside = _INSIDE_NAME if len(word) >= MIN_NAME_PART_CHARS else _MARKUP
     pieces = [re.escape(word[0])]
     for before, char in itertools.pairwise(word):
         if before.isalnum() and char.isalnum():
-            pieces.append(_MARKUP)
+            pieces.append(inside)
         pieces.append(re.escape(char))
     return "".join(pieces)
-
-
-def _spelled(word: str, group: str) -> str:
-    """`word` spelled out letter by letter, with the same separator between every letter."""
-    head = f"{re.escape(word[0])}(?P<{group}>{_SPELLING}){re.escape(word[1])}"
-    return head + "".join(f"(?P={group}){re.escape(c)}" for c in word[2:])
 
 
 def _name_words(name: str) -> set[str]:
@@ -435,8 +462,8 @@ def _name_words(name: str) -> set[str]:
     return {w for w in words if len(w) >= MIN_NAME_PART_CHARS}
 
 
-def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern for all names and their words, longest first, on the normalised text."""
+def _name_forms(names: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The normalised full names (2+ characters) and the words hidden on their own (3+ letters)."""
     full_names: set[str] = set()
     words: set[str] = set()
     for name in names:
@@ -444,13 +471,62 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
         if len(folded) >= MIN_NAME_CHARS and any(c.isalnum() for c in folded):
             full_names.add(folded)
             words |= _name_words(folded)
-    literals = sorted(full_names | words, key=lambda n: (-len(n), n))
-    if not literals:
+            # The whole name run together, as in a handle or hashtag: #AmiraKhan.
+            if len(joined := "".join(c for c in folded if c.isalpha())) >= MIN_NAME_PART_CHARS:
+                words.add(joined)
+    return full_names, words
+
+
+def _names_pattern(literals: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for all `literals`, longest first, whole words of the normalised text."""
+    ordered = sorted(literals, key=lambda n: (-len(n), n))
+    if not ordered:
         return None
     # Inner spaces match any run of whitespace ("Ana  Lopez", "Ana\nLopez").
-    plain = [_NAME_GAP.join(_in_word(part) for part in n.split()) for n in literals]
-    spelled = [_spelled(w, f"s{i}") for i, w in enumerate(sorted(words)) if w.isalpha()]
-    return re.compile(rf"(?<!{_LETTER})(?:{'|'.join(plain + spelled)})(?!{_LETTER})")
+    alternatives = "|".join(_NAME_GAP.join(_in_word(part) for part in n.split()) for n in ordered)
+    return re.compile(rf"(?<!{_LETTER})(?:{alternatives})(?!{_LETTER})")
+
+
+_Outcome = str | Callable[[re.Match[str]], _Claim]
+_Rule = tuple[re.Pattern[str], _Outcome]
+
+# Links and e-mail addresses overlap (`ana@example.org` holds a domain, an obfuscated address
+# starts like a plain one), so they are matched together and the longest reading wins.
+_CONTACTS: tuple[_Rule, ...] = (
+    (_SCHEME_URL, LINK),
+    *((email, EMAIL) for email in _EMAILS),
+    (_WWW_URL, LINK),
+    (_DOMAIN_BRACKETED, LINK),
+    (_DOMAIN, LINK),
+    (_DOMAIN_SPELLED, LINK),
+    (_DOMAIN_WITH_PATH, LINK),
+)
+
+
+def _leftmost_longest(
+    text: str, rules: Sequence[_Rule]
+) -> Iterable[tuple[re.Match[str], _Outcome]]:
+    """The matches of `rules` in `text`, not overlapping: at each place the longest one."""
+    if len(rules) == 1:
+        pattern, outcome = rules[0]
+        for match in pattern.finditer(text):
+            yield match, outcome
+        return
+    # Each rule's next match, searched again only once an earlier pick has passed its start,
+    # so every rule reads the text once.
+    upcoming = [pattern.search(text) for pattern, _ in rules]
+    done = 0
+    while True:
+        for i, (pattern, _) in enumerate(rules):
+            next_match = upcoming[i]
+            if next_match is not None and next_match.start() < done:
+                upcoming[i] = pattern.search(text, done)
+        found = [(m.start(), -m.end(), i, m) for i, m in enumerate(upcoming) if m is not None]
+        if not found:
+            return
+        *_, i, first = min(found)  # `i` breaks ties, so matches are never compared
+        yield first, rules[i][1]
+        done = first.end()
 
 
 class _Scan:
@@ -461,13 +537,15 @@ class _Scan:
         self.text, self._starts, self._ends = _normalise(text)
         self._claims: list[tuple[int, int, str]] = []
 
-    def claim(
-        self, pattern: re.Pattern[str], outcome: str | Callable[[re.Match[str]], _Claim]
-    ) -> None:
-        """Claims every match of `pattern` not yet claimed, for `outcome` or what it decides."""
+    def claim(self, pattern: re.Pattern[str], outcome: _Outcome) -> None:
+        """Claims every match of `pattern` in what is left, for `outcome` or what it decides."""
+        self.claim_longest([(pattern, outcome)])
+
+    def claim_longest(self, rules: Sequence[_Rule]) -> None:
+        """Claims the matches of all `rules` at once: the first, and the longest there, wins."""
         pieces: list[str] = []
         done = 0
-        for match in pattern.finditer(self.text):
+        for match, outcome in _leftmost_longest(self.text, rules):
             claim = outcome(match) if callable(outcome) else _whole(match, outcome)
             if claim is None:
                 continue
@@ -513,7 +591,10 @@ class Redactor:
     """Redaction for one set of names: build it once, then redact any number of comments."""
 
     def __init__(self, names: Iterable[str]) -> None:
-        self._names = _names_pattern(names)
+        full_names, words = _name_forms(names)
+        self._names = _names_pattern(full_names | words)
+        self._words = frozenset(words)
+        self._word_lengths = sorted({len(w) for w in words}, reverse=True)
 
     def redact(self, text: str) -> str:
         """`text` with mentions, links, e-mails, postcodes, phones and names as placeholders."""
@@ -525,23 +606,39 @@ class Redactor:
         scan.claim(_CUSTOM_EMOJI, self._emoji)
         scan.claim(_PLACEHOLDER, _KEEP)
         scan.claim(_MENTION, MENTION)  # disguised ones: `＠everyone`, `@\u200beveryone`
-        scan.claim(_SCHEME_URL, LINK)
-        for email in _EMAILS:
-            scan.claim(email, EMAIL)
-        scan.claim(_WWW_URL, LINK)
-        scan.claim(_DOMAIN_BRACKETED, LINK)
-        scan.claim(_DOMAIN, LINK)
-        scan.claim(_DOMAIN_WITH_PATH, LINK)
+        scan.claim_longest(_CONTACTS)
         scan.claim(_POSTCODE, POSTCODE)
         scan.claim(_PHONE_CANDIDATE, _phone)
         if self._names is not None:
             scan.claim(self._names, NAME)
+            scan.claim(_SPELLED_OUT, self._spelled_name)
         return _make_safe(scan.result())
 
     def _emoji(self, match: re.Match[str]) -> _Claim:
         # An emoji named after someone (:amira_wave:) names them; any other is kept as it is.
-        named = self._names is not None and self._names.search(match["name"]) is not None
-        return _whole(match, NAME if named else _KEEP)
+        return _whole(match, NAME if self._names_in(match["name"]) else _KEEP)
+
+    def _names_in(self, text: str) -> bool:
+        if self._names is None or self._names.search(text) is not None:
+            return self._names is not None
+        return any(self._spelled_name(m) for m in _SPELLED_OUT.finditer(text))
+
+    def _spelled_name(self, match: re.Match[str]) -> _Claim:
+        # The letters sit one separator apart; any run of them may spell a name ("x a m i r a").
+        step = 1 + len(match["sep"])
+        letters = match[0][::step]
+        found = []
+        i = 0
+        while i < len(letters):
+            fits = (n for n in self._word_lengths if i + n <= len(letters))
+            length = next((n for n in fits if letters[i : i + n] in self._words), 0)
+            if length:
+                found.append((i, i + length))
+            i += length or 1
+        if not found:
+            return None
+        first, last = found[0][0], found[-1][1] - 1
+        return match.start() + first * step, match.start() + last * step + 1, NAME
 
 
 def redact(text: str, names: Iterable[str]) -> str:

@@ -283,16 +283,18 @@ _PATH = rf"(?:[:/?#]{_URL_REST})?"
 _OPEN = r"[\[({<]"
 _CLOSE = r"[\])}>]"
 _DOT_BRACKETED = rf" {{0,3}}{_OPEN} {{0,2}}(?:dot|\.) {{0,2}}{_CLOSE} {{0,3}}"
-_DOT_WORD = r" {1,3}dot {1,3}"
+# A dot spelled out, or with a space before it (no sentence ends like that): "example . org".
+_DOT_LOOSE = r"(?: {1,3}dot {1,3}| {1,3}\. {0,3})"
 _DOMAIN_BRACKETED = re.compile(
     rf"{_DOMAIN_START}(?:{_LABEL}(?:{_DOT_BRACKETED}|\.)){{0,8}}{_LABEL}{_DOT_BRACKETED}"
     rf"(?:{_LABEL}\.){{0,8}}{_ANY_TLD}{_PATH}"
 )
 _DOMAIN = re.compile(rf"{_DOMAIN_START}(?:{_LABEL}\.){{1,8}}{_TLD}{_PATH}")
-# amirakhan dot com; not "the dot com bubble", so a few small words cannot be the name.
+# amirakhan dot com, amirakhan . com; not "the dot com bubble", so a few small words cannot
+# be the name.
 _DOMAIN_SPELLED = re.compile(
     rf"{_DOMAIN_START}(?!(?:the|a|an|this|that|my|our|your|their|dot|so|and|or|one)\b)"
-    rf"(?:{_LABEL}\.){{0,8}}{_LABEL}{_DOT_WORD}(?:{_LABEL}(?:{_DOT_WORD}|\.)){{0,8}}{_TLD}{_PATH}"
+    rf"(?:{_LABEL}\.){{0,8}}{_LABEL}{_DOT_LOOSE}(?:{_LABEL}(?:{_DOT_LOOSE}|\.)){{0,8}}{_TLD}{_PATH}"
 )
 _DOMAIN_WITH_PATH = re.compile(
     rf"{_DOMAIN_START}(?:{_LABEL}\.){{1,8}}{_WORDY_TLD}(?::\d{{1,5}})?/{_URL_REST}"
@@ -304,8 +306,10 @@ _LOCAL_CHARS = r"\w.!#$%&'*+/=?^`{|}~-"
 _LOCAL = rf"(?<![{_LOCAL_CHARS}])[{_LOCAL_CHARS}]+"
 _EMAIL_LABEL = r"[\w-]{1,63}"
 _AT_BRACKETED = rf" {{0,3}}{_OPEN} {{0,2}}(?:at|@) {{0,2}}{_CLOSE} {{0,3}}"
-_DOT_HIDDEN = rf"(?:{_DOT_BRACKETED}|{_DOT_WORD})"
-_DOT_SPACED = r" {0,3}\. {0,3}"
+# The dots an address may be written with never overlap (each starts differently after its
+# spaces), so no text can be read two ways and backtracking stays bounded.
+_DOT_HIDDEN = rf"(?:{_DOT_BRACKETED}|{_DOT_LOOSE})"
+_DOT_PLAIN = r"\. {0,3}"
 _LAST_LABEL = r"[a-z][a-z0-9-]{1,23}(?![\w-])"
 _MAIL_SERVICE = _top_level("gmail googlemail hotmail outlook yahoo ymail icloud protonmail aol gmx")
 _EMAILS = (
@@ -313,21 +317,22 @@ _EMAILS = (
     re.compile(rf"{_LOCAL}@[\w-]+(?:\.[\w-]+)+"),
     # ana @ example.org (the last label starts with a letter, so "meet @ 10.30" is kept)
     re.compile(rf"{_LOCAL} {{0,3}}@ {{0,3}}(?:{_EMAIL_LABEL}\.){{1,8}}{_LAST_LABEL}"),
-    # ana @ example [dot] org, ana@example(dot)org, ana@example dot org
+    # ana @ example [dot] org, ana@example(dot)org, ana@example dot org, ana @ example . org
     re.compile(
         rf"{_LOCAL} {{0,3}}@ {{0,3}}(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|\.)){{1,8}}{_LAST_LABEL}"
     ),
     # ana [at] example [dot] org, ana(at)example.org, ana [at] example . org
     re.compile(
         rf"{_LOCAL}{_AT_BRACKETED}"
-        rf"(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|{_DOT_SPACED})){{1,8}}{_LAST_LABEL}"
+        rf"(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|{_DOT_PLAIN})){{1,8}}{_LAST_LABEL}"
     ),
     # ana at gmail, ana [at] hotmail: the mail services everyone knows need no domain
     re.compile(rf"{_LOCAL}(?: {{0,3}}@ {{0,3}}|{_AT_BRACKETED}| {{1,3}}at {{1,3}}){_MAIL_SERVICE}"),
-    # ana at example dot org: spelled out in full, so it needs a hidden dot and a known domain
+    # ana at example dot org, ana at example . org: spelled out in full, so it needs a hidden
+    # dot and a known domain
     re.compile(
-        rf"{_LOCAL} {{1,3}}at {{1,3}}{_EMAIL_LABEL}(?:{_DOT_SPACED}{_EMAIL_LABEL}){{0,8}}"
-        rf"{_DOT_HIDDEN}(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|{_DOT_SPACED})){{0,8}}{_TLD}"
+        rf"{_LOCAL} {{1,3}}at {{1,3}}{_EMAIL_LABEL}(?:{_DOT_PLAIN}{_EMAIL_LABEL}){{0,8}}"
+        rf"{_DOT_HIDDEN}(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|{_DOT_PLAIN})){{0,8}}{_TLD}"
     ),
 )
 
@@ -336,7 +341,7 @@ _EMAILS = (
 _POSTCODE = re.compile(
     r"(?<![^\W_])"
     r"(?:[a-pr-uwyz](?:\d[\da-hjkpstuw]?|[a-hk-y]\d[\dabehmnprv-y]?)|gir)"
-    r" {0,2}\d[abd-hjlnp-uw-z]{2}"
+    r"(?:-| {0,2})\d[abd-hjlnp-uw-z]{2}"
     r"(?![^\W_])"
 )
 

@@ -76,6 +76,9 @@ def test_emails_become_placeholders(email: str) -> None:
         "ana <at> example <dot> org",
         "ana@example[.]org",
         "ana @ example [dot] org",
+        "ana @ example . org",
+        "ana at example . org",
+        "ana at example .org",
         "ana＠example.org",
         "ａｎａ＠ｅｘａｍｐｌｅ．ｏｒｇ",
         "an\u200ba@exam\u2060ple.o\ufeffrg",
@@ -98,6 +101,8 @@ def test_obfuscated_emails_become_placeholders(email: str) -> None:
         "we met at home. Then we left",
         "look at this. It was good",
         "I was at school dot dot dot",
+        "I was at school . Then home",
+        "hi @\u200bana. It was fine",
     ],
 )
 def test_at_and_dot_in_ordinary_sentences_are_kept(text: str) -> None:
@@ -137,6 +142,8 @@ def test_email_is_replaced_whole_even_when_it_holds_a_name() -> None:
         "example。org",
         "amirakhan dot com",
         "amirakhan dot co dot uk",
+        "amirakhan . com",
+        "example .org",
         "exa\u200bmple.org",
         "<https://example.org/x>",
         "[my site](https://example.org/x)",
@@ -186,6 +193,8 @@ def test_ordinary_words_with_dots_are_not_links(text: str) -> None:
         "Sw1A 1aA",
         "ＳＷ１Ａ １ＡＡ",
         "M1\u00a01AE",
+        "SW1A-1AA",
+        "SW1A  1AA",
     ],
 )
 def test_postcodes_become_placeholders(postcode: str) -> None:
@@ -514,6 +523,15 @@ ADVERSARIAL = [
     "a at b dot ",
     "a [at] b [dot] ",
     "a @ b . ",
+    "a . ",
+    "a at b . c . ",
+    "a dot ",
+    "a [.] ",
+    "a,1",
+    "1,",
+    "1\n",
+    "a b c ",
+    "a)(b)(",
     "a@",
     "a@b.",
     "http://",
@@ -824,8 +842,8 @@ def obfuscated_emails(draw: st.DrawFn) -> str:
             ["@", " @ ", "@ ", "＠", "[at]", " [at] ", "(at)", " (at) ", " at ", " AT "]
         )
     )
-    hidden_dots = ["[dot]", " [dot] ", "(dot)", " (dot) ", " dot ", " DOT ", "[.]"]
-    dots = [".", *hidden_dots] if "at" not in at.lower() else [".", " . ", *hidden_dots]
+    hidden_dots = ["[dot]", " [dot] ", "(dot)", " (dot) ", " dot ", " DOT ", "[.]", " . ", " ."]
+    dots = [".", *hidden_dots]
     labels = draw(st.lists(label, min_size=1, max_size=3))
     separators = [draw(st.sampled_from(dots)) for _ in labels]
     if at.strip().lower() == "at" and not set(separators) & set(hidden_dots):
@@ -869,6 +887,9 @@ def links(draw: st.DrawFn) -> str:
                 strict + path,
                 f"{wordy}/x{path}",
                 f"<https://{strict}{path}>",
+                f"{host}[.]{draw(st.sampled_from(TLDS + WORDY_TLDS))}{path}",
+                f"{host} dot {draw(st.sampled_from(TLDS))}{path}",
+                f"{host} . {draw(st.sampled_from(TLDS))}{path}",
                 f"[{text}](https://{wordy}{path})",
                 f"[{text}](<https://{strict}{path}>)",
             ]
@@ -891,7 +912,7 @@ OUTWARD += [r"[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRV-Y]"]
 def postcodes(draw: st.DrawFn) -> str:
     outward = draw(st.from_regex(draw(st.sampled_from(OUTWARD)), fullmatch=True))
     inward = draw(st.from_regex(r"[0-9][ABD-HJLNP-UW-Z]{2}", fullmatch=True))
-    postcode = outward + draw(st.sampled_from([" ", ""])) + inward
+    postcode = outward + draw(st.sampled_from([" ", "", "  ", "-", "\u00a0"])) + inward
     return draw(st.sampled_from([postcode, postcode.lower(), postcode.title()]))
 
 

@@ -154,6 +154,10 @@ def test_links_become_placeholders(link: str) -> None:
     assert redact(f"see {link} now", []) == f"see {LINK} now"
 
 
+def test_a_discord_invite_without_its_domain_is_a_link() -> None:
+    assert redact("join: .gg/amira!", []) == f"join: {LINK}!"
+
+
 def test_the_full_stop_after_a_link_stays_with_the_sentence() -> None:
     assert redact("see https://example.org/x. Then", []) == f"see {LINK}. Then"
     assert redact("(see example.org/x), then", []) == f"(see {LINK}), then"
@@ -254,6 +258,9 @@ def test_phone_numbers_become_placeholders(phone: str) -> None:
         "07700_900123",
         "07700,900123",
         "07700'900123",
+        "07700 ~ 900123",
+        "07700|900123",
+        "07700 · 900123",
         "07700\n900123",
         "0️⃣7️⃣7️⃣0️⃣0️⃣9️⃣0️⃣0️⃣1️⃣2️⃣3️⃣",
     ],
@@ -347,6 +354,8 @@ def test_a_name_equal_to_a_placeholder_word_keeps_placeholders_intact() -> None:
         "Ꭺmira",  # Cherokee Ꭺ
         "Am-ira",
         "Am.ira",
+        "Am😀ira",
+        "Am!ira",
         "Kh'an",
         "AmiraKhan",
         "#AmiraKhan",
@@ -447,6 +456,12 @@ def test_escaped_backticks_stay_escaped_once_and_live_ones_after_a_backslash_are
 def test_hashes_and_arrows_inside_a_line_are_kept() -> None:
     text = "#hashtag is fine, 2 > 1, and -#x too"
     assert redact(text, []) == text
+
+
+def test_overrides_that_show_text_backwards_are_removed() -> None:
+    # Typed backwards after a right-to-left override, "arimA" would read "Amira".
+    assert redact("hi \u202earimA\u202c!", ["Amira"]) == "hi arimA\u202c!"
+    assert redact("\u202dabc", []) == "abc"
 
 
 def test_many_blank_lines_collapse_to_one() -> None:
@@ -760,7 +775,9 @@ def disguised(draw: st.DrawFn, text: str) -> str:
     out = []
     for char in text:
         how = draw(
-            st.sampled_from(["keep", "case", "fullwidth", "cyrillic", "accent", "invisible"])
+            st.sampled_from(
+                ["keep", "case", "fullwidth", "cyrillic", "accent", "invisible", "symbol"]
+            )
         )
         if how == "case":
             char = draw(st.sampled_from([char.upper(), char.lower()]))
@@ -773,6 +790,8 @@ def disguised(draw: st.DrawFn, text: str) -> str:
             char = draw(st.sampled_from([base, base + draw(st.sampled_from(ACCENTS))]))
         elif how == "invisible":
             char = draw(st.sampled_from(INVISIBLE)) + char
+        elif how == "symbol" and out:
+            char = draw(st.sampled_from(["-", ".", "*", "_", "||", "'", "~", "😀"])) + char
         out.append(char)
     return "".join(out)
 

@@ -613,7 +613,8 @@ class Redactor:
 
     def redact(self, text: str) -> str:
         """`text` with mentions, links, e-mails, postcodes, phones and names as placeholders."""
-        # Mentions are matched as Discord reads them, before normalising: nothing else is.
+        # Mentions are matched first as Discord reads them, on the text as written; every
+        # other rule reads the normalised copy.
         scan = _Scan(_MENTION.sub(MENTION, text))
         scan.claim(_MASKED_LINK, LINK)
         scan.claim(_ANGLE_LINK, LINK)
@@ -634,25 +635,28 @@ class Redactor:
         return _whole(match, NAME if self._names_in(match["name"]) else _KEEP)
 
     def _names_in(self, text: str) -> bool:
-        if self._names is None or self._names.search(text) is not None:
-            return self._names is not None
+        if self._names is None:
+            return False
+        if self._names.search(text) is not None:
+            return True
         return any(self._spelled_name(m) for m in _SPELLED_OUT.finditer(text))
 
     def _spelled_name(self, match: re.Match[str]) -> _Claim:
-        # The letters sit one separator apart; any run of them may spell a name ("x a m i r a").
+        # The letters sit one separator apart, and any run of them may spell a name word
+        # ("x a m i r a"): the claim runs from the first such word to the last.
         step = 1 + len(match["sep"])
         letters = match[0][::step]
-        found = []
+        first = last = None
         i = 0
         while i < len(letters):
             fits = (n for n in self._word_lengths if i + n <= len(letters))
             length = next((n for n in fits if letters[i : i + n] in self._words), 0)
             if length:
-                found.append((i, i + length))
+                first = i if first is None else first
+                last = i + length - 1
             i += length or 1
-        if not found:
+        if first is None or last is None:
             return None
-        first, last = found[0][0], found[-1][1] - 1
         return match.start() + first * step, match.start() + last * step + 1, NAME
 
 

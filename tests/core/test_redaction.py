@@ -516,7 +516,7 @@ def test_one_redactor_redacts_a_thousand_comments_in_linear_time() -> None:
     comments = [f"{COMMENT} {i}" for i in range(1000)]
     small = _seconds(lambda: [redactor.redact(c) for c in comments[:250]])
     large = _seconds(lambda: [redactor.redact(c) for c in comments])
-    assert large < 2.0
+    assert large < 5.0
     assert large < 8 * small + 0.05
 
 
@@ -820,6 +820,13 @@ PHONE_SEPARATORS = [
     "\u2009",
     ".",
     "/",
+    "_",
+    ",",
+    "'",
+    " ~ ",
+    "|",
+    " * ",
+    "\n",
 ]
 FULLWIDTH_DIGITS = str.maketrans("0123456789+", "０１２３４５６７８９＋")
 
@@ -842,7 +849,9 @@ def spaced_phone_numbers(draw: st.DrawFn) -> str:
 
 
 @given(words, words, spaced_phone_numbers())
-def test_phone_numbers_with_any_separator_never_survive(before: str, after: str, phone: str):
+def test_phone_numbers_with_any_separator_never_survive(
+    before: str, after: str, phone: str
+) -> None:
     out = redact(f"{before} {phone} {after}", [])
     assert re.search(r"\d", out) is None, out
 
@@ -951,7 +960,7 @@ def discord_tokens(draw: st.DrawFn) -> str:
 
 
 @given(plain_text, plain_text, discord_tokens())
-def test_timestamps_and_custom_emoji_survive_unchanged(before: str, after: str, token: str):
+def test_timestamps_and_custom_emoji_survive_unchanged(before: str, after: str, token: str) -> None:
     assume(not re.search("amira|khan", fold(token)))
     out = redact(f"{before} {token} {after}", ["Amira Khan"])
     assert token in out

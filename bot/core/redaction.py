@@ -15,17 +15,17 @@
    they overlap the longest reading wins;
 4. UK postcodes (`SW1A 1AA`, `sw1a1aa`, `M1 1AE`), whole words, in any case;
 5. phone numbers: a run of digits joined by separators (up to two spaces or a line break; a
-   dash, dot or slash with up to two spaces either side; a bare comma, underscore or
-   apostrophe), optionally starting with `+`, holding at least 7 digits. Lists of years
-   (`2019-2021`), plausible dates (`2026-03-01`, `01.03.2026`), ranges of those, thousands
-   (`1,000,000`) and sums of money straight after a currency sign (`£1500000`) are left
-   alone; shorter numbers always are. Other long digit runs (ids, account numbers) count as
-   phone numbers on purpose: when in doubt, hide;
+   dash, dot, slash, `~`, `|`, `*` or `·` with up to two spaces either side; a bare comma,
+   underscore or apostrophe), optionally starting with `+`, holding at least 7 digits.
+   Lists of years (`2019-2021`), plausible dates (`2026-03-01`, `01.03.2026`), ranges of
+   those, thousands (`1,000,000`) and sums of money straight after a currency sign
+   (`£1500000`) are left alone; shorter numbers always are. Other long digit runs (ids,
+   account numbers) count as phone numbers on purpose: when in doubt, hide;
 6. the participants' names: the full name (any whitespace between its words, 2+ characters),
    every word of it with 3+ letters on its own (`Amira`, `Khan`; for a username such as
    `ben.jones_2` also `ben`, `jones` and `benjones`) and the whole name run together
-   (`AmiraKhan`); whole words, longest first; also with markdown or punctuation inside
-   (`**Am**ira`, `Am-ira`) or spelled out letter by letter (`A.m.i.r.a`, `a m i r a`);
+   (`AmiraKhan`); whole words, longest first; also with markdown, punctuation or symbols
+   inside (`**Am**ira`, `Am-ira`) or spelled out letter by letter (`A.m.i.r.a`, `a m i r a`);
 
 with the placeholder tokens below. Discord timestamps (`<t:1767000000:R>`) and custom emoji
 (`<:wave:1>`, `<a:wave:1>`) are kept as they are, except that an emoji named after a
@@ -42,7 +42,9 @@ Then, so a comment cannot break the summary's layout or ping anyone, it
 7. puts a zero-width space after any `@` followed by something (no mention can form);
 8. escapes backticks (unless already escaped), and headings (`# `), sub-text (`-# `) and
    quotes (`> `) opening a line;
-9. collapses three or more line breaks (blank lines may hold spaces) into two.
+9. collapses three or more line breaks (blank lines may hold spaces) into two;
+10. removes right-to-left and left-to-right overrides (U+202E, U+202D), which can show
+    text backwards, so that what the rules read is what the group sees.
 
 Text with none of these comes back unchanged, and redacting a redacted text changes nothing.
 Placeholders are never empty, so removing something cannot join the text around it into a
@@ -283,17 +285,21 @@ _PATH = rf"(?:[:/?#]{_URL_REST})?"
 _OPEN = r"[\[({<]"
 _CLOSE = r"[\])}>]"
 _DOT_BRACKETED = rf" {{0,3}}{_OPEN} {{0,2}}(?:dot|\.) {{0,2}}{_CLOSE} {{0,3}}"
-_DOT_WORD = r" {1,3}dot {1,3}"
+# A dot spelled out, or with a space before it (no sentence ends like that): "example . org".
+_DOT_LOOSE = r"(?: {1,3}dot {1,3}| {1,3}\. {0,3})"
 _DOMAIN_BRACKETED = re.compile(
     rf"{_DOMAIN_START}(?:{_LABEL}(?:{_DOT_BRACKETED}|\.)){{0,8}}{_LABEL}{_DOT_BRACKETED}"
     rf"(?:{_LABEL}\.){{0,8}}{_ANY_TLD}{_PATH}"
 )
 _DOMAIN = re.compile(rf"{_DOMAIN_START}(?:{_LABEL}\.){{1,8}}{_TLD}{_PATH}")
-# amirakhan dot com; not "the dot com bubble", so a few small words cannot be the name.
+# amirakhan dot com, amirakhan . com; not "the dot com bubble", so a few small words cannot
+# be the name.
 _DOMAIN_SPELLED = re.compile(
     rf"{_DOMAIN_START}(?!(?:the|a|an|this|that|my|our|your|their|dot|so|and|or|one)\b)"
-    rf"(?:{_LABEL}\.){{0,8}}{_LABEL}{_DOT_WORD}(?:{_LABEL}(?:{_DOT_WORD}|\.)){{0,8}}{_TLD}{_PATH}"
+    rf"(?:{_LABEL}\.){{0,8}}{_LABEL}{_DOT_LOOSE}(?:{_LABEL}(?:{_DOT_LOOSE}|\.)){{0,8}}{_TLD}{_PATH}"
 )
+# A Discord invite written without its domain: ".gg/amira".
+_INVITE = re.compile(r"(?<![a-z0-9-])\.gg/[a-z0-9-]{2,32}")
 _DOMAIN_WITH_PATH = re.compile(
     rf"{_DOMAIN_START}(?:{_LABEL}\.){{1,8}}{_WORDY_TLD}(?::\d{{1,5}})?/{_URL_REST}"
 )
@@ -304,8 +310,10 @@ _LOCAL_CHARS = r"\w.!#$%&'*+/=?^`{|}~-"
 _LOCAL = rf"(?<![{_LOCAL_CHARS}])[{_LOCAL_CHARS}]+"
 _EMAIL_LABEL = r"[\w-]{1,63}"
 _AT_BRACKETED = rf" {{0,3}}{_OPEN} {{0,2}}(?:at|@) {{0,2}}{_CLOSE} {{0,3}}"
-_DOT_HIDDEN = rf"(?:{_DOT_BRACKETED}|{_DOT_WORD})"
-_DOT_SPACED = r" {0,3}\. {0,3}"
+# The dots an address may be written with never overlap (each starts differently after its
+# spaces), so no text can be read two ways and backtracking stays bounded.
+_DOT_HIDDEN = rf"(?:{_DOT_BRACKETED}|{_DOT_LOOSE})"
+_DOT_PLAIN = r"\. {0,3}"
 _LAST_LABEL = r"[a-z][a-z0-9-]{1,23}(?![\w-])"
 _MAIL_SERVICE = _top_level("gmail googlemail hotmail outlook yahoo ymail icloud protonmail aol gmx")
 _EMAILS = (
@@ -313,21 +321,22 @@ _EMAILS = (
     re.compile(rf"{_LOCAL}@[\w-]+(?:\.[\w-]+)+"),
     # ana @ example.org (the last label starts with a letter, so "meet @ 10.30" is kept)
     re.compile(rf"{_LOCAL} {{0,3}}@ {{0,3}}(?:{_EMAIL_LABEL}\.){{1,8}}{_LAST_LABEL}"),
-    # ana @ example [dot] org, ana@example(dot)org, ana@example dot org
+    # ana @ example [dot] org, ana@example(dot)org, ana@example dot org, ana @ example . org
     re.compile(
         rf"{_LOCAL} {{0,3}}@ {{0,3}}(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|\.)){{1,8}}{_LAST_LABEL}"
     ),
     # ana [at] example [dot] org, ana(at)example.org, ana [at] example . org
     re.compile(
         rf"{_LOCAL}{_AT_BRACKETED}"
-        rf"(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|{_DOT_SPACED})){{1,8}}{_LAST_LABEL}"
+        rf"(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|{_DOT_PLAIN})){{1,8}}{_LAST_LABEL}"
     ),
     # ana at gmail, ana [at] hotmail: the mail services everyone knows need no domain
     re.compile(rf"{_LOCAL}(?: {{0,3}}@ {{0,3}}|{_AT_BRACKETED}| {{1,3}}at {{1,3}}){_MAIL_SERVICE}"),
-    # ana at example dot org: spelled out in full, so it needs a hidden dot and a known domain
+    # ana at example dot org, ana at example . org: spelled out in full, so it needs a hidden
+    # dot and a known domain
     re.compile(
-        rf"{_LOCAL} {{1,3}}at {{1,3}}{_EMAIL_LABEL}(?:{_DOT_SPACED}{_EMAIL_LABEL}){{0,8}}"
-        rf"{_DOT_HIDDEN}(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|{_DOT_SPACED})){{0,8}}{_TLD}"
+        rf"{_LOCAL} {{1,3}}at {{1,3}}{_EMAIL_LABEL}(?:{_DOT_PLAIN}{_EMAIL_LABEL}){{0,8}}"
+        rf"{_DOT_HIDDEN}(?:{_EMAIL_LABEL}(?:{_DOT_HIDDEN}|{_DOT_PLAIN})){{0,8}}{_TLD}"
     ),
 )
 
@@ -336,16 +345,16 @@ _EMAILS = (
 _POSTCODE = re.compile(
     r"(?<![^\W_])"
     r"(?:[a-pr-uwyz](?:\d[\da-hjkpstuw]?|[a-hk-y]\d[\dabehmnprv-y]?)|gir)"
-    r" {0,2}\d[abd-hjlnp-uw-z]{2}"
+    r"(?:-| {0,2})\d[abd-hjlnp-uw-z]{2}"
     r"(?![^\W_])"
 )
 
 # Between the digit groups of a phone number: up to two spaces or one line break, one dash
-# (any width), dot or slash with up to two spaces either side, or a bare comma, underscore or
-# apostrophe. (No-break and thin spaces are spaces by now.) A comma after a number with a
+# (any width), dot, slash, ~ | * or · with up to two spaces either side, or a bare comma,
+# underscore or apostrophe. (No-break and thin spaces are spaces by now.) A comma with a
 # space after it is a list ("item 4.2, 123456 steps"), so it separates nothing.
 _DASHES = "\\-\u2010-\u2015\u2212"
-_SEPARATOR = rf"(?: {{0,2}}[{_DASHES}./] {{0,2}}|[,_']| {{1,2}}| ?\n ?)"
+_SEPARATOR = rf"(?: {{0,2}}[{_DASHES}./~|*·•] {{0,2}}|[,_']| {{1,2}}| ?\n ?)"
 # A candidate, checked in `_phone`: digits and brackets with a separator between them. Each
 # step starts with a different character, so matching stays linear.
 _PHONE_CANDIDATE = re.compile(rf"(?:\+ {{0,2}})?\(?\d(?:\d|\)|\((?=\d)|{_SEPARATOR}(?=\(?\d))*")
@@ -364,8 +373,9 @@ _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?P<sep>[,'])\d{3}(?:(?P=sep)\d{3})*(?:\.\
 
 # Discord markdown that can sit inside a word and not show (`**Am**ira`, `A||mi||ra`).
 _MARKUP = r"[*_~|\\`]*"
-# ...and punctuation that breaks a longer name up without hiding it (`Am-ira`, `Am.ira`).
-_INSIDE_NAME = r"[*_~|\\`.'\-·•]*"
+# ...and any punctuation or symbol that breaks a longer name up without hiding it from a
+# reader (`Am-ira`, `Am.ira`, `Am😀ira`).
+_INSIDE_NAME = rf"(?:[^\w\s{_MASK}]|_)*"
 _NAME_GAP = rf"{_MARKUP}\s+{_MARKUP}"
 # What may stand between the letters of a name spelled out (`A.m.i.r.a`, `a m i r a`, and
 # `⒜⒨⒤⒭⒜`, which NFKC writes as `(a)(m)(i)(r)(a)`).
@@ -383,6 +393,9 @@ _AT = re.compile(rf"@(?=[^\s{ZERO_WIDTH_SPACE}])")
 _LIVE_BACKTICK = re.compile(r"(?<!\\)((?:\\\\)*)`")
 _LINE_MARKUP = re.compile(r"^([ \t]*)(#{1,3}[ \t]|-#[ \t]|>{1,3}[ \t])", re.MULTILINE)
 _MANY_NEWLINES = re.compile(r"\n(?:[ \t]*\n){2,}")
+# Right-to-left and left-to-right overrides show the text after them backwards: typed as
+# "arimA", it reads "Amira". Without them a comment shows as it was typed (and as it was read).
+_BIDI_OVERRIDE = re.compile("[\u202d\u202e]")
 
 # A claim that keeps the original text: later rules cannot touch it, and it is shown as written.
 _KEEP = ""
@@ -500,6 +513,7 @@ _CONTACTS: tuple[_Rule, ...] = (
     (_DOMAIN, LINK),
     (_DOMAIN_SPELLED, LINK),
     (_DOMAIN_WITH_PATH, LINK),
+    (_INVITE, LINK),
 )
 
 
@@ -580,7 +594,8 @@ class _Scan:
 
 
 def _make_safe(text: str) -> str:
-    """`text` with no live `@`, backticks or line markup, and no more than one blank line."""
+    """`text` with no live `@`, backticks, line markup or overrides, and one blank line at most."""
+    text = _BIDI_OVERRIDE.sub("", text)
     text = _AT.sub("@" + ZERO_WIDTH_SPACE, text)
     text = _LIVE_BACKTICK.sub(r"\1\\`", text)
     text = _LINE_MARKUP.sub(r"\1\\\2", text)
@@ -598,7 +613,8 @@ class Redactor:
 
     def redact(self, text: str) -> str:
         """`text` with mentions, links, e-mails, postcodes, phones and names as placeholders."""
-        # Mentions are matched as Discord reads them, before normalising: nothing else is.
+        # Mentions are matched first as Discord reads them, on the text as written; every
+        # other rule reads the normalised copy.
         scan = _Scan(_MENTION.sub(MENTION, text))
         scan.claim(_MASKED_LINK, LINK)
         scan.claim(_ANGLE_LINK, LINK)
@@ -619,25 +635,28 @@ class Redactor:
         return _whole(match, NAME if self._names_in(match["name"]) else _KEEP)
 
     def _names_in(self, text: str) -> bool:
-        if self._names is None or self._names.search(text) is not None:
-            return self._names is not None
+        if self._names is None:
+            return False
+        if self._names.search(text) is not None:
+            return True
         return any(self._spelled_name(m) for m in _SPELLED_OUT.finditer(text))
 
     def _spelled_name(self, match: re.Match[str]) -> _Claim:
-        # The letters sit one separator apart; any run of them may spell a name ("x a m i r a").
+        # The letters sit one separator apart, and any run of them may spell a name word
+        # ("x a m i r a"): the claim runs from the first such word to the last.
         step = 1 + len(match["sep"])
         letters = match[0][::step]
-        found = []
+        first = last = None
         i = 0
         while i < len(letters):
             fits = (n for n in self._word_lengths if i + n <= len(letters))
             length = next((n for n in fits if letters[i : i + n] in self._words), 0)
             if length:
-                found.append((i, i + length))
+                first = i if first is None else first
+                last = i + length - 1
             i += length or 1
-        if not found:
+        if first is None or last is None:
             return None
-        first, last = found[0][0], found[-1][1] - 1
         return match.start() + first * step, match.start() + last * step + 1, NAME
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 import string
-import time
 import unicodedata
-from collections.abc import Callable
 
 import pytest
 from hypothesis import assume, given
@@ -76,6 +74,9 @@ def test_emails_become_placeholders(email: str) -> None:
         "ana <at> example <dot> org",
         "ana@example[.]org",
         "ana @ example [dot] org",
+        "ana @ example . org",
+        "ana at example . org",
+        "ana at example .org",
         "ana＠example.org",
         "ａｎａ＠ｅｘａｍｐｌｅ．ｏｒｇ",
         "an\u200ba@exam\u2060ple.o\ufeffrg",
@@ -98,6 +99,8 @@ def test_obfuscated_emails_become_placeholders(email: str) -> None:
         "we met at home. Then we left",
         "look at this. It was good",
         "I was at school dot dot dot",
+        "I was at school . Then home",
+        "hi @\u200bana. It was fine",
     ],
 )
 def test_at_and_dot_in_ordinary_sentences_are_kept(text: str) -> None:
@@ -137,6 +140,8 @@ def test_email_is_replaced_whole_even_when_it_holds_a_name() -> None:
         "example。org",
         "amirakhan dot com",
         "amirakhan dot co dot uk",
+        "amirakhan . com",
+        "example .org",
         "exa\u200bmple.org",
         "<https://example.org/x>",
         "[my site](https://example.org/x)",
@@ -145,6 +150,10 @@ def test_email_is_replaced_whole_even_when_it_holds_a_name() -> None:
 )
 def test_links_become_placeholders(link: str) -> None:
     assert redact(f"see {link} now", []) == f"see {LINK} now"
+
+
+def test_a_discord_invite_without_its_domain_is_a_link() -> None:
+    assert redact("join: .gg/amira!", []) == f"join: {LINK}!"
 
 
 def test_the_full_stop_after_a_link_stays_with_the_sentence() -> None:
@@ -186,6 +195,8 @@ def test_ordinary_words_with_dots_are_not_links(text: str) -> None:
         "Sw1A 1aA",
         "ＳＷ１Ａ １ＡＡ",
         "M1\u00a01AE",
+        "SW1A-1AA",
+        "SW1A  1AA",
     ],
 )
 def test_postcodes_become_placeholders(postcode: str) -> None:
@@ -245,6 +256,9 @@ def test_phone_numbers_become_placeholders(phone: str) -> None:
         "07700_900123",
         "07700,900123",
         "07700'900123",
+        "07700 ~ 900123",
+        "07700|900123",
+        "07700 · 900123",
         "07700\n900123",
         "0️⃣7️⃣7️⃣0️⃣0️⃣9️⃣0️⃣0️⃣1️⃣2️⃣3️⃣",
     ],
@@ -338,6 +352,8 @@ def test_a_name_equal_to_a_placeholder_word_keeps_placeholders_intact() -> None:
         "Ꭺmira",  # Cherokee Ꭺ
         "Am-ira",
         "Am.ira",
+        "Am😀ira",
+        "Am!ira",
         "Kh'an",
         "AmiraKhan",
         "#AmiraKhan",
@@ -440,6 +456,12 @@ def test_hashes_and_arrows_inside_a_line_are_kept() -> None:
     assert redact(text, []) == text
 
 
+def test_overrides_that_show_text_backwards_are_removed() -> None:
+    # Typed backwards after a right-to-left override, "arimA" would read "Amira".
+    assert redact("hi \u202earimA\u202c!", ["Amira"]) == "hi arimA\u202c!"
+    assert redact("\u202dabc", []) == "abc"
+
+
 def test_many_blank_lines_collapse_to_one() -> None:
     assert redact("a\n\n\n\nb\n \n\t\nc\n\nd", []) == "a\n\nb\n\nc\n\nd"
 
@@ -478,24 +500,6 @@ COMMENT = (
 )
 
 
-def _seconds(work: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def test_one_redactor_redacts_a_thousand_comments_in_linear_time() -> None:
-    redactor = Redactor(_syllable_names(200))
-    comments = [f"{COMMENT} {i}" for i in range(1000)]
-    small = _seconds(lambda: [redactor.redact(c) for c in comments[:250]])
-    large = _seconds(lambda: [redactor.redact(c) for c in comments])
-    assert large < 2.0
-    assert large < 8 * small + 0.05
-
-
 ADVERSARIAL = [
     "a",
     "a.",
@@ -514,6 +518,15 @@ ADVERSARIAL = [
     "a at b dot ",
     "a [at] b [dot] ",
     "a @ b . ",
+    "a . ",
+    "a at b . c . ",
+    "a dot ",
+    "a [.] ",
+    "a,1",
+    "1,",
+    "1\n",
+    "a b c ",
+    "a)(b)(",
     "a@",
     "a@b.",
     "http://",
@@ -536,13 +549,13 @@ ADVERSARIAL = [
 
 
 @pytest.mark.parametrize("unit", ADVERSARIAL)
-def test_long_adversarial_text_takes_linear_time(unit: str) -> None:
+def test_long_adversarial_text_is_redacted_whole(unit: str) -> None:
+    # Inputs that would make a backtracking pattern explode. Speed itself is not asserted
+    # here (tests never time anything); a pattern gone quadratic shows as a hang.
     redactor = Redactor(_syllable_names(20))
-    short, long = unit * (2000 // len(unit)), unit * (8000 // len(unit))
-    small = _seconds(lambda: redactor.redact(short))
-    large = _seconds(lambda: redactor.redact(long))
-    assert large < 1.0
-    assert large < 10 * small + 0.02
+    long = unit * (8000 // len(unit))
+    out = redactor.redact(long)
+    assert redactor.redact(out) == out
 
 
 # --- properties --------------------------------------------------------------------------------
@@ -742,7 +755,9 @@ def disguised(draw: st.DrawFn, text: str) -> str:
     out = []
     for char in text:
         how = draw(
-            st.sampled_from(["keep", "case", "fullwidth", "cyrillic", "accent", "invisible"])
+            st.sampled_from(
+                ["keep", "case", "fullwidth", "cyrillic", "accent", "invisible", "symbol"]
+            )
         )
         if how == "case":
             char = draw(st.sampled_from([char.upper(), char.lower()]))
@@ -755,6 +770,8 @@ def disguised(draw: st.DrawFn, text: str) -> str:
             char = draw(st.sampled_from([base, base + draw(st.sampled_from(ACCENTS))]))
         elif how == "invisible":
             char = draw(st.sampled_from(INVISIBLE)) + char
+        elif how == "symbol" and out:
+            char = draw(st.sampled_from(["-", ".", "*", "_", "||", "'", "~", "😀"])) + char
         out.append(char)
     return "".join(out)
 
@@ -783,6 +800,13 @@ PHONE_SEPARATORS = [
     "\u2009",
     ".",
     "/",
+    "_",
+    ",",
+    "'",
+    " ~ ",
+    "|",
+    " * ",
+    "\n",
 ]
 FULLWIDTH_DIGITS = str.maketrans("0123456789+", "０１２３４５６７８９＋")
 
@@ -805,7 +829,9 @@ def spaced_phone_numbers(draw: st.DrawFn) -> str:
 
 
 @given(words, words, spaced_phone_numbers())
-def test_phone_numbers_with_any_separator_never_survive(before: str, after: str, phone: str):
+def test_phone_numbers_with_any_separator_never_survive(
+    before: str, after: str, phone: str
+) -> None:
     out = redact(f"{before} {phone} {after}", [])
     assert re.search(r"\d", out) is None, out
 
@@ -824,8 +850,8 @@ def obfuscated_emails(draw: st.DrawFn) -> str:
             ["@", " @ ", "@ ", "＠", "[at]", " [at] ", "(at)", " (at) ", " at ", " AT "]
         )
     )
-    hidden_dots = ["[dot]", " [dot] ", "(dot)", " (dot) ", " dot ", " DOT ", "[.]"]
-    dots = [".", *hidden_dots] if "at" not in at.lower() else [".", " . ", *hidden_dots]
+    hidden_dots = ["[dot]", " [dot] ", "(dot)", " (dot) ", " dot ", " DOT ", "[.]", " . ", " ."]
+    dots = [".", *hidden_dots]
     labels = draw(st.lists(label, min_size=1, max_size=3))
     separators = [draw(st.sampled_from(dots)) for _ in labels]
     if at.strip().lower() == "at" and not set(separators) & set(hidden_dots):
@@ -869,6 +895,9 @@ def links(draw: st.DrawFn) -> str:
                 strict + path,
                 f"{wordy}/x{path}",
                 f"<https://{strict}{path}>",
+                f"{host}[.]{draw(st.sampled_from(TLDS + WORDY_TLDS))}{path}",
+                f"{host} dot {draw(st.sampled_from(TLDS))}{path}",
+                f"{host} . {draw(st.sampled_from(TLDS))}{path}",
                 f"[{text}](https://{wordy}{path})",
                 f"[{text}](<https://{strict}{path}>)",
             ]
@@ -891,7 +920,7 @@ OUTWARD += [r"[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRV-Y]"]
 def postcodes(draw: st.DrawFn) -> str:
     outward = draw(st.from_regex(draw(st.sampled_from(OUTWARD)), fullmatch=True))
     inward = draw(st.from_regex(r"[0-9][ABD-HJLNP-UW-Z]{2}", fullmatch=True))
-    postcode = outward + draw(st.sampled_from([" ", ""])) + inward
+    postcode = outward + draw(st.sampled_from([" ", "", "  ", "-", "\u00a0"])) + inward
     return draw(st.sampled_from([postcode, postcode.lower(), postcode.title()]))
 
 
@@ -911,7 +940,7 @@ def discord_tokens(draw: st.DrawFn) -> str:
 
 
 @given(plain_text, plain_text, discord_tokens())
-def test_timestamps_and_custom_emoji_survive_unchanged(before: str, after: str, token: str):
+def test_timestamps_and_custom_emoji_survive_unchanged(before: str, after: str, token: str) -> None:
     assume(not re.search("amira|khan", fold(token)))
     out = redact(f"{before} {token} {after}", ["Amira Khan"])
     assert token in out

@@ -815,7 +815,13 @@ async def test_deleting_a_project_leaves_no_orphan_rows(
                 sql, params = "project_id = ?", [project_id]
             elif "checkin_id" in columns:
                 sql, params = "checkin_id IN (?, ?)", ids
-            elif table in ("guild_settings", "dm_channels", "audit_log", "store_meta"):
+            elif table in (
+                "guild_settings",
+                "dm_channels",
+                "audit_log",
+                "store_meta",
+                "guild_departures",
+            ):
                 # The server's settings, a member's DM channel, the facilitators' record of
                 # what they did (which keeps a deleted project's name, never its data), and
                 # facts about the database itself (the secret's fingerprint).

@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.core.models import Phase
+from bot.core.models import Checkin, Phase
 from bot.core.yamltext import load_yaml
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -26,10 +26,19 @@ FrameworkId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39
 # Discord caps: 25 buttons a message, 80 characters a button label, 100 a select option.
 MAX_COMPONENTS = 25
 MAX_SCALE_POINTS = 10
+SNAPSHOT_CACHE = 64  # parsed check-in snapshots kept in memory
 
 
 class FrameworkError(ValueError):
     """A framework file that cannot be used; the message names file, key and reason."""
+
+
+class FrameworkGone(LookupError):
+    """A project's framework is no longer in the library: no new check-in can open on it."""
+
+    def __init__(self, framework_id: str) -> None:
+        super().__init__(framework_id)
+        self.framework_id = framework_id
 
 
 class _Strict(BaseModel):
@@ -88,6 +97,18 @@ class Framework(_Strict):
     def component(self, key: str) -> Component | None:
         return next((c for c in self.components if c.key == key), None)
 
+    def snapshot(self) -> str:
+        """The whole framework as JSON, stored with a check-in when it opens."""
+        return self.model_dump_json()
+
+
+def framework_from_snapshot(text: str) -> Framework:
+    """A framework as a check-in stored it (`Framework.snapshot`)."""
+    try:
+        return Framework.model_validate_json(text)
+    except ValidationError as exc:
+        raise FrameworkError(f"stored framework snapshot: {_describe(exc)}") from exc
+
 
 def _describe(error: ValidationError) -> str:
     lines = []
@@ -127,6 +148,7 @@ class FrameworkLibrary:
         if default_id not in self._by_id:
             raise FrameworkError(f"default framework {default_id!r} is missing")
         self.default_id = default_id
+        self._snapshots: dict[str, Framework] = {}
 
     @classmethod
     def from_directory(
@@ -139,9 +161,34 @@ class FrameworkLibrary:
     def get(self, framework_id: str) -> Framework | None:
         return self._by_id.get(framework_id)
 
-    def for_checkin(self, framework_id: str) -> Framework:
-        """The framework a check-in used, or the default if its file has since been removed."""
+    def for_checkin(self, checkin: Checkin) -> Framework:
+        """The framework a check-in was opened with, from its snapshot, so editing or
+        removing the file changes nothing of it. A check-in opened by an older version has
+        no snapshot: its framework is read by id (the default if the file is gone)."""
+        return self.of_checkin(checkin) or self._by_id[self.default_id]
+
+    def of_checkin(self, checkin: Checkin) -> Framework | None:
+        """As `for_checkin`, but None (no default) for an older check-in whose file is gone."""
+        text = checkin.framework_snapshot
+        if text is None:
+            return self._by_id.get(checkin.framework_id)
+        framework = self._snapshots.get(text)
+        if framework is None:
+            if len(self._snapshots) >= SNAPSHOT_CACHE:
+                self._snapshots.clear()
+            framework = self._snapshots[text] = framework_from_snapshot(text)
+        return framework
+
+    def by_id(self, framework_id: str) -> Framework:
+        """The framework with this id, or the default if its file has since been removed."""
         return self._by_id.get(framework_id) or self._by_id[self.default_id]
+
+    def for_opening(self, framework_id: str) -> Framework:
+        """The framework a new check-in opens with; FrameworkGone if its file was removed."""
+        framework = self._by_id.get(framework_id)
+        if framework is None:
+            raise FrameworkGone(framework_id)
+        return framework
 
     def __getitem__(self, framework_id: str) -> Framework:
         return self._by_id[framework_id]

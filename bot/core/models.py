@@ -115,6 +115,9 @@ class Checkin:
     summary_due: bool = False  # closed, summary not posted yet
     summary_attempts: int = 0  # failed tries at posting the summary
     summary_retry_at: datetime | None = None  # when to try posting it again
+    # The framework as it was when the check-in opened (JSON, `Framework.snapshot`); None
+    # for check-ins opened by an older version, which read the framework by id.
+    framework_snapshot: str | None = field(default=None, repr=False)
 
     @property
     def is_open(self) -> bool:

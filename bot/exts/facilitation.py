@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.frameworks import FrameworkGone
 from bot.core.models import Checkin, Phase, Project
 from bot.core.projects import InvalidInput, parse_window
 from bot.exts._shared import audit, find_project, project_names, refuse, reply, stamp
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
 
 @app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)  # hidden from members; see README
 class CheckinCog(commands.GroupCog, group_name="checkin"):
     """Run a project's check-ins by hand."""
 
@@ -70,6 +72,14 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             opened = await self.bot.checkins.open_checkin(found, phase, window_days=window)
         except CheckinAlreadyOpen:
             await self._refuse_if_open(interaction, found)
+            return
+        except FrameworkGone:
+            await refuse(
+                interaction,
+                "errors.framework_gone",
+                project=found.name,
+                framework=found.framework_id,
+            )
             return
         self.bot.scheduler.wake()  # it sends the invitations, paced
         await audit(interaction, "checkin_open", project=found, detail=phase.value)

@@ -78,7 +78,7 @@ class MyDataCog(commands.GroupCog, group_name="mydata"):
             return
         lines = [p("mydata.header")]
         for project, checkin, response in found:
-            framework = self.bot.frameworks.get(checkin.framework_id)
+            framework = self.bot.frameworks.of_checkin(checkin)
             if framework is None:
                 continue
             lines.append(

@@ -27,6 +27,15 @@ from bot.core.projects import (
     parse_project_edit,
 )
 from bot.core.schedule import InvalidScheduleChange, local_label, plan_project, reschedule
+from bot.exts._permissions import (
+    CHART,
+    NEEDED,
+    THREADS,
+    WANTED,
+    bot_permissions,
+    missing,
+    permission_list,
+)
 from bot.exts._shared import (
     NO_MENTIONS,
     ConfirmItem,
@@ -51,16 +60,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CARD_PERMISSIONS = ("view_channel", "send_messages", "read_message_history")
-
 
 def card_content(bot: CoreflectBot, project: Project, scores: int) -> tuple[str, discord.ui.View]:
     """The project card: what the project is, the anonymity promise, Join and Leave."""
-    framework = bot.frameworks[project.framework_id]
+    framework = bot.frameworks.get(project.framework_id)
     content = bot.prompts(
         "card.body",
         project=project.name,
-        framework=framework.title,
+        framework=framework.title if framework else project.framework_id,
         starts=long_date(project.starts_on),
         ends=long_date(project.ends_on),
         scores=scores,
@@ -111,7 +118,13 @@ class CardItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CARD_TEM
             await refuse(interaction, "card.already_joined", project=project.name)
             return
         settings = await bot.store.get_guild_settings(project.guild_id)
-        framework = bot.frameworks[project.framework_id]
+        current = await bot.store.current_checkin(project.id)
+        # The open check-in's own framework, which outlives its file being removed.
+        framework = (
+            bot.frameworks.for_checkin(current)
+            if current
+            else bot.frameworks.by_id(project.framework_id)
+        )
         text = bot.prompts(
             "card.joined",
             project=project.name,
@@ -163,6 +176,7 @@ class DeleteProjectItem(ConfirmItem, template=PROJECT_DELETE_TEMPLATE):
 
 
 @app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)  # hidden from members; see README
 class ProjectCog(commands.GroupCog, group_name="project"):
     """Set up and look after co-production projects."""
 
@@ -212,9 +226,8 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         if self.bot.frameworks.get(framework_id) is None:
             await refuse(interaction, "errors.unknown_framework", value=framework_id[:40])
             return
-        permissions = channel.permissions_for(interaction.guild.me)
-        if not all(getattr(permissions, p) for p in CARD_PERMISSIONS):
-            await refuse(interaction, "errors.channel_not_postable", channel=channel.mention)
+        warning = await self._check_channel(interaction, channel)
+        if warning is None:
             return
         new = NewProject(
             guild_id=interaction.guild.id,
@@ -244,7 +257,41 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         await audit(interaction, "project_create", project=project)
         self.bot.scheduler.wake()
         created = self.bot.prompts("project.created", project=project.name, channel=channel.mention)
-        await reply_lines(interaction, [created, *await self._schedule_lines(project)])
+        lines = [created, *await self._schedule_lines(project)]
+        await reply_lines(interaction, [*lines, warning] if warning else lines)
+
+    async def _check_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> str | None:
+        """Refuse a channel the bot cannot post in, naming what it lacks (None: refused).
+
+        What it can do without (Attach Files, the thread permissions) is only a warning,
+        returned as a sentence ("" if nothing is missing): summaries then go out without
+        their chart, or with their comments in the channel.
+        """
+        permissions = bot_permissions(channel)
+        needed = missing(permissions, NEEDED)
+        if needed:
+            await refuse(
+                interaction,
+                "errors.channel_not_postable",
+                channel=channel.mention,
+                permissions=permission_list(self.bot.prompts, needed),
+            )
+            return None
+        wanted = missing(permissions, WANTED)
+        if not wanted:
+            return ""
+        p = self.bot.prompts
+        effects = [p("project.warn_no_chart")] if missing(permissions, CHART) else []
+        if missing(permissions, THREADS):
+            effects.append(p("project.warn_no_thread"))
+        return p(
+            "project.warn_permissions",
+            channel=channel.mention,
+            permissions=permission_list(p, wanted),
+            effects=" ".join(effects),
+        )
 
     async def _schedule_lines(self, project: Project) -> list[str]:
         """The project's scheduled check-ins: local times, Discord timestamps, what happened."""
@@ -374,6 +421,13 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         project = await find_project(interaction, name)
         if project is None:
             return
+        warning = ""
+        channel = self.bot.get_channel(project.channel_id)
+        if isinstance(channel, discord.TextChannel):
+            checked = await self._check_channel(interaction, channel)
+            if checked is None:
+                return
+            warning = checked
         try:
             changed = parse_project_edit(
                 project,
@@ -403,7 +457,8 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         await audit(interaction, "project_edit", project=updated, detail=detail)
         log.info("project %s rescheduled by a facilitator", project.id)
         edited = self.bot.prompts("project.edited", project=updated.name)
-        await reply_lines(interaction, [edited, *await self._schedule_lines(updated)])
+        lines = [edited, *await self._schedule_lines(updated)]
+        await reply_lines(interaction, [*lines, warning] if warning else lines)
         await self._refresh_card(updated)
 
     @edit.autocomplete("timezone")

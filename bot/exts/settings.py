@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 @app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)  # hidden from members; see README
 class SettingsCog(commands.GroupCog, group_name="settings"):
     """Server settings for the reflection bot."""
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.core.custom_ids import message_nonce
-from bot.core.frameworks import FrameworkLibrary
+from bot.core.frameworks import FrameworkGone, FrameworkLibrary
 from bot.core.frozen import thaw
 from bot.core.models import Checkin, Delivery, DmMessage, Phase, Project, ScheduledCheckin
 from bot.core.prompts import Prompts
@@ -23,7 +23,7 @@ from bot.core.schedule import (
     reminder_plan,
     reminder_refusal,
 )
-from bot.services.results import ResultsService, SummaryPost
+from bot.services.results import PostedSummary, ResultsService, SummaryPost
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -81,9 +81,12 @@ class Messenger(Protocol):
         """DM one participant a reminder."""
         ...
 
-    async def post_summary(self, channel_id: int, post: SummaryPost, *, nonce: str) -> int | None:
-        """Post a summary (chart on its first message, comments in a thread under it); the
-        first message's id, or None if posting failed."""
+    async def post_summary(
+        self, channel_id: int, post: SummaryPost, *, nonce: str
+    ) -> PostedSummary:
+        """Post a summary (chart on its first message, comments in a thread under it), as
+        far as the bot's channel permissions allow; its first message's id (None if nothing
+        could be posted) and the permissions that were missing."""
         ...
 
     async def post_notice(self, channel_id: int, text: str) -> bool:
@@ -158,10 +161,13 @@ class CheckinService:
     async def open_checkin(
         self, project: Project, phase: Phase, *, window_days: int | None = None
     ) -> Checkin:
-        """Open a check-in now (invitations pending); raises CheckinAlreadyOpen.
+        """Open a check-in now (invitations pending); raises CheckinAlreadyOpen, or
+        FrameworkGone if the project's framework file has been removed.
 
-        The DMs go out from the scheduler's next pass (`deliver_pending`), paced.
+        The check-in keeps a snapshot of its framework, so later edits to the file change
+        nothing of it. The DMs go out from the scheduler's next pass (`deliver_pending`).
         """
+        framework = self.frameworks.for_opening(project.framework_id)
         now = self.clock()
         settings = await self.store.get_guild_settings(project.guild_id)
         participants = await self.store.list_participants(project.id)
@@ -173,12 +179,22 @@ class CheckinService:
             now + timedelta(days=window_days or project.window_days),
             settings.thresholds,
             [p.user_id for p in participants],
+            framework_snapshot=framework.snapshot(),
         )
         log.info("opened check-in %s of project %s by hand", checkin.id, project.id)
         return checkin
 
     async def open_scheduled(self, project: Project, slot: ScheduledCheckin) -> Checkin | None:
-        """Open a planned check-in now, once; None if it cannot open (yet)."""
+        """Open a planned check-in now, once; None if it cannot open (yet).
+
+        If the project's framework file has been removed, the check-in is not opened: it is
+        marked missed and the facilitators are told why.
+        """
+        try:
+            framework = self.frameworks.for_opening(project.framework_id)
+        except FrameworkGone:
+            await self._framework_gone(project, slot)
+            return None
         settings = await self.store.get_guild_settings(project.guild_id)
         participants = await self.store.list_participants(project.id)
         checkin = await self.store.open_scheduled_checkin(
@@ -188,10 +204,35 @@ class CheckinService:
             self.clock(),
             settings.thresholds,
             [p.user_id for p in participants],
+            framework_snapshot=framework.snapshot(),
         )
         if checkin is not None:
             log.info("opened scheduled check-in %s of project %s", checkin.id, project.id)
         return checkin
+
+    async def _framework_gone(self, project: Project, slot: ScheduledCheckin) -> None:
+        """A scheduled check-in whose framework is gone: missed, with a notice saying why."""
+        if not await self.store.mark_missed(project.id, slot.phase):
+            return  # another pass got here first
+        await self.store.mark_announced([slot])
+        log.warning(
+            "check-in %s of project %s not opened: framework %r is gone",
+            slot.phase.value,
+            project.id,
+            project.framework_id,
+        )
+        text = self.prompts(
+            "scheduler.framework_gone",
+            phase=self.prompts.phase(slot.phase),
+            project=project.name,
+            framework=project.framework_id,
+        )
+        await self.messenger.post_notice(await self._notice_channel(project), text)
+
+    async def _notice_channel(self, project: Project) -> int:
+        """Where facilitators are told things: their channel if set, else the project's."""
+        settings = await self.store.get_guild_settings(project.guild_id)
+        return settings.facilitator_channel_id or project.channel_id
 
     async def deliver_pending(self, project: Project, checkin: Checkin) -> int:
         """Send the invitations of an open check-in that are due, paced; how many were tried.
@@ -414,14 +455,39 @@ class CheckinService:
         if project is None:
             return None
         post = await self.results.summary_post(project, closed)
-        message_id = await self.messenger.post_summary(
+        posted = await self.messenger.post_summary(
             project.channel_id, post, nonce=message_nonce("summary", closed.id)
         )
-        if message_id is not None:
-            await self.store.set_summary_message(closed.id, message_id)
-        else:
+        if posted.message_id is None:
             await self._summary_failed(project, closed)
-        return ClosedCheckin(closed, post.took_part, post.invited, message_id is not None)
+            return ClosedCheckin(closed, post.took_part, post.invited, False)
+        await self.store.set_summary_message(closed.id, posted.message_id)
+        if posted.missing:
+            await self._summary_degraded(project, closed, posted.missing)
+        return ClosedCheckin(closed, post.took_part, post.invited, True)
+
+    async def _summary_degraded(
+        self, project: Project, checkin: Checkin, missing: tuple[str, ...]
+    ) -> None:
+        """The summary went out without its chart or its thread: tell the facilitators what
+        the bot lacked, so the next one is whole."""
+        log.warning("summary of check-in %s posted without %s", checkin.id, ", ".join(missing))
+        p = self.prompts
+        lines = [
+            p(
+                "scheduler.summary_degraded",
+                phase=p.phase(checkin.phase),
+                project=project.name,
+                channel=f"<#{project.channel_id}>",
+            )
+        ]
+        if "attach_files" in missing:
+            lines.append(p("scheduler.summary_no_chart"))
+        if any(name != "attach_files" for name in missing):
+            lines.append(p("scheduler.summary_no_thread"))
+        names = ", ".join(f"**{p(f'permissions.{name}')}**" for name in missing)
+        lines.append(p("scheduler.summary_grant", permissions=names))
+        await self.messenger.post_notice(await self._notice_channel(project), "\n".join(lines))
 
     # -- emptying check-in messages in DMs ----------------------------------------------------
 
@@ -453,8 +519,7 @@ class CheckinService:
             return
         log.warning("summary of check-in %s could not be posted; giving up", checkin.id)
         await self.store.summary_failed(checkin.id, None)
-        settings = await self.store.get_guild_settings(project.guild_id)
-        channel = settings.facilitator_channel_id or project.channel_id
+        channel = await self._notice_channel(project)
         text = self.prompts(
             "scheduler.summary_failed",
             phase=self.prompts.phase(checkin.phase),

@@ -53,6 +53,15 @@ class SummaryPost:
     invited: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class PostedSummary:
+    """How a summary post went: its first message (None if nothing could be posted) and the
+    channel permissions whose lack made it go out without its chart or its thread."""
+
+    message_id: int | None
+    missing: tuple[str, ...] = ()  # permission names, e.g. "attach_files"
+
+
 History = list[tuple[Checkin, CheckinSummary]]
 
 
@@ -74,7 +83,7 @@ class ResultsService:
 
     def summariser(self, checkin: Checkin) -> Summariser:
         """What the store calls, inside the closing transaction, to freeze the results."""
-        framework = self.frameworks.for_checkin(checkin.framework_id)
+        framework = self.frameworks.for_checkin(checkin)
 
         def summarise(
             responses: list[Response], invited: int, names: list[str]
@@ -124,7 +133,7 @@ class ResultsService:
 
     async def summary_post(self, project: Project, checkin: Checkin) -> SummaryPost:
         """The closed check-in's summary with trends, its comments and its chart."""
-        framework = self.frameworks.for_checkin(checkin.framework_id)
+        framework = self.frameworks.for_checkin(checkin)
         earlier = await self.history(project, before=checkin)
         previous = earlier[-1][1] if earlier else None
         beginning = next((s for c, s in earlier if c.phase is Phase.BEGINNING), None)
@@ -195,19 +204,28 @@ class ResultsService:
         history = await self.history(project)
         if not history:
             return None
-        framework = self.frameworks.for_checkin(project.framework_id)
+        framework = self.project_framework(project, history)
         text = render_report(
             project.name, framework, self.records(history), self.prompts, timezone=project.timezone
         )
         same_framework = [(c, s) for c, s in history if c.framework_id == project.framework_id]
         return text, await self.chart(project, framework, same_framework)
 
+    def project_framework(self, project: Project, history: History) -> Framework:
+        """The project's framework as its latest closed check-in on it stored it (so a file
+        edited or removed since changes no report); by id if none stored one."""
+        for checkin, _summary in reversed(history):
+            if checkin.framework_id == project.framework_id:
+                return self.frameworks.for_checkin(checkin)
+        return self.frameworks.by_id(project.framework_id)
+
     async def export(self, project: Project, kind: str) -> str | None:
         """Aggregates of every closed check-in as CSV or JSON; None before any."""
-        records = self.records(await self.history(project))
+        history = await self.history(project)
+        records = self.records(history)
         if not records:
             return None
-        framework = self.frameworks.for_checkin(project.framework_id)
+        framework = self.project_framework(project, history)
         if kind == "csv":
             return export_csv(framework, records, timezone=project.timezone)
         return export_json(framework, records, timezone=project.timezone)

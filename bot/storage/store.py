@@ -86,7 +86,7 @@ _PROJECT_COLUMNS = (
 _CHECKIN_COLUMNS = (
     "id, project_id, phase, framework_id, opened_at, closes_at, closed_at, status, "
     "scores_threshold, comments_threshold, summary_message_id, reminded_at, reminder_rounds, "
-    "summary_due, summary_attempts, summary_retry_at"
+    "summary_due, summary_attempts, summary_retry_at, framework_snapshot"
 )
 
 
@@ -637,6 +637,8 @@ class Store:
         closes_at: datetime,
         thresholds: Thresholds,
         invitees: Sequence[int],
+        *,
+        framework_snapshot: str | None = None,
     ) -> Checkin:
         """Open a check-in with a pending invitation per invitee; CheckinAlreadyOpen if one is.
 
@@ -648,7 +650,15 @@ class Store:
             raise ValueError("a check-in must close after it opens")
         async with self._writing() as db:
             checkin = await self._insert_checkin(
-                db, project_id, phase, framework_id, opened_at, closes_at, thresholds, invitees
+                db,
+                project_id,
+                phase,
+                framework_id,
+                opened_at,
+                closes_at,
+                thresholds,
+                invitees,
+                framework_snapshot,
             )
             await _claim_planned(db, checkin)
         return checkin
@@ -661,6 +671,8 @@ class Store:
         now: datetime,
         thresholds: Thresholds,
         invitees: Sequence[int],
+        *,
+        framework_snapshot: str | None = None,
     ) -> Checkin | None:
         """Open a planned check-in now, closing when its window ends; exactly once.
 
@@ -690,6 +702,7 @@ class Store:
                 _parse_utc(slot["closes_at"]),
                 thresholds,
                 invitees,
+                framework_snapshot,
             )
             await _claim_planned(db, checkin)
         return checkin
@@ -704,6 +717,7 @@ class Store:
         closes_at: datetime,
         thresholds: Thresholds,
         invitees: Sequence[int],
+        framework_snapshot: str | None = None,
     ) -> Checkin:
         opened_text, closes_text = _utc_text(opened_at), _utc_text(closes_at)
         if not await _one(db, "SELECT 1 FROM projects WHERE id = ?", (project_id,)):
@@ -718,8 +732,8 @@ class Store:
             checkin_id = await _insert(
                 db,
                 "INSERT INTO checkins (project_id, phase, framework_id, opened_at, closes_at, "
-                "status, scores_threshold, comments_threshold) "
-                "VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
+                "status, scores_threshold, comments_threshold, framework_snapshot) "
+                "VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?)",
                 (
                     project_id,
                     Phase(phase).value,
@@ -728,6 +742,7 @@ class Store:
                     closes_text,
                     thresholds.scores,
                     thresholds.comments,
+                    framework_snapshot,
                 ),
             )
         except sqlite3.IntegrityError as exc:  # the partial unique index, as a backstop
@@ -746,6 +761,7 @@ class Store:
             opened_at=_parse_utc(opened_text),
             closes_at=_parse_utc(closes_text),
             thresholds=thresholds,
+            framework_snapshot=framework_snapshot,
         )
 
     async def _add_response_rows(
@@ -1682,6 +1698,7 @@ def _checkin(row: aiosqlite.Row) -> Checkin:
         summary_due=bool(row["c_summary_due"]),
         summary_attempts=row["c_summary_attempts"],
         summary_retry_at=_parse_utc(retry) if (retry := row["c_summary_retry_at"]) else None,
+        framework_snapshot=row["c_framework_snapshot"],
     )
 
 

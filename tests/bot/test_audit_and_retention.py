@@ -6,7 +6,13 @@ import sqlite3
 from datetime import timedelta
 
 from tests.bot.test_scheduler import advance_to, answer, utc
-from tests.bot.world import PROJECT, dm_answering, make_world, reply_text
+from tests.bot.world import (
+    PROJECT,
+    allow_facilitator_commands,
+    dm_answering,
+    make_world,
+    reply_text,
+)
 
 
 async def test_the_audit_log_lists_facilitator_actions_and_never_answers(env):
@@ -42,6 +48,7 @@ async def test_facilitators_may_read_the_audit_log_and_members_may_not(env):
     world = make_world(env, members=1)
     helpers = world.guild.create_role("Helpers")
     helper = world.guild.add_member(env.create_user("helper"), roles=[helpers])
+    allow_facilitator_commands(env, world.guild, helpers, world.members[0])
     await world.facilitator.slash(world.channel, "settings facilitator-role", role=helpers)
 
     allowed = await helper.slash(world.channel, "settings audit")

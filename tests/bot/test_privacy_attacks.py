@@ -400,7 +400,7 @@ async def test_the_database_file_alone_links_no_answer_to_a_member(env):
     assert not stored & with_wrong
     keys = {respondent_key(SECRET, checkin.id, m.id): i for i, m in enumerate(world.members)}
     assert stored == set(keys)
-    order = [c.key for c in env.bot.frameworks.for_checkin(checkin.framework_id).components]
+    order = [c.key for c in env.bot.frameworks.for_checkin(checkin).components]
     for respondent, item, rating in rated:
         assert rating == PATTERNS[keys[respondent]][order.index(item)]
 

@@ -17,7 +17,14 @@ from matplotlib.image import imread
 from bot.core.models import ANYTHING_ELSE
 from bot.core.text import MESSAGE_LIMIT
 from bot.settings import PROJECT_ROOT, Settings
-from tests.bot.world import PROJECT, World, dm_answering, make_world, reply_text
+from tests.bot.world import (
+    PROJECT,
+    World,
+    allow_facilitator_commands,
+    dm_answering,
+    make_world,
+    reply_text,
+)
 from tests.conftest import TEST_MAX_SLEEP, TEST_SECRET
 from tests.core.test_summary import framework_yaml
 
@@ -203,6 +210,7 @@ async def test_report_and_exports_hold_aggregates_only(env):
         assert person.name not in everything
 
     member = world.members[0]
+    allow_facilitator_commands(env, world.guild, member)
     refused = await member.slash(world.channel, "project export", name=PROJECT, format="csv")
     assert "only facilitators" in reply_text(refused)
     assert not refused.response.attachments

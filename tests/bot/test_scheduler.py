@@ -12,7 +12,14 @@ import discord
 import simcord
 
 from bot.core.models import Phase, SlotState
-from tests.bot.world import PROJECT, World, dm_answering, make_world, reply_text
+from tests.bot.world import (
+    PROJECT,
+    World,
+    allow_facilitator_commands,
+    dm_answering,
+    make_world,
+    reply_text,
+)
 
 LONDON = ZoneInfo("Europe/London")
 REMINDER = "A gentle reminder"
@@ -339,6 +346,7 @@ async def test_edit_checks_its_input_and_changes_nothing_when_refused(env):
         assert expected in reply_text(result)
     assert await env.bot.store.list_schedule(project.id) == before
     member = world.members[0]
+    allow_facilitator_commands(env, world.guild, member)
     refused = await member.slash(world.channel, "project edit", name=PROJECT, ends="2026-03-02")
     assert "only facilitators" in reply_text(refused)
     assert await env.bot.store.list_schedule(project.id) == before

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.core.models import GuildSettings, Thresholds
-from tests.bot.world import World, make_world, reply_text
+from tests.bot.world import World, allow_facilitator_commands, make_world, reply_text
 
 
 async def stored(world: World) -> GuildSettings:
@@ -143,6 +143,7 @@ async def test_unsafe_thresholds_on_a_fresh_server_store_nothing(env):
 async def test_a_facilitator_without_manage_server_is_refused(env, command, options):
     world = make_world(env, members=1)
     helpers, helper = with_helper_role(world)
+    allow_facilitator_commands(env, world.guild, helpers, world.members[0])
     await world.facilitator.slash(world.channel, "settings facilitator-role", role=helpers)
     options = {k: helpers if v == "helpers" else v for k, v in options.items()}
     before = await stored(world)

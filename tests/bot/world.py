@@ -64,6 +64,19 @@ def make_world(env: simcord.Env, members: int = 5) -> World:
     return World(env, guild, channel, facilitator, people)
 
 
+FACILITATOR_GROUPS = ("project", "checkin", "settings")
+
+
+def allow_facilitator_commands(env: simcord.Env, guild: simcord.GuildHandle, *targets: Any) -> None:
+    """Let these roles or members use the facilitator command groups, as a server admin does
+    in Server Settings → Integrations: Discord hides the groups from anyone without Manage
+    Server, and the bot still checks the facilitator role on every use."""
+    for scope in env.backend.commands.values():
+        for command in scope.values():
+            if command["name"] in FACILITATOR_GROUPS:
+                guild.set_command_permissions(int(command["id"]), dict.fromkeys(targets, True))
+
+
 def reply_text(result: simcord.InteractionResult) -> str:
     """What the person who acted sees: the response, or the last follow-up."""
     if result.followups:

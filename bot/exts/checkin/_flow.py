@@ -63,7 +63,7 @@ async def _context(
     if not checkin.is_open:
         await refuse(interaction, "errors.checkin_closed")
         return None
-    framework = bot.frameworks.for_checkin(checkin.framework_id)
+    framework = bot.frameworks.for_checkin(checkin)
     return project, checkin, framework
 
 

@@ -10,10 +10,11 @@ import discord
 
 from bot.core.custom_ids import message_nonce
 from bot.core.models import Checkin, Delivery, DmMessage, Project
+from bot.exts._permissions import CHART, NEEDED, THREADS, bot_permissions, missing
 from bot.exts._shared import NO_MENTIONS
 from bot.exts.checkin import _render
 from bot.services.checkins import DmResult
-from bot.services.results import SummaryPost
+from bot.services.results import PostedSummary, SummaryPost
 
 if TYPE_CHECKING:
     from bot.app import CoreflectBot
@@ -77,7 +78,7 @@ class DiscordMessenger:
         channel_id: int | None,
         nonce: str,
     ) -> DmResult:
-        framework = self.bot.frameworks.for_checkin(checkin.framework_id)
+        framework = self.bot.frameworks.for_checkin(checkin)
         screen = _render.invitation(self.bot, project, checkin, framework)
         return await self._dm(user_id, screen, channel_id=channel_id, nonce=nonce)
 
@@ -95,16 +96,32 @@ class DiscordMessenger:
         screen = _render.reminder(self.bot, project, checkin, answered, invited)
         return await self._dm(user_id, screen, channel_id=channel_id, nonce=nonce)
 
-    async def post_summary(self, channel_id: int, post: SummaryPost, *, nonce: str) -> int | None:
+    async def post_summary(
+        self, channel_id: int, post: SummaryPost, *, nonce: str
+    ) -> PostedSummary:
+        """Post what the bot's permissions in the channel allow: without Attach Files the text
+        goes out without its chart, without the thread permissions the comments follow in the
+        channel, and without Send Messages nothing is tried (the caller tries again later).
+
+        The permissions are checked first because Discord refuses the whole message when a
+        file is attached without Attach Files, and the text must not be lost with the chart.
+        """
         channel = self.bot.get_channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
             log.warning("summary channel %s is gone or not a text channel", channel_id)
-            return None
+            return PostedSummary(None)
+        permissions = bot_permissions(channel)
+        if missing(permissions, NEEDED):
+            log.warning("summary channel %s: the bot may not post there", channel_id)
+            return PostedSummary(None, missing(permissions, NEEDED))
+        lacking = missing(permissions, CHART if post.chart is not None else ())
+        if post.comments:
+            lacking += missing(permissions, THREADS)
         first: discord.Message | None = None
         try:
             for index, page in enumerate(post.pages):
                 extra: dict[str, Any] = {}
-                if index == 0 and post.chart is not None:
+                if index == 0 and post.chart is not None and not missing(permissions, CHART):
                     extra["file"] = discord.File(
                         io.BytesIO(post.chart), filename=CHART_FILE, description=post.chart_alt
                     )
@@ -120,20 +137,30 @@ class DiscordMessenger:
         except discord.HTTPException as error:
             log.warning("posting a summary in %s failed: %s", channel_id, error.status)
         if first is not None and post.comments:
-            await self._post_comments(channel, first, post, nonce)
-        return first.id if first else None
+            threads = not missing(permissions, THREADS)
+            await self._post_comments(channel, first, post, nonce, in_thread=threads)
+        return PostedSummary(first.id if first else None, lacking)
 
     async def _post_comments(
-        self, channel: discord.TextChannel, first: discord.Message, post: SummaryPost, nonce: str
+        self,
+        channel: discord.TextChannel,
+        first: discord.Message,
+        post: SummaryPost,
+        nonce: str,
+        *,
+        in_thread: bool,
     ) -> None:
         """Comments in a thread under the summary; if no thread can be made, in the channel."""
         target: discord.abc.Messageable = channel
-        try:
-            target = await first.create_thread(name=post.thread_name)
-        except discord.HTTPException as error:
-            log.info(
-                "no thread for comments in %s (%s); posting them below", channel.id, error.status
-            )
+        if in_thread:
+            try:
+                target = await first.create_thread(name=post.thread_name)
+            except discord.HTTPException as error:
+                log.info(
+                    "no thread for comments in %s (%s); posting them below",
+                    channel.id,
+                    error.status,
+                )
         try:
             for index, page in enumerate(post.comments):
                 await target.send(

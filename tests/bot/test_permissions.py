@@ -100,9 +100,10 @@ async def test_edit_is_refused_while_the_bot_cannot_post_in_the_project_channel(
 
 
 async def test_without_attach_files_the_summary_goes_out_without_its_chart(env):
-    # Discord refuses a whole message whose file the bot may not attach (50013), so the
-    # bot checks first and sends the text alone. SimCord is more lenient on some upload
-    # paths; the bot follows Discord's documented behaviour, not SimCord's.
+    # Discord refuses a whole message whose file the bot may not attach (403, code 50013
+    # Missing Permissions), so the bot checks first and sends the text alone. SimCord was
+    # seen accepting such an upload, more leniently than Discord: this test follows Discord's
+    # documented behaviour (no attachment, text posted, facilitators told), not SimCord's.
     world = make_world(env, members=5)
     await world.create_project()
     await world.join_all()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.check import check, code_uses
 from bot.app import create_bot
+from bot.check import check, code_uses
 from bot.core.frameworks import FrameworkError
 from bot.core.prompts import PromptError, Prompts
 from bot.settings import Settings

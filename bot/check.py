@@ -166,7 +166,7 @@ def _check_prompts(settings: Settings) -> tuple[int, int]:
     """Validate every prompts file; (files validated, problems)."""
     folder = shipped_prompts()
     paths: list[Traversable] = yaml_files(folder)
-    if settings.prompts_file is not None:
+    if settings.prompts_file is not None and settings.prompts_file not in paths:
         paths.append(settings.prompts_file)
     uses = code_uses()
     english_path = folder.joinpath(DEFAULT_PROMPTS)

@@ -128,3 +128,14 @@ def test_the_host_folder_comes_from_the_environment(tmp_path):
     settings = Settings.from_env({"COREFLECT_FRAMEWORKS_DIR": str(tmp_path)})
     assert settings.frameworks_dir == tmp_path
     assert Settings.from_env({}).frameworks_dir is None
+
+
+def test_a_source_checkout_never_installed_reads_the_folders_beside_bot(monkeypatch):
+    import bot.data
+
+    def not_installed(package: str) -> None:
+        raise ModuleNotFoundError(package)
+
+    monkeypatch.setattr(bot.data, "files", not_installed)
+    assert bot.data.shipped_frameworks() == ROOT / "frameworks"
+    assert bot.data.default_prompts_file() == ROOT / "prompts" / "en.yaml"

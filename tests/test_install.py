@@ -95,8 +95,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=base, env=env
     ).stdout.strip()
     # Dependencies from the development environment, searched after the wheel's own files.
+    borrowed = [sysconfig.get_paths()["purelib"]]
+    borrowed += [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
     (Path(site) / "zz-dependencies.pth").write_text(
-        sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8"
+        "".join(f"{p}\n" for p in dict.fromkeys(borrowed)), encoding="utf-8"
     )
     return venv / "bin"
 

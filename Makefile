@@ -1,12 +1,17 @@
 # Every target bootstraps .venv from pyproject.toml when it is missing or older than it.
+# `make run` uses its own .venv-run: the bot installed as a host would (`pip install .`, not
+# editable, no development tools), reinstalled when a source file changes.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUN_VENV := .venv-run
+RUN_STAMP := $(RUN_VENV)/.installed
+SOURCES := pyproject.toml setup.py $(shell find bot frameworks prompts -type f -not -path '*/__pycache__/*')
 
 .PHONY: demo test lint format run check clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -30,8 +35,14 @@ format: $(STAMP)
 check: $(STAMP)
 	$(BIN)/coreflect check
 
-run: $(STAMP)
-	$(BIN)/coreflect run
+$(RUN_STAMP): $(SOURCES)
+	test -x $(RUN_VENV)/bin/python || $(PYTHON) -m venv $(RUN_VENV)
+	$(RUN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RUN_VENV)/bin/python -m pip install --quiet .
+	touch $(RUN_STAMP)
+
+run: $(RUN_STAMP)
+	$(RUN_VENV)/bin/coreflect run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(RUN_VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -8,33 +8,11 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.core.frameworks import FrameworkError, load_framework
-from bot.core.prompts import PromptError, Prompts
+from bot import version
+from bot.check import check
 from bot.keys import SecretError
 from bot.settings import Settings, SettingsError
 from bot.storage.errors import StorageError
-
-
-def check(settings: Settings) -> int:
-    """Validate every shipped framework and prompts file; print one line each."""
-    problems = 0
-    for path in sorted(settings.frameworks_dir.glob("*.yaml")):
-        try:
-            framework = load_framework(path)
-        except FrameworkError as error:
-            problems += 1
-            print(f"✗ {error}")
-        else:
-            print(f"✓ {path}: {framework.title} ({len(framework.components)} components)")
-    for path in sorted(settings.prompts_file.parent.glob("*.yaml")):
-        try:
-            prompts = Prompts.load(path)
-        except PromptError as error:
-            problems += 1
-            print(f"✗ {error}")
-        else:
-            print(f"✓ {path}: {len(prompts.keys())} sentences")
-    return 1 if problems else 0
 
 
 def run(settings: Settings) -> int:
@@ -55,6 +33,7 @@ def run(settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="coreflect", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start the bot on real Discord (needs DISCORD_TOKEN)")
     demo = sub.add_parser("demo", help="play a check-in on a simulated Discord")

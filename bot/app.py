@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.core.frameworks import FrameworkLibrary
 from bot.core.projects import iana_timezones
 from bot.core.prompts import Prompts
+from bot.data import default_prompts_file, shipped_frameworks
 from bot.keys import derive_key, load_secret
 from bot.services.checkins import CheckinService
 from bot.services.results import ResultsService
@@ -99,10 +100,12 @@ class CoreflectBot(commands.Bot):
         keep_answers_out_of_logs()
         self.settings = settings
         self.clock: Clock = clock or system_clock
-        self.frameworks = FrameworkLibrary.from_directory(
-            settings.frameworks_dir, settings.default_framework
+        shipped = shipped_frameworks()
+        host = [settings.frameworks_dir] if settings.frameworks_dir else []
+        self.frameworks = FrameworkLibrary.from_directories(
+            [shipped, *host], settings.default_framework
         )
-        self.prompts = Prompts.load(settings.prompts_file)
+        self.prompts = Prompts.load(settings.prompts_file or default_prompts_file())
 
     async def setup_hook(self) -> None:
         # Reading the zone list walks the tzdata files: do it once, off the event loop.

@@ -23,8 +23,8 @@ class Settings:
     secret: str | None = None  # COREFLECT_SECRET; else a key file (see resolved_key_file)
     key_file: Path | None = None
     dev_guild_id: int | None = None
-    frameworks_dir: Path = PROJECT_ROOT / "frameworks"
-    prompts_file: Path = PROJECT_ROOT / "prompts" / "en.yaml"
+    frameworks_dir: Path | None = None  # COREFLECT_FRAMEWORKS_DIR: the host's own, beside ours
+    prompts_file: Path | None = None  # None: the shipped English prompts
     default_framework: str = "ten-components"
     sync_commands: bool = True
     dm_gap_seconds: float = 1.0  # COREFLECT_DM_GAP: seconds between two DMs of one check-in
@@ -44,6 +44,7 @@ class Settings:
         if dev_guild and not dev_guild.isdigit():
             raise SettingsError("DEV_GUILD_ID must be a server id (digits only)")
         key_file = env.get("COREFLECT_KEY_FILE", "").strip()
+        frameworks_dir = env.get("COREFLECT_FRAMEWORKS_DIR", "").strip()
         gap = env.get("COREFLECT_DM_GAP", "").strip()
         try:
             dm_gap = float(gap) if gap else 1.0
@@ -59,6 +60,7 @@ class Settings:
             token=env.get("DISCORD_TOKEN") or None,
             secret=env.get("COREFLECT_SECRET") or None,
             key_file=Path(key_file) if key_file else None,
+            frameworks_dir=Path(frameworks_dir) if frameworks_dir else None,
             dev_guild_id=int(dev_guild) if dev_guild else None,
             dm_gap_seconds=dm_gap,
             comment_days=int(days),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterable
+from importlib.resources.abc import Traversable
 from typing import Annotated
 
 import yaml
@@ -27,6 +28,8 @@ FrameworkId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39
 MAX_COMPONENTS = 25
 MAX_SCALE_POINTS = 10
 SNAPSHOT_CACHE = 64  # parsed check-in snapshots kept in memory
+
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 class FrameworkError(ValueError):
@@ -132,11 +135,45 @@ def parse_framework(text: str, *, source: str) -> Framework:
         raise FrameworkError(f"{source}: {_describe(exc)}") from exc
 
 
-def load_framework(path: Path) -> Framework:
+def yaml_stem(path: Traversable) -> str | None:
+    """The id a framework file gives: "six-principles" for six-principles.yml; else None."""
+    for suffix in YAML_SUFFIXES:
+        if path.name.endswith(suffix) and len(path.name) > len(suffix) and path.is_file():
+            return path.name[: -len(suffix)]
+    return None
+
+
+def yaml_files(directory: Traversable) -> list[Traversable]:
+    """The `.yaml` and `.yml` files in a folder (a path, or a package's resources), by name."""
+    if not directory.is_dir():
+        raise FrameworkError(f"{directory}: no such folder")
+    return sorted(
+        (item for item in directory.iterdir() if yaml_stem(item)), key=lambda item: item.name
+    )
+
+
+def framework_files(directories: Iterable[Traversable]) -> dict[str, list[Traversable]]:
+    """Every framework file by id, in folder order: a later folder's file replaces an earlier
+    one's with the same id (the last of each list is the one used)."""
+    found: dict[str, list[Traversable]] = {}
+    for directory in directories:
+        here: dict[str, Traversable] = {}
+        for path in yaml_files(directory):
+            stem = yaml_stem(path)
+            assert stem is not None
+            if stem in here:
+                raise FrameworkError(f"{path}: {here[stem]} has the same id ({stem!r})")
+            here[stem] = path
+            found.setdefault(stem, []).append(path)
+    return found
+
+
+def load_framework(path: Traversable) -> Framework:
     """Load and validate one framework file."""
     framework = parse_framework(path.read_text(encoding="utf-8"), source=str(path))
-    if framework.id != path.stem:
-        raise FrameworkError(f"{path}: id: must match the file name ({path.stem!r})")
+    stem = yaml_stem(path) or path.name
+    if framework.id != stem:
+        raise FrameworkError(f"{path}: id: must match the file name ({stem!r})")
     return framework
 
 
@@ -152,11 +189,20 @@ class FrameworkLibrary:
 
     @classmethod
     def from_directory(
-        cls, directory: Path, default_id: str = "ten-components"
+        cls, directory: Traversable, default_id: str = "ten-components"
     ) -> FrameworkLibrary:
-        """Load every `*.yaml` in `directory`; any bad file stops start-up."""
-        files = sorted(directory.glob("*.yaml"))
-        return cls([load_framework(p) for p in files], default_id)
+        """Load every `*.yaml` and `*.yml` in `directory`; any bad file stops start-up."""
+        return cls.from_directories([directory], default_id)
+
+    @classmethod
+    def from_directories(
+        cls, directories: Iterable[Traversable], default_id: str = "ten-components"
+    ) -> FrameworkLibrary:
+        """Every framework in these folders, a later folder's file replacing an earlier one's
+        with the same id (a host's own folder after the shipped one); any bad file stops
+        start-up."""
+        files = framework_files(directories)
+        return cls([load_framework(paths[-1]) for paths in files.values()], default_id)
 
     def get(self, framework_id: str) -> Framework | None:
         return self._by_id.get(framework_id)

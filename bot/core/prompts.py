@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import yaml
@@ -56,7 +56,7 @@ class Prompts:
         self.source = source
 
     @classmethod
-    def load(cls, path: Path) -> Prompts:
+    def load(cls, path: Traversable) -> Prompts:
         return cls(parse_prompts(path.read_text(encoding="utf-8"), source=str(path)), str(path))
 
     def __call__(self, key: str, /, **values: Any) -> str:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-from bot.__main__ import check, main
+from bot.__main__ import main
 from bot.app import create_bot
+from bot.check import check, code_uses
 from bot.core.frameworks import FrameworkError
 from bot.core.prompts import PromptError, Prompts
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-KEY_IN_CODE = re.compile(
-    r"""(?:prompts|\bp|refuse\(interaction,)\(?\s*\(?\s*f?["']([a-z_]+\.[a-z_.]+)["']"""
-)
 
 
 def _settings(tmp_path: Path, **changes: object) -> Settings:
@@ -62,11 +59,7 @@ def test_the_bot_refuses_to_build_with_a_broken_prompts_file(tmp_path):
 
 def test_every_prompt_key_used_in_the_code_exists():
     prompts = Prompts.load(ROOT / "prompts" / "en.yaml")
-    used = set()
-    for path in (ROOT / "bot").rglob("*.py"):
-        for key in KEY_IN_CODE.findall(path.read_text(encoding="utf-8")):
-            if not key.endswith("_"):
-                used.add(key)
+    used = code_uses()
     assert len(used) > 60
     missing = sorted(k for k in used if k not in prompts)
     assert missing == []

@@ -1,0 +1,1 @@
+"""Lets Python find these files as `bot.data.prompts` once installed (see setup.py)."""

@@ -31,9 +31,12 @@ SIX_NAMES = [
 
 
 @pytest.fixture
-def frameworks_dir(tmp_path: Path) -> Path:
+def frameworks_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped frameworks that the bot reads as its shipped ones, so a test can
+    remove or edit one as a host upgrading the bot would."""
     folder = tmp_path / "frameworks"
     shutil.copytree(PROJECT_ROOT / "frameworks", folder)
+    monkeypatch.setattr("bot.app.shipped_frameworks", lambda: folder)
     return folder
 
 
@@ -44,7 +47,6 @@ def settings(tmp_path: Path, frameworks_dir: Path) -> Settings:
         secret=TEST_SECRET,
         dm_gap_seconds=0.0,
         scheduler_max_sleep=TEST_MAX_SLEEP,
-        frameworks_dir=frameworks_dir,
     )
 
 

@@ -31,6 +31,7 @@ EXTENSIONS = (
     "bot.exts.facilitation",
     "bot.exts.settings",
     "bot.exts.members",
+    "bot.exts.servers",
 )
 
 

@@ -102,9 +102,7 @@ async def fill(path: Path, secret: bytes) -> None:
             checkin_time=time(10, 0),
             window_days=7,
         )
-        plan = plan_checkins(
-            project.starts_on, project.ends_on, project.timezone, time(10, 0), 7
-        )
+        plan = plan_checkins(project.starts_on, project.ends_on, project.timezone, time(10, 0), 7)
         created = await store.create_project(project, plan)
         for number, person in enumerate(PEOPLE):
             await store.add_participant(created.id, person, [f"member{number}"])

@@ -4,6 +4,7 @@ rest goes on; the loop never spins on it. Real bot on SimCord, virtual time."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -52,14 +53,14 @@ async def test_a_checkin_that_cannot_close_is_tried_after_1_10_60_60_minutes(
     monkeypatch.setattr(env.bot.checkins, "close_checkin", failing_close)
     monkeypatch.setattr(env.bot.scheduler, "run_due", counted_pass)
 
-    await advance_to(env, closes + 30 * timedelta(seconds=1))
+    await advance_to(env, closes + timedelta(seconds=30))
     assert attempts == [closes]
     # The rest of the pass went on: the other project's check-in closed on time.
     assert (await store.get_checkin(fine.id)).status is CheckinStatus.CLOSED
     assert (await store.get_checkin(stuck.id)).status is CheckinStatus.OPEN
 
     await advance_to(env, closes + 150 * MINUTE)
-    gaps = [later - earlier for earlier, later in zip(attempts, attempts[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in pairwise(attempts)]
     assert gaps == [MINUTE, 10 * MINUTE, 60 * MINUTE, 60 * MINUTE]
     # It never spun: a handful of passes over two and a half hours, not one a second.
     assert len([p for p in passes if p >= closes]) < 20

@@ -33,7 +33,7 @@ def held(path: Path, guild_id: int) -> dict[str, int]:
     with closing(sqlite3.connect(path)) as db:
         for table in GUILD_TABLES:
             counts[table] = db.execute(
-                f"SELECT count(*) FROM {table} WHERE guild_id = ?",  # noqa: S608
+                f"SELECT count(*) FROM {table} WHERE guild_id = ?",
                 (guild_id,),
             ).fetchone()[0]
         projects = "SELECT id FROM projects WHERE guild_id = ?"
@@ -43,7 +43,7 @@ def held(path: Path, guild_id: int) -> dict[str, int]:
             else:
                 where = f"project_id IN ({projects})"
             counts[table] = db.execute(
-                f"SELECT count(*) FROM {table} WHERE {where}",  # noqa: S608
+                f"SELECT count(*) FROM {table} WHERE {where}",
                 (guild_id,),
             ).fetchone()[0]
     return counts

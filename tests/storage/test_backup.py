@@ -19,6 +19,10 @@ from tests.storage.test_rebuild_migration import contents, fill
 WHEN = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
 
 
+def same_bytes(one: Path, other: Path) -> bool:
+    return one.read_bytes() == other.read_bytes()
+
+
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
@@ -69,7 +73,7 @@ async def test_the_key_goes_to_its_own_folder_elsewhere_and_matches_the_database
     made = backup(db_path, key_file, tmp_path / "db", key_folder=tmp_path / "keys", now=WHEN)
 
     assert made.key == tmp_path / "keys" / "coreflect-key-20261201T233000Z" / key_file.name
-    assert made.key.read_bytes() == key_file.read_bytes()
+    assert same_bytes(made.key, key_file)
     assert mode(made.key) == 0o600
     assert mode(made.key.parent) == 0o700
     assert made.key_matches is True

@@ -10,6 +10,7 @@ Due things, in the order they are done on each pass:
 6. sending invitations not sent yet, paced (after an opening, a join, or a restart);
 7. automatic reminder rounds;
 8. erasing the data of servers the bot was removed from, once their grace period is over.
+While a server has removed the bot, nothing new happens there (steps 3, 6 and 7 skip it).
 
 Every transition is a conditional write in the store (`... WHERE state = 'planned'`,
 `... WHERE status = 'open'`), so it happens once even if a facilitator's command races the
@@ -200,7 +201,10 @@ class Scheduler:
                 async with self._attempt(CLOSING, checkin.id) as go:
                     if go:
                         await self.checkins.close_checkin(checkin)
-        await self._open_due()
+        # A server that removed the bot keeps its data for a while, but nothing new happens
+        # there: no openings, invitations or reminders (closing and clean-up go on).
+        away = await self.store.departed_guilds()
+        await self._open_due(away)
         async with self._attempt(PURGE, 0) as go:
             if go:
                 await self._purge_comments()
@@ -212,7 +216,7 @@ class Scheduler:
                 await self.checkins.clear_dm_messages()
         for checkin in await self.store.list_open_checkins():
             project = await self.store.get_project(checkin.project_id)
-            if project is None:
+            if project is None or project.guild_id in away:
                 continue
             async with self._attempt(DELIVER, checkin.id) as go:
                 if go:
@@ -228,7 +232,7 @@ class Scheduler:
                     await self.store.erase_guild(guild_id)
                     log.info("erased the data of server %s, which removed the bot", guild_id)
 
-    async def _open_due(self) -> None:
+    async def _open_due(self, away: set[int]) -> None:
         for slot in await self.store.list_planned():
             now = self.clock()
             if slot.opens_at > now:
@@ -238,7 +242,7 @@ class Scheduler:
                     log.info("check-in %s of project %s missed", slot.phase, slot.project_id)
                 continue
             project = await self.store.get_project(slot.project_id)
-            if project is not None:
+            if project is not None and project.guild_id not in away:
                 async with self._attempt(OPENING, project.id) as go:
                     if go:
                         await self.checkins.open_scheduled(project, slot)
@@ -255,7 +259,11 @@ class Scheduler:
             moments.append(later((DM_CLEAR, 0), now))
         for checkin in await self.store.list_summaries_due():
             moments.append(later((SUMMARY, checkin.id), checkin.summary_retry_at or now))
-        if (retry := await self.store.next_delivery_attempt()) is not None:
+        away = await self.store.departed_guilds()
+        retry = await self.store.next_delivery_attempt()
+        if retry is not None and retry <= now and away and not await self._deliveries_due(away):
+            retry = None  # only check-ins of servers that removed the bot are waiting
+        if retry is not None:
             moments.append(self._unless_backed_off(DELIVER, retry))
         if (closed := await self.store.oldest_comment_close()) is not None:
             moments.append(later((PURGE, 0), closed + self.comment_days))
@@ -269,11 +277,23 @@ class Scheduler:
         for checkin in await self.store.list_open_checkins():
             moments.append(later((CLOSING, checkin.id), checkin.closes_at))
             project = await self.store.get_project(checkin.project_id)
-            if project is not None and (at := self.checkins.next_reminder_at(project, checkin)):
+            if project is None or project.guild_id in away:
+                continue
+            if at := self.checkins.next_reminder_at(project, checkin):
                 moments.append(later((REMIND, checkin.id), at))
         if (erase := await self.store.next_departure()) is not None:
             moments.append(self._unless_backed_off(ERASE, erase))
         return min(moments, default=None)
+
+    async def _deliveries_due(self, away: set[int]) -> bool:
+        """Whether an invitation of a server the bot is still on is due to be sent now."""
+        for checkin in await self.store.list_open_checkins():
+            project = await self.store.get_project(checkin.project_id)
+            if project is None or project.guild_id in away:
+                continue
+            if await self.store.list_undelivered(checkin.id, self.clock()):
+                return True
+        return False
 
     def _unless_backed_off(self, what: str, moment: datetime) -> datetime:
         """A moment the store gives for a kind of item as a whole: if it has come while such

@@ -116,6 +116,11 @@ def backup(
             f"--key-dir {key_folder} is inside {folder} (or holds it): a copy of the backup "
             "folder would carry the key. Choose a folder elsewhere, or use --with-key"
         )
+    if key_folder is not None and _inside(key_folder, database.parent):
+        raise BackupError(
+            f"--key-dir {key_folder} is inside the data folder {database.parent}: a copy of "
+            "the data folder would carry the key. Choose a folder elsewhere"
+        )
     if _inside(folder, database.parent):
         raise BackupError(
             f"{folder} is inside the data folder {database.parent}; back up somewhere else"

@@ -1481,6 +1481,11 @@ class Store:
         )
         return [int(row["guild_id"]) for row in rows]
 
+    async def departed_guilds(self) -> set[int]:
+        """Servers the bot was removed from whose data is still kept (their grace period)."""
+        rows = await self._select("SELECT guild_id FROM guild_departures")
+        return {int(row["guild_id"]) for row in rows}
+
     async def next_departure(self) -> datetime | None:
         """When the next server's data falls due to be erased."""
         row = await self._select_one("SELECT min(erase_after) AS due FROM guild_departures")

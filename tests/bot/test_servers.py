@@ -133,3 +133,25 @@ async def test_the_grace_period_is_a_setting(env):
 
     await advance_to(env, removed_at + timedelta(days=2, minutes=1))
     assert set(held(env.bot.store.path, world.guild.id).values()) == {0}
+
+
+async def test_nothing_new_happens_on_a_server_while_it_has_removed_the_bot(env):
+    away, stays = make_world(env, members=2), make_world(env, members=2)
+    for world in (away, stays):
+        await world.create_project()
+        await world.join_all()
+        await world.open_checkin()  # nobody answers: reminders fall due
+    sent = {m.id: len(m.user.dm_channel.history()) for m in away.members + stays.members}
+    removed_at = env.now()
+    await remove_bot(env, away)
+
+    await advance_to(env, removed_at + timedelta(days=8))
+
+    def new_dms(world: World) -> int:
+        return sum(len(m.user.dm_channel.history()) - sent[m.id] for m in world.members)
+
+    assert new_dms(stays) > 0  # the server that kept the bot was reminded
+    assert new_dms(away) == 0  # the one that removed it was not
+    project = await env.bot.store.find_project(away.guild.id, PROJECT)
+    [checkin] = await env.bot.store.list_checkins(project.id)
+    assert not checkin.is_open  # its check-in still closed on time; its data is kept

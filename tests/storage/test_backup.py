@@ -102,6 +102,11 @@ async def test_a_key_folder_inside_the_backup_folder_is_refused_before_anything_
         with pytest.raises(BackupError, match="would carry the key"):
             backup(db_path, key_file, tmp_path / "b", key_folder=key_folder, now=WHEN)
     assert not (tmp_path / "b").exists()
+    with pytest.raises(BackupError, match="data folder would carry the key"):
+        backup(db_path, key_file, tmp_path / "b", key_folder=db_path.parent / "k", now=WHEN)
+    with pytest.raises(BackupError, match="inside the data folder"):
+        backup(db_path, key_file, db_path.parent / "b", now=WHEN)
+    assert not (tmp_path / "b").exists()
 
 
 def test_without_a_database_nothing_is_made(tmp_path: Path) -> None:

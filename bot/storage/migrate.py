@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -88,6 +88,7 @@ async def migrate(
     db: aiosqlite.Connection,
     path: Path | str,
     migrations: Sequence[Migration] | str | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> int:
     """Bring the database up to the newest migration; return the resulting version.
 
@@ -95,7 +96,8 @@ async def migrate(
     migration runs in its own BEGIN IMMEDIATE transaction that also sets user_version, so a
     crash leaves the database at a whole version; foreign keys are off around it and checked
     before it commits. An existing database (version 1 or more) is first copied to
-    `<name>.pre-NNNN-<UTC time>.bak` beside it. `db` must be in autocommit mode.
+    `<name>.pre-NNNN-<UTC time>.bak` beside it (time from `clock`, else the system's).
+    `db` must be in autocommit mode.
     """
     if migrations is None:
         migrations = load_migrations()
@@ -108,7 +110,7 @@ async def migrate(
         raise DatabaseTooNew(path, current, newest)
     pending = migrations[current:]
     if pending and current >= 1:
-        await backup_before_migrating(db, Path(path), pending[0])
+        await backup_before_migrating(db, Path(path), pending[0], clock() if clock else None)
     for migration in pending:
         await _apply(db, path, migration, newest)
     return max(current, newest)
@@ -120,9 +122,11 @@ def backup_path(path: Path, migration: Migration, now: datetime | None = None) -
     return path.with_name(f"{path.name}.pre-{migration.version:04d}-{stamp}.bak")
 
 
-async def backup_before_migrating(db: aiosqlite.Connection, path: Path, first: Migration) -> Path:
+async def backup_before_migrating(
+    db: aiosqlite.Connection, path: Path, first: Migration, now: datetime | None = None
+) -> Path:
     """Copy the database, as it is, to an owner-only file beside it before it is migrated."""
-    target = backup_path(path, first)
+    target = backup_path(path, first, now)
     await copy_database(db, target)
     log.warning(
         "database %s is at version %d and will be migrated; a copy was saved to %s",

@@ -164,7 +164,7 @@ class Store:
             await _run(db, "PRAGMA foreign_keys = ON")
             # Overwrite deleted content so erased answers do not linger in free pages.
             await _run(db, "PRAGMA secure_delete = ON")
-            await migrate(db, path, migrations)
+            await migrate(db, path, migrations, clock)
             await _check_fingerprint(db, path, secret, secret_source)
         except BaseException:
             await db.close()

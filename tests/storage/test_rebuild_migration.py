@@ -166,10 +166,13 @@ async def test_an_existing_database_is_copied_beside_it_before_it_is_migrated(
     await fill(db_path, secret)
     before = contents(db_path)
 
-    store = await Store.open(db_path, secret=secret, migrations=with_sixth(REBUILD_PROJECTS))
+    store = await Store.open(
+        db_path, secret=secret, clock=lambda: NOW, migrations=with_sixth(REBUILD_PROJECTS)
+    )
     await store.close()
 
-    (copy,) = db_path.parent.glob(f"{db_path.name}.pre-0006-*.bak")
+    (copy,) = db_path.parent.glob("*.bak")
+    assert copy.name == f"{db_path.name}.pre-0006-20250303T090000.000000Z.bak"
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     assert user_version(copy) == len(load_migrations())  # as it was before the migration
     assert contents(copy) == before

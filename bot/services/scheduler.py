@@ -95,9 +95,10 @@ class Backoff:
         until = self.until(key)
         return max(moment, until) if until is not None else moment
 
-    def earliest(self, what: str) -> datetime | None:
-        """The soonest end of a back-off of one kind of item."""
-        return min((u for (w, _), (_, u) in self._failures.items() if w == what), default=None)
+    def earliest(self, what: str, after: datetime) -> datetime | None:
+        """The soonest end, later than `after`, of a back-off of one kind of item."""
+        ends = (u for (w, _), (_, u) in self._failures.items() if w == what and u > after)
+        return min(ends, default=None)
 
 
 class Scheduler:
@@ -298,8 +299,9 @@ class Scheduler:
     def _unless_backed_off(self, what: str, moment: datetime) -> datetime:
         """A moment the store gives for a kind of item as a whole: if it has come while such
         an item is backed off, that is what holds it up; wait for the back-off to end."""
-        soonest = self.backoff.earliest(what)
-        if moment <= self.clock() and soonest is not None and soonest > moment:
+        now = self.clock()
+        soonest = self.backoff.earliest(what, after=now)
+        if moment <= now and soonest is not None:
             return soonest
         return moment
 

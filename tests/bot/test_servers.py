@@ -8,9 +8,11 @@ from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import simcord
 from simcord.backend import serializers
 
+from bot.settings import Settings, SettingsError
 from tests.bot.test_scheduler import advance_to, answer
 from tests.bot.world import PROJECT, World, make_world
 
@@ -155,3 +157,11 @@ async def test_nothing_new_happens_on_a_server_while_it_has_removed_the_bot(env)
     project = await env.bot.store.find_project(away.guild.id, PROJECT)
     [checkin] = await env.bot.store.list_checkins(project.id)
     assert not checkin.is_open  # its check-in still closed on time; its data is kept
+
+
+def test_the_grace_period_is_read_from_the_environment() -> None:
+    assert Settings.from_env({}).removed_server_days == 30
+    assert Settings.from_env({"COREFLECT_REMOVED_SERVER_DAYS": "7"}).removed_server_days == 7
+    for wrong in ("0", "-3", "two", "4000"):
+        with pytest.raises(SettingsError, match="COREFLECT_REMOVED_SERVER_DAYS"):
+            Settings.from_env({"COREFLECT_REMOVED_SERVER_DAYS": wrong})

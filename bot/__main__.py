@@ -1,4 +1,5 @@
-"""Command line: `coreflect run` (real Discord), `demo` (simulated Discord), `check` (YAML)."""
+"""Command line: `coreflect run` (real Discord), `demo` (simulated Discord), `check` (YAML),
+`backup DIR` (the database, and apart from it the key)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="play a check-in on a simulated Discord")
     demo.add_argument("--out", type=Path, default=Path("demo-output"), help="folder for files")
     sub.add_parser("check", help="validate the framework and prompts files")
+    backup = sub.add_parser("backup", help="copy the live database (and the key, apart) to DIR")
+    backup.add_argument("dir", type=Path, help="folder to make the timestamped backup in")
+    backup.add_argument("--key-dir", type=Path, help="also copy the key file, to this folder")
+    backup.add_argument(
+        "--with-key", action="store_true", help="also copy the key file, to a sibling folder"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING if args.command == "demo" else logging.INFO,
@@ -51,6 +58,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return check(settings)
+    if args.command == "backup":
+        from bot.storage.backup import command
+
+        key_file = None if settings.secret else settings.resolved_key_file
+        return command(
+            settings.database_path,
+            key_file,
+            args.dir,
+            key_folder=args.key_dir,
+            with_key=args.with_key,
+        )
     if args.command == "demo":
         from bot.demo import play
 

@@ -32,6 +32,7 @@ EXTENSIONS = (
     "bot.exts.facilitation",
     "bot.exts.settings",
     "bot.exts.members",
+    "bot.exts.servers",
 )
 
 

@@ -30,6 +30,7 @@ class Settings:
     dm_gap_seconds: float = 1.0  # COREFLECT_DM_GAP: seconds between two DMs of one check-in
     scheduler_max_sleep: float | None = None  # seconds; None: the scheduler's own default
     comment_days: int = 180  # COREFLECT_COMMENT_DAYS: comment text kept after a check-in closes
+    removed_server_days: int = 30  # COREFLECT_REMOVED_SERVER_DAYS: data kept after a removal
 
     @property
     def resolved_key_file(self) -> Path:
@@ -55,6 +56,11 @@ class Settings:
         days = env.get("COREFLECT_COMMENT_DAYS", "").strip() or "180"
         if not days.isdigit() or not 1 <= int(days) <= 3650:
             raise SettingsError("COREFLECT_COMMENT_DAYS must be a whole number of days, 1 to 3650")
+        removed = env.get("COREFLECT_REMOVED_SERVER_DAYS", "").strip() or "30"
+        if not removed.isdigit() or not 1 <= int(removed) <= 3650:
+            raise SettingsError(
+                "COREFLECT_REMOVED_SERVER_DAYS must be a whole number of days, 1 to 3650"
+            )
         return cls(
             database_path=Path(env.get("COREFLECT_DB", "data/coreflect.sqlite3")),
             token=env.get("DISCORD_TOKEN") or None,
@@ -64,4 +70,5 @@ class Settings:
             dev_guild_id=int(dev_guild) if dev_guild else None,
             dm_gap_seconds=dm_gap,
             comment_days=int(days),
+            removed_server_days=int(removed),
         )

@@ -8,13 +8,20 @@ Due things, in the order they are done on each pass:
 4. telling facilitators, in one message per channel, about check-ins that were missed;
 5. emptying the answering screens of closed check-ins in members' DMs, paced;
 6. sending invitations not sent yet, paced (after an opening, a join, or a restart);
-7. automatic reminder rounds.
+7. automatic reminder rounds;
+8. erasing the data of servers the bot was removed from, once their grace period is over.
+While a server has removed the bot, nothing new happens there (steps 3, 6 and 7 skip it).
 
 Every transition is a conditional write in the store (`... WHERE state = 'planned'`,
 `... WHERE status = 'open'`), so it happens once even if a facilitator's command races the
 scheduler or the bot restarts in the middle. Nothing polls: the task computes the next due
 moment from the database and sleeps until then (at most MAX_SLEEP, so a suspended machine or
 a changed system clock is noticed); `wake()` cuts the sleep short when a project changes.
+
+An item that fails (one check-in that cannot be closed, one server that cannot be erased) is
+logged and backed off: tried again after 1 minute, then 10 minutes, then every hour, while
+the rest of the pass goes on; `next_due` counts the back-off, so a failing item never spins
+the loop. The back-off is kept in memory: a restart tries everything again at once.
 """
 
 from __future__ import annotations
@@ -36,21 +43,62 @@ from bot.storage.store import Store
 log = logging.getLogger(__name__)
 
 
-@contextlib.asynccontextmanager
-async def _logged(what: str, item: int) -> AsyncIterator[None]:
-    """Log and swallow an unexpected error of one item, so the pass goes on with the rest."""
-    try:
-        yield
-    except Exception:
-        log.exception("%s %s failed; the rest of the pass goes on", what, item)
-
-
 # Seconds: re-read the schedule at least this often, so a host that was suspended or had its
 # clock corrected is noticed (asyncio's sleep runs on a clock that stops during suspend).
 MAX_SLEEP = 900.0
 DEFAULT_COMMENT_DAYS = 180  # comment text is kept this long after a check-in closes
 MIN_SLEEP = 1.0  # seconds between two passes, so a fault can never spin the loop
 ERROR_SLEEP = 60.0  # seconds to wait after a pass failed unexpectedly
+# After an item's 1st, 2nd, 3rd… failure it is next tried this much later; then stays at the last.
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1))
+
+BackoffKey = tuple[str, int]
+
+# What each kind of item is called in the log; with the item's id, the key of its back-off.
+SUMMARY = "posting the summary of check-in"
+CLOSING = "closing check-in"
+PURGE = "erasing old comments"
+MISSED = "announcing missed check-ins"
+DM_CLEAR = "emptying check-in messages in DMs"
+DELIVER = "sending invitations of check-in"
+REMIND = "reminding for check-in"
+ERASE = "erasing the data of removed server"
+OPENING = "opening a check-in of project"
+
+
+class Backoff:
+    """Failing items, keyed by (what, item id): how often they failed, and when to try next."""
+
+    def __init__(self) -> None:
+        self._failures: dict[BackoffKey, tuple[int, datetime]] = {}
+
+    def until(self, key: BackoffKey) -> datetime | None:
+        """When the item may next be tried, if it is backed off."""
+        entry = self._failures.get(key)
+        return entry[1] if entry else None
+
+    def waiting(self, key: BackoffKey, now: datetime) -> bool:
+        until = self.until(key)
+        return until is not None and until > now
+
+    def failed(self, key: BackoffKey, now: datetime) -> datetime:
+        count = self._failures.get(key, (0, now))[0] + 1
+        until = now + BACKOFF[min(count, len(BACKOFF)) - 1]
+        self._failures[key] = (count, until)
+        return until
+
+    def succeeded(self, key: BackoffKey) -> None:
+        self._failures.pop(key, None)
+
+    def later(self, key: BackoffKey, moment: datetime) -> datetime:
+        """`moment`, or the end of the item's back-off if that is later."""
+        until = self.until(key)
+        return max(moment, until) if until is not None else moment
+
+    def earliest(self, what: str, after: datetime) -> datetime | None:
+        """The soonest end, later than `after`, of a back-off of one kind of item."""
+        ends = (u for (w, _), (_, u) in self._failures.items() if w == what and u > after)
+        return min(ends, default=None)
 
 
 class Scheduler:
@@ -77,6 +125,7 @@ class Scheduler:
         self._task: asyncio.Task[None] | None = None
         self._sleeper: asyncio.Future[None] | None = None
         self._woken = False
+        self.backoff = Backoff()
 
     # -- the task --------------------------------------------------------------------------------
 
@@ -126,34 +175,65 @@ class Scheduler:
 
     # -- one pass --------------------------------------------------------------------------------
 
+    @contextlib.asynccontextmanager
+    async def _attempt(self, what: str, item: int) -> AsyncIterator[bool]:
+        """Around one item: yields whether to try it now (False while it is backed off); an
+        unexpected error is logged and backs the item off, so the pass goes on with the rest."""
+        key = (what, item)
+        if self.backoff.waiting(key, self.clock()):
+            yield False
+            return
+        try:
+            yield True
+        except Exception:
+            until = self.backoff.failed(key, self.clock())
+            log.exception("%s %s failed; trying it again at %s", what, item, until.isoformat())
+        else:
+            self.backoff.succeeded(key)
+
     async def run_due(self) -> None:
         """Do everything that is due now, in order; one item's failure does not stop the rest."""
         for checkin in await self.store.list_summaries_due(self.clock()):
-            async with _logged("posting the summary of check-in", checkin.id):
-                await self.checkins.post_summary(checkin.id)
+            async with self._attempt(SUMMARY, checkin.id) as go:
+                if go:
+                    await self.checkins.post_summary(checkin.id)
         for checkin in await self.store.list_open_checkins():
             if checkin.closes_at <= self.clock():
-                async with _logged("closing check-in", checkin.id):
-                    await self.checkins.close_checkin(checkin)
-        await self._open_due()
-        async with _logged("erasing old comments", 0):
-            await self._purge_comments()
-        async with _logged("announcing missed check-ins", 0):
-            await self._announce_missed()
-        async with _logged("emptying check-in messages in DMs", 0):
-            await self.checkins.clear_dm_messages()
+                async with self._attempt(CLOSING, checkin.id) as go:
+                    if go:
+                        await self.checkins.close_checkin(checkin)
+        # A server that removed the bot keeps its data for a while, but nothing new happens
+        # there: no openings, invitations or reminders (closing and clean-up go on).
+        away = await self.store.departed_guilds()
+        await self._open_due(away)
+        async with self._attempt(PURGE, 0) as go:
+            if go:
+                await self._purge_comments()
+        async with self._attempt(MISSED, 0) as go:
+            if go:
+                await self._announce_missed()
+        async with self._attempt(DM_CLEAR, 0) as go:
+            if go:
+                await self.checkins.clear_dm_messages()
         for checkin in await self.store.list_open_checkins():
             project = await self.store.get_project(checkin.project_id)
-            if project is None:
+            if project is None or project.guild_id in away:
                 continue
-            async with _logged("sending invitations of check-in", checkin.id):
-                await self.checkins.deliver_pending(project, checkin)
+            async with self._attempt(DELIVER, checkin.id) as go:
+                if go:
+                    await self.checkins.deliver_pending(project, checkin)
             current = await self.store.get_checkin(checkin.id)
             if current is not None and current.is_open and current.closes_at > self.clock():
-                async with _logged("reminding for check-in", checkin.id):
-                    await self.checkins.remind_due(project, current)
+                async with self._attempt(REMIND, checkin.id) as go:
+                    if go:
+                        await self.checkins.remind_due(project, current)
+        for guild_id in await self.store.departures_due(self.clock()):
+            async with self._attempt(ERASE, guild_id) as go:
+                if go:
+                    await self.store.erase_guild(guild_id)
+                    log.info("erased the data of server %s, which removed the bot", guild_id)
 
-    async def _open_due(self) -> None:
+    async def _open_due(self, away: set[int]) -> None:
         for slot in await self.store.list_planned():
             now = self.clock()
             if slot.opens_at > now:
@@ -163,32 +243,67 @@ class Scheduler:
                     log.info("check-in %s of project %s missed", slot.phase, slot.project_id)
                 continue
             project = await self.store.get_project(slot.project_id)
-            if project is not None:
-                async with _logged("opening a check-in of project", project.id):
-                    await self.checkins.open_scheduled(project, slot)
+            if project is not None and project.guild_id not in away:
+                async with self._attempt(OPENING, project.id) as go:
+                    if go:
+                        await self.checkins.open_scheduled(project, slot)
 
     async def next_due(self) -> datetime | None:
-        """The next moment something is due, from the database."""
-        if await self.store.list_unannounced() or await self.store.list_dm_messages(limit=1):
-            return self.clock()
+        """The next moment something is due, from the database; an item that is backed off
+        is due when its back-off ends."""
         now = self.clock()
-        moments: list[datetime] = [
-            checkin.summary_retry_at or now for checkin in await self.store.list_summaries_due()
-        ]
-        if (retry := await self.store.next_delivery_attempt()) is not None:
-            moments.append(retry)
+        later = self.backoff.later
+        moments: list[datetime] = []
+        if await self.store.list_unannounced():
+            moments.append(later((MISSED, 0), now))
+        if await self.store.list_dm_messages(limit=1):
+            moments.append(later((DM_CLEAR, 0), now))
+        for checkin in await self.store.list_summaries_due():
+            moments.append(later((SUMMARY, checkin.id), checkin.summary_retry_at or now))
+        away = await self.store.departed_guilds()
+        retry = await self.store.next_delivery_attempt()
+        if retry is not None and retry <= now and away and not await self._deliveries_due(away):
+            retry = None  # only check-ins of servers that removed the bot are waiting
+        if retry is not None:
+            moments.append(self._unless_backed_off(DELIVER, retry))
         if (closed := await self.store.oldest_comment_close()) is not None:
-            moments.append(closed + self.comment_days)
+            moments.append(later((PURGE, 0), closed + self.comment_days))
         for slot in await self.store.list_planned():
             # One whose time has come but could not open (another check-in of the project is
             # still open) is next looked at when that one closes, or when its own window ends.
             moments.append(slot.opens_at if slot.opens_at > now else slot.closes_at)
+            until = self.backoff.until((OPENING, slot.project_id))
+            if slot.opens_at <= now and until is not None and until > now:
+                moments.append(until)
         for checkin in await self.store.list_open_checkins():
-            moments.append(checkin.closes_at)
+            moments.append(later((CLOSING, checkin.id), checkin.closes_at))
             project = await self.store.get_project(checkin.project_id)
-            if project is not None and (at := self.checkins.next_reminder_at(project, checkin)):
-                moments.append(at)
+            if project is None or project.guild_id in away:
+                continue
+            if at := self.checkins.next_reminder_at(project, checkin):
+                moments.append(later((REMIND, checkin.id), at))
+        if (erase := await self.store.next_departure()) is not None:
+            moments.append(self._unless_backed_off(ERASE, erase))
         return min(moments, default=None)
+
+    async def _deliveries_due(self, away: set[int]) -> bool:
+        """Whether an invitation of a server the bot is still on is due to be sent now."""
+        for checkin in await self.store.list_open_checkins():
+            project = await self.store.get_project(checkin.project_id)
+            if project is None or project.guild_id in away:
+                continue
+            if await self.store.list_undelivered(checkin.id, self.clock()):
+                return True
+        return False
+
+    def _unless_backed_off(self, what: str, moment: datetime) -> datetime:
+        """A moment the store gives for a kind of item as a whole: if it has come while such
+        an item is backed off, that is what holds it up; wait for the back-off to end."""
+        now = self.clock()
+        soonest = self.backoff.earliest(what, after=now)
+        if moment <= now and soonest is not None:
+            return soonest
+        return moment
 
     # -- retention -------------------------------------------------------------------------------
 

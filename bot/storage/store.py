@@ -64,7 +64,7 @@ from bot.storage.errors import (
     SecretMismatch,
     StorageError,
 )
-from bot.storage.migrate import migrate
+from bot.storage.migrate import Migration, migrate
 
 log = logging.getLogger(__name__)
 
@@ -140,12 +140,14 @@ class Store:
         secret: bytes,
         clock: Clock | None = None,
         secret_source: str = "the secret",
+        migrations: Sequence[Migration] | str | None = None,
     ) -> Store:
         """Open (creating if needed) and migrate the database at `path`.
 
         The database keeps a fingerprint of the secret that keys its answers; opening it with
         another secret raises SecretMismatch (`secret_source` says where the secret came from),
-        so nobody can answer a second time under a new key.
+        so nobody can answer a second time under a new key. `migrations` replaces the bot's
+        own (a package name or a list), for tests of the migration runner.
         """
         if len(secret) < MIN_SECRET_LENGTH:
             raise ValueError(f"the secret must be at least {MIN_SECRET_LENGTH} bytes")
@@ -162,7 +164,7 @@ class Store:
             await _run(db, "PRAGMA foreign_keys = ON")
             # Overwrite deleted content so erased answers do not linger in free pages.
             await _run(db, "PRAGMA secure_delete = ON")
-            await migrate(db, path)
+            await migrate(db, path, migrations, clock)
             await _check_fingerprint(db, path, secret, secret_source)
         except BaseException:
             await db.close()
@@ -1457,6 +1459,69 @@ class Store:
         return MemberDataErased(
             answers=answers, checkins=checkins, projects=projects, messages=tuple(messages)
         )
+
+    # -- servers the bot left --------------------------------------------------------------------
+
+    async def record_departure(
+        self, guild_id: int, left_at: datetime, erase_after: datetime
+    ) -> None:
+        """The bot was removed from the server: erase its data after `erase_after`, unless it
+        is added back first. A second removal keeps the first, earlier erasure date."""
+        async with self._writing() as db:
+            await _run(
+                db,
+                "INSERT INTO guild_departures (guild_id, left_at, erase_after) VALUES (?, ?, ?) "
+                "ON CONFLICT (guild_id) DO NOTHING",
+                (guild_id, _utc_text(left_at), _utc_text(erase_after)),
+            )
+
+    async def cancel_departure(self, guild_id: int) -> bool:
+        """The bot is back on the server: keep its data; False if no erasure was waiting."""
+        # Read first: this runs for every server each time the bot connects.
+        if (
+            await self._select_one("SELECT 1 FROM guild_departures WHERE guild_id = ?", (guild_id,))
+            is None
+        ):
+            return False
+        async with self._writing() as db:
+            return (
+                await _run(db, "DELETE FROM guild_departures WHERE guild_id = ?", (guild_id,)) > 0
+            )
+
+    async def departures_due(self, now: datetime) -> list[int]:
+        """Servers whose grace period has ended, longest due first."""
+        rows = await self._select(
+            "SELECT guild_id FROM guild_departures WHERE erase_after <= ? "
+            "ORDER BY erase_after, guild_id",
+            (_utc_text(now),),
+        )
+        return [int(row["guild_id"]) for row in rows]
+
+    async def departed_guilds(self) -> set[int]:
+        """Servers the bot was removed from whose data is still kept (their grace period)."""
+        rows = await self._select("SELECT guild_id FROM guild_departures")
+        return {int(row["guild_id"]) for row in rows}
+
+    async def next_departure(self) -> datetime | None:
+        """When the next server's data falls due to be erased."""
+        row = await self._select_one("SELECT min(erase_after) AS due FROM guild_departures")
+        return _parse_utc(row["due"]) if row and row["due"] else None
+
+    async def erase_guild(self, guild_id: int) -> bool:
+        """Erase everything of one server: its projects with all that hangs off them (check-ins,
+        invitations, answers, participants, names to redact, DM bookkeeping), its settings, its
+        audit log and its departure row; then compact. False if nothing was stored."""
+        async with self._writing() as db:
+            erased = await _run(db, "DELETE FROM projects WHERE guild_id = ?", (guild_id,))
+            for table in ("guild_settings", "audit_log", "guild_departures"):
+                # The table names are constants of this loop.
+                erased += await _run(
+                    db,
+                    f"DELETE FROM {table} WHERE guild_id = ?",  # noqa: S608
+                    (guild_id,),
+                )
+        await self._compact()
+        return erased > 0
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -1,0 +1,55 @@
+"""Servers joining and leaving: the data of a server that removed the bot is erased later.
+
+When the bot is removed from a server (kicked, or the server deleted), an erasure of all that
+server's data is planned `COREFLECT_REMOVED_SERVER_DAYS` (default 30) days later; the scheduler
+carries it out. If the bot is added back before then, or the server comes back after a Discord
+outage, the erasure is cancelled and everything is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+if TYPE_CHECKING:
+    from bot.app import CoreflectBot
+
+log = logging.getLogger(__name__)
+
+
+class ServersCog(commands.Cog):
+    def __init__(self, bot: CoreflectBot) -> None:
+        self.bot = bot
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        now = self.bot.clock()
+        erase_after = now + timedelta(days=self.bot.settings.removed_server_days)
+        await self.bot.store.record_departure(guild.id, now, erase_after)
+        log.info(
+            "removed from server %s; its data will be erased after %s unless the bot is added back",
+            guild.id,
+            erase_after.isoformat(),
+        )
+        self.bot.scheduler.wake()
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self._back(guild)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self._back(guild)
+
+    async def _back(self, guild: discord.Guild) -> None:
+        if await self.bot.store.cancel_departure(guild.id):
+            log.info("back on server %s; its data is kept", guild.id)
+            self.bot.scheduler.wake()
+
+
+async def setup(bot: CoreflectBot) -> None:
+    await bot.add_cog(ServersCog(bot))

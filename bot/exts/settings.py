@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.core.models import Thresholds
 from bot.core.text import shorten
+from bot.exts._permissions import bot_permissions, missing, permission_list
 from bot.exts._shared import audit, refuse, reply, reply_lines, stamp
 
 if TYPE_CHECKING:
@@ -78,9 +79,14 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
         """Choose where I tell facilitators about things like check-ins missed while offline."""
         assert interaction.guild is not None
         if channel is not None:
-            permissions = channel.permissions_for(interaction.guild.me)
-            if not (permissions.view_channel and permissions.send_messages):
-                await refuse(interaction, "errors.channel_not_postable", channel=channel.mention)
+            needed = missing(bot_permissions(channel), ("view_channel", "send_messages"))
+            if needed:
+                await refuse(
+                    interaction,
+                    "errors.channel_not_postable",
+                    channel=channel.mention,
+                    permissions=permission_list(self.bot.prompts, needed),
+                )
                 return
         await self.bot.store.set_facilitator_channel(
             interaction.guild.id, channel.id if channel else None

@@ -165,3 +165,20 @@ async def test_everyone_cannot_be_the_facilitator_role(env):
     assert result.ephemeral
     assert reply_text(result) == env.bot.prompts("errors.everyone_role")
     assert (await env.bot.store.get_guild_settings(world.guild.id)).facilitator_role_id is None
+
+
+async def test_a_notice_channel_the_bot_cannot_post_in_is_refused_naming_what_is_missing(env):
+    import discord
+
+    world = make_world(env, members=0)
+    locked = world.guild.create_text_channel(
+        "locked", overwrites={world.guild.me: discord.PermissionOverwrite(send_messages=False)}
+    )
+    result = await world.facilitator.slash(
+        world.channel, "settings facilitator-channel", channel=locked
+    )
+    assert result.ephemeral
+    assert reply_text(result) == env.bot.prompts(
+        "errors.channel_not_postable", channel=locked.mention, permissions="**Send Messages**"
+    )
+    assert (await stored(world)).facilitator_channel_id is None

@@ -20,7 +20,8 @@ RUN pip install . \
     && chmod 0700 /data /config
 
 ENV COREFLECT_DATA_DIR=/data \
-    COREFLECT_KEY_FILE=/config/secret.key
+    COREFLECT_KEY_FILE=/config/secret.key \
+    MPLCONFIGDIR=/tmp/matplotlib
 VOLUME ["/data", "/config"]
 
 USER coreflect

@@ -127,7 +127,7 @@ async def serve(bot: CoreflectBot, token: str) -> int:
         loop.add_signal_handler(signum, _stopping, stop, signum)
     try:
         async with bot:
-            await bot.open_store()  # the secret and the database, before connecting
+            await _open_store(bot)  # the secret and the database, before connecting
             runner = asyncio.create_task(bot.start(token), name="coreflect-discord")
             stopper = asyncio.create_task(stop.wait())
             await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
@@ -144,6 +144,19 @@ async def serve(bot: CoreflectBot, token: str) -> int:
             loop.remove_signal_handler(signum)
     log.info("stopped cleanly")
     return 0
+
+
+async def _open_store(bot: CoreflectBot) -> None:
+    """Any OSError here is about our own files, never the network: say which file."""
+    try:
+        await bot.open_store()
+    except OSError as error:
+        where = error.filename or bot.settings.database_path
+        raise StorageError(
+            f"cannot use {where} ({error.strerror or error}): the data folder "
+            "(COREFLECT_DATA_DIR) and the key file's folder (COREFLECT_KEY_FILE) must be "
+            "writable by the user running the bot"
+        ) from None
 
 
 def _stopping(stop: asyncio.Event, signum: int) -> None:

@@ -20,7 +20,7 @@ import discord
 import pytest
 
 from bot import __main__ as cli
-from bot.app import create_bot, invite_url, required_permissions
+from bot.app import invite_url, required_permissions
 from bot.health import check_health, write_heartbeat
 from bot.settings import Settings, SettingsError
 from tests.conftest import TEST_SECRET
@@ -99,21 +99,6 @@ def test_the_invite_asks_for_just_the_permissions_the_bot_uses() -> None:
     assert "client_id=1234" in url
     assert "scope=bot+applications.commands" in url
     assert f"permissions={PERMISSIONS}" in (ROOT / "README.md").read_text(encoding="utf-8")
-
-
-async def test_connecting_logs_the_servers_and_the_invite_when_in_none(
-    settings: Settings, caplog: pytest.LogCaptureFixture, monkeypatch: Any
-) -> None:
-    bot = create_bot(settings)
-    started: list[bool] = []
-    monkeypatch.setattr(type(bot), "user", property(lambda self: discord.Object(id=42)))
-    monkeypatch.setattr(type(bot), "guilds", property(lambda self: []))
-    bot.scheduler = type("Stub", (), {"start": lambda self: started.append(True)})()  # type: ignore[assignment]
-    with caplog.at_level("INFO", logger="bot.app"):
-        await bot.on_ready()
-    assert started == [True]
-    assert "connected as " in caplog.text and " in 0 servers" in caplog.text
-    assert invite_url(42) in caplog.text
 
 
 # -- Discord's refusals, after connecting ---------------------------------------------------------
@@ -229,6 +214,18 @@ def test_start_up_problems_before_connecting(tmp_path: Path) -> None:
         db.execute("PRAGMA user_version = 999")
     db.close()
     refused(_environment(tmp_path, COREFLECT_SECRET=TEST_SECRET), "upgrade the bot")
+
+
+def test_a_data_folder_that_cannot_be_made(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    env = _environment(
+        tmp_path, COREFLECT_DATA_DIR=str(tmp_path / "a-file" / "data"), COREFLECT_SECRET=TEST_SECRET
+    )
+    done = _coreflect(env, "run")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stdout.startswith(f"cannot use {tmp_path / 'a-file'}")
+    assert "must be writable by the user running the bot" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
@@ -376,3 +373,19 @@ def test_the_systemd_unit_verifies(tmp_path: Path) -> None:
     problems = [line for line in (done.stdout + done.stderr).splitlines() if str(copy) in line]
     assert done.returncode == 0, done.stdout + done.stderr
     assert not problems
+
+
+@pytest.fixture
+def info_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level("INFO", logger="bot.app")
+    return caplog
+
+
+async def test_connecting_to_discord_logs_the_bot_and_the_invite(
+    info_logs: pytest.LogCaptureFixture, env: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # SimCord's bot is ready before its first server is made: the bot is in none yet.
+    logged = [r.getMessage() for r in caplog.get_records("setup") if r.name == "bot.app"]
+    name, bot_id = env.bot.user.name, env.bot.user.id
+    assert f"connected as {name} in 0 servers" in logged
+    assert any(invite_url(bot_id) in message for message in logged)

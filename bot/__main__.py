@@ -56,12 +56,12 @@ TOKEN_REFUSED = (
     "not the client secret from the OAuth2 page"
 )
 INTENTS_REFUSED = (
-    "Discord refused the gateway intents the bot asked for: enable them in the Developer "
-    "Portal (your application > Bot > Privileged Gateway Intents) or run the released version"
+    "Discord refused the privileged gateway intents the bot asked for: enable them in the "
+    "Developer Portal (your application > Bot > Privileged Gateway Intents)"
 )
 NO_NETWORK = (
-    "could not reach Discord ({error}): check this machine's network connection and DNS; "
-    "the bot will be started again if a service manager runs it"
+    "could not reach Discord ({error}): check this machine's network connection and DNS "
+    "(systemd and Docker start the bot again by themselves)"
 )
 log = logging.getLogger("bot")
 
@@ -77,7 +77,7 @@ def run(settings: Settings) -> int:
     try:
         bot = create_bot(settings)
         return asyncio.run(serve(bot, settings.token))
-    except (SecretError, StorageError, SettingsError) as error:
+    except (SecretError, StorageError, SettingsError, FrameworkError, PromptError) as error:
         print(error)
         return 2
     except discord.LoginFailure:
@@ -111,11 +111,9 @@ def run(settings: Settings) -> int:
 
 
 def _key_source(settings: Settings) -> str:
-    return (
-        "unused (COREFLECT_SECRET is set)"
-        if settings.secret
-        else (str(settings.resolved_key_file.absolute()))
-    )
+    if settings.secret:
+        return "unused (COREFLECT_SECRET is set)"
+    return str(settings.resolved_key_file.absolute())
 
 
 async def serve(bot: CoreflectBot, token: str) -> int:

@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.core.frameworks import FrameworkLibrary
 from bot.core.projects import iana_timezones
 from bot.core.prompts import Prompts
-from bot.health import write_heartbeat
+from bot.health import clear_heartbeat, write_heartbeat
 from bot.keys import derive_key, load_secret
 from bot.services.checkins import CheckinService
 from bot.services.results import ResultsService
@@ -232,6 +232,8 @@ class CoreflectBot(commands.Bot):
             scheduler = getattr(self, "scheduler", None)
             if scheduler is not None:
                 await scheduler.stop()
+                # A stopped bot is not healthy: `coreflect health` must not say otherwise.
+                clear_heartbeat(self.settings.heartbeat_file)
             await super().close()
         finally:
             store = getattr(self, "store", None)

@@ -33,6 +33,12 @@ def write_heartbeat(path: Path, when: datetime, max_sleep: float) -> None:
             os.unlink(temporary)
 
 
+def clear_heartbeat(path: Path) -> None:
+    """The bot stopped: no pass is coming, so no health file either."""
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
 def check_health(path: Path, now: datetime) -> tuple[bool, str]:
     """Whether the bot is healthy at `now`, and one sentence saying why."""
     try:

@@ -200,6 +200,10 @@ def test_start_up_problems_before_connecting(tmp_path: Path) -> None:
     refused(_environment(tmp_path, DEV_GUILD_ID="x"), "DEV_GUILD_ID must be a server id")
     refused(_environment(tmp_path, COREFLECT_SECRET="short"), "at least 32 random characters")
 
+    (tmp_path / "no-frameworks").mkdir()
+    no_frameworks = _environment(tmp_path, COREFLECT_FRAMEWORKS_DIR=str(tmp_path / "no-frameworks"))
+    refused(no_frameworks, "framework")
+
     key = tmp_path / "shared.key"
     key.write_text("ab" * 32 + "\n")
     key.chmod(0o644)
@@ -297,6 +301,7 @@ def test_sigterm_stops_as_cleanly_as_ctrl_c(tmp_path: Path) -> None:
     assert "stopped cleanly" in err
     assert "Traceback" not in out + err
     assert "voice will NOT be supported" not in err
+    assert not heartbeat.exists()  # stopped, so not healthy
     wal = tmp_path / "data" / "coreflect.sqlite3-wal"
     assert not wal.exists() or wal.stat().st_size == 0
 

@@ -15,6 +15,7 @@ from bot.core.frameworks import FrameworkLibrary
 from bot.core.projects import iana_timezones
 from bot.core.prompts import Prompts
 from bot.data import default_prompts_file, shipped_frameworks
+from bot.health import clear_heartbeat, write_heartbeat
 from bot.keys import derive_key, load_secret
 from bot.services.checkins import CheckinService
 from bot.services.results import ResultsService
@@ -47,6 +48,43 @@ def keep_answers_out_of_logs() -> None:
     for name in CHATTY_LOGGERS:
         logger = logging.getLogger(name)
         logger.setLevel(max(logger.getEffectiveLevel(), logging.INFO))
+
+
+class _NoVoiceWarnings(logging.Filter):
+    """discord.py warns on every start that voice support is missing; the bot has no voice."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
+_VOICE_FILTER = _NoVoiceWarnings()
+
+
+def quiet_voice_warnings() -> None:
+    logging.getLogger("discord.client").addFilter(_VOICE_FILTER)  # the same filter once
+
+
+# What the bot needs in its channels, and nothing more: it reads and posts messages (check-in
+# posts, summaries), attaches files (charts, exports) and opens a thread per check-in. Embed
+# Links is left out on purpose: the bot sends no embeds, only text, files and buttons.
+def required_permissions() -> discord.Permissions:
+    return discord.Permissions(
+        view_channel=True,
+        send_messages=True,
+        read_message_history=True,
+        attach_files=True,
+        create_public_threads=True,
+        send_messages_in_threads=True,
+    )
+
+
+def invite_url(application_id: int) -> str:
+    """The link that adds the bot to a server with its commands and the permissions above."""
+    return discord.utils.oauth_url(
+        application_id,
+        permissions=required_permissions(),
+        scopes=("bot", "applications.commands"),
+    )
 
 
 def system_clock() -> datetime:
@@ -91,6 +129,7 @@ class CoreflectBot(commands.Bot):
     box_key: bytes
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        quiet_voice_warnings()
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.default(),
@@ -108,14 +147,21 @@ class CoreflectBot(commands.Bot):
         )
         self.prompts = Prompts.load(settings.prompts_file or default_prompts_file())
 
-    async def setup_hook(self) -> None:
-        # Reading the zone list walks the tzdata files: do it once, off the event loop.
-        await asyncio.to_thread(iana_timezones)
+    async def open_store(self) -> None:
+        """Read the secret and open the database; `coreflect run` does this before connecting
+        so a problem with either is told without a round trip to Discord. Done once."""
+        if getattr(self, "store", None) is not None:
+            return
         secret, source = await self._load_secret()
         self.box_key = derive_key(secret, "comment-box")
         self.store = await Store.open(
             self.settings.database_path, secret=secret, clock=self.clock, secret_source=source
         )
+
+    async def setup_hook(self) -> None:
+        # Reading the zone list walks the tzdata files: do it once, off the event loop.
+        await asyncio.to_thread(iana_timezones)
+        await self.open_store()
         from bot.exts.checkin._messenger import DiscordMessenger
 
         messenger = DiscordMessenger(self)
@@ -139,6 +185,7 @@ class CoreflectBot(commands.Bot):
             clock=self.clock,
             max_sleep=self.settings.scheduler_max_sleep,
             comment_days=self.settings.comment_days,
+            heartbeat=self._heartbeat,
         )
         for extension in EXTENSIONS:
             await self.load_extension(extension)
@@ -172,21 +219,30 @@ class CoreflectBot(commands.Bot):
         else:
             await self.tree.sync()
 
+    def _heartbeat(self, when: datetime) -> None:
+        write_heartbeat(self.settings.heartbeat_file, when, self.scheduler.max_sleep)
+
     async def on_ready(self) -> None:
         # The scheduler needs the channel cache (summaries, notices): start it once connected.
         # It catches up on anything that fell due while the bot was down.
         self.scheduler.start()
+        user = self.user
+        log.info("connected as %s in %d servers", user, len(self.guilds))
+        if not self.guilds and user is not None:
+            log.warning("the bot is in no server yet; add it to yours with %s", invite_url(user.id))
 
     async def close(self) -> None:
         try:
             scheduler = getattr(self, "scheduler", None)
             if scheduler is not None:
                 await scheduler.stop()
+                # A stopped bot is not healthy: `coreflect health` must not say otherwise.
+                clear_heartbeat(self.settings.heartbeat_file)
             await super().close()
         finally:
             store = getattr(self, "store", None)
             if store is not None:
-                await store.close()
+                await store.close()  # the last connection closing empties the -wal file
 
 
 def create_bot(settings: Settings, *, clock: Clock | None = None) -> CoreflectBot:

@@ -114,7 +114,9 @@ class Scheduler:
         clock: Callable[[], datetime],
         max_sleep: float | None = None,
         comment_days: int = DEFAULT_COMMENT_DAYS,
+        heartbeat: Callable[[datetime], None] | None = None,
     ) -> None:
+        self.heartbeat = heartbeat  # told the time of each completed pass (`coreflect health`)
         self.comment_days = timedelta(days=comment_days)
         self.max_sleep = MAX_SLEEP if max_sleep is None else max_sleep
         self.store = store
@@ -153,6 +155,8 @@ class Scheduler:
             self._woken = False
             try:
                 await self.run_due()
+                if self.heartbeat is not None:
+                    await asyncio.to_thread(self.heartbeat, self.clock())
                 delay = await self.seconds_until_next()
             except Exception:
                 log.exception("a scheduler pass failed; trying again in %d s", ERROR_SLEEP)

@@ -200,7 +200,8 @@ def test_start_up_problems_before_connecting(tmp_path: Path) -> None:
     refused(_environment(tmp_path, DEV_GUILD_ID="x"), "DEV_GUILD_ID must be a server id")
     refused(_environment(tmp_path, COREFLECT_SECRET="short"), "at least 32 random characters")
 
-    (tmp_path / "no-frameworks").mkdir()
+    # The host's own frameworks folder is added to the shipped ones: one that is not there
+    # is a mistake in the setting, refused before connecting.
     no_frameworks = _environment(tmp_path, COREFLECT_FRAMEWORKS_DIR=str(tmp_path / "no-frameworks"))
     refused(no_frameworks, "framework")
 

@@ -20,7 +20,9 @@ MIN_PROJECT_DAYS = 2  # the middle check-in falls strictly between the beginning
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
-_NAME = re.compile(r"[\w][\w '&().,+-]*", re.UNICODE)
+# Letters and digits of any script, but no underscore: `__x__` and `_x_` are Discord markdown
+# (underline, italics), refused like every other markup character.
+_NAME = re.compile(r"[^\W_](?:[^\W_]|[ '&().,+-])*")
 
 
 class InvalidInput(ValueError):

@@ -580,3 +580,12 @@ async def test_a_long_project_list_is_split_within_discords_limit(env):
     assert all(m.ephemeral and len(m.content) <= 2000 for m in messages)
     text = shown(result)
     assert all(f"**{name}**" in text for name in names)
+
+
+@pytest.mark.parametrize("name", ["__Secret__ Board", "_Quiet_ Group", "Youth_Board"])
+async def test_a_name_with_underscore_markdown_is_refused_and_nothing_is_stored(env, name):
+    world = make_world(env, members=0)
+    result = await create(world, name=name)
+    assert result.ephemeral
+    assert reply_text(result) == env.bot.prompts("errors.bad_name", max=60)
+    await assert_nothing_stored(world)

@@ -67,6 +67,8 @@ def test_a_project_with_defaults():
         ({"name": "   "}, "errors.bad_name"),
         ({"name": "x" * 61}, "errors.bad_name"),
         ({"name": "<@123> ping"}, "errors.bad_name"),
+        ({"name": "__Secret__ Board"}, "errors.bad_name"),
+        ({"name": "_Quiet_ Group"}, "errors.bad_name"),
         ({"ends": "2036-01-01"}, "errors.project_too_long"),
     ],
 )

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from bot.core.chart import ChartData, ChartSeries
+from bot.core.chart_data import ChartData, ChartSeries
 from bot.core.frameworks import Framework
 from bot.core.models import ANYTHING_ELSE, DirectionChoice, Phase, Response, Thresholds
 from bot.core.prompts import Prompts

@@ -6,19 +6,23 @@ nothing recomputes a closed check-in, so a member erasing their answers afterwar
 no later trend, chart, report or export, and nobody can learn their answers by difference.
 The summary maths leaves out what a threshold withholds, so no output can show more than
 the posted summary did (DESIGN.md §5).
-Charts are drawn in a worker thread (`asyncio.to_thread`) so the event loop never waits on
-matplotlib; if drawing fails, the text still goes out.
+Charts are drawn in a worker process (started the first time a chart is needed, then
+reused), so neither matplotlib's CPU time nor its memory lands on the bot's process and the
+event loop never waits on it; if drawing fails, the text still goes out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import random
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from bot.core.chart import draw_chart
+from bot.core.chart_data import ChartData, render_png
 from bot.core.frameworks import Framework, FrameworkLibrary
 from bot.core.frozen import freeze, thaw
 from bot.core.models import Checkin, Phase, Project, Response
@@ -63,6 +67,31 @@ class PostedSummary:
 
 
 History = list[tuple[Checkin, CheckinSummary]]
+
+_chart_worker: ProcessPoolExecutor | None = None
+
+
+def _worker() -> ProcessPoolExecutor:
+    """The one process that draws charts, started on first use and kept for the next."""
+    global _chart_worker
+    if _chart_worker is None:
+        # "spawn", not "fork": the bot's process has threads (the database's) that a fork
+        # would copy in the middle of whatever they were doing.
+        _chart_worker = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn")
+        )
+    return _chart_worker
+
+
+async def draw_in_worker(data: ChartData) -> bytes:
+    """The chart's PNG, drawn in the worker process; a worker that died is replaced once."""
+    global _chart_worker
+    loop = asyncio.get_running_loop()
+    try:
+        return await loop.run_in_executor(_worker(), render_png, data)
+    except BrokenProcessPool:
+        _chart_worker = None
+        return await loop.run_in_executor(_worker(), render_png, data)
 
 
 class ResultsService:
@@ -177,7 +206,7 @@ class ResultsService:
         if data is None:
             return None
         try:
-            return await asyncio.to_thread(draw_chart, data)
+            return await draw_in_worker(data)
         except Exception:
             log.exception("drawing the chart of project %s failed; posting text only", project.id)
             return None

@@ -113,10 +113,10 @@ async def test_comments_stay_below_the_summary_when_no_thread_can_be_made(env):
 
 
 async def test_if_the_chart_cannot_be_drawn_the_text_still_goes_out(env, monkeypatch):
-    def broken(_data: object) -> bytes:
-        raise RuntimeError("no fonts today")
+    async def broken(_data: object) -> bytes:
+        raise RuntimeError("no fonts today")  # as the worker process would report it
 
-    monkeypatch.setattr("bot.services.results.draw_chart", broken)
+    monkeypatch.setattr("bot.services.results.draw_in_worker", broken)
     world = make_world(env, members=3)
     await world.create_project()
     await world.join_all()
@@ -214,3 +214,29 @@ async def test_report_and_exports_hold_aggregates_only(env):
     refused = await member.slash(world.channel, "project export", name=PROJECT, format="csv")
     assert "only facilitators" in reply_text(refused)
     assert not refused.response.attachments
+
+
+def test_the_bot_process_never_imports_matplotlib():
+    """Charts are drawn in a worker process: the bot itself stays free of matplotlib."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bot.app, bot.services.results, bot.core.summary; "
+        "sys.exit('matplotlib' in sys.modules or 'numpy' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+async def test_the_worker_process_draws_a_png(env):
+    from bot.core.chart_data import ChartData, ChartSeries
+    from bot.services.results import draw_in_worker
+
+    data = ChartData(
+        title="t",
+        components=("a", "b", "c"),
+        scale=((1, "low"), (2, "mid"), (3, "high")),
+        series=(ChartSeries("x", (1.0, 2.0, 3.0)),),
+    )
+    png = await draw_in_worker(data)
+    assert png.startswith(b"\x89PNG")

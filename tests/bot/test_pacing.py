@@ -144,3 +144,21 @@ async def test_a_known_dm_channel_makes_a_later_dm_one_request(env, make_bot):
         posts = [r for r in later if r.path == f"/channels/{dm_channel_id(member)}/messages"]
         assert len(posts) == 1
         assert invitation.channel.id == dm_channel_id(member)
+
+
+async def test_a_first_invitation_costs_two_requests(env, make_bot):
+    world = make_world(env, members=3)
+    await world.create_project(starts="2026-01-05", ends="2026-03-01")
+    await world.join_all()
+    await restart(env, make_bot)  # a fresh process knows no users and no DM channels
+    before = len(env.http_requests)
+    await advance_to(env, OPENS + timedelta(minutes=5))
+
+    later = env.http_requests[before:]
+    assert [r for r in later if r.method == "GET" and r.path.startswith("/users/")] == []
+    opened = [r for r in later if r.path == "/users/@me/channels"]
+    assert len(opened) == len(world.members)  # one request opens each DM channel...
+    for member in world.members:
+        assert len(invitations(member, "beginning")) == 1
+        posts = [r for r in later if r.path == f"/channels/{dm_channel_id(member)}/messages"]
+        assert len(posts) == 1  # ...and one sends the invitation

@@ -57,7 +57,8 @@ class DiscordMessenger:
         nonce: str,
         extra: dict[str, Any],
     ) -> discord.Message:
-        """Send into the known DM channel (one request); else open it first (two or three)."""
+        """Send into the known DM channel (one request); else open it first (two: the DM
+        channel is opened from the id alone, without fetching the user)."""
         if channel_id is not None:
             channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
             try:
@@ -66,8 +67,8 @@ class DiscordMessenger:
                 )
             except discord.NotFound:
                 log.info("stored DM channel of user %s is gone; opening a new one", user_id)
-        user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-        return await user.send(content, nonce=nonce, allowed_mentions=NO_MENTIONS, **extra)
+        dm = await self.bot.create_dm(discord.Object(id=user_id))
+        return await dm.send(content, nonce=nonce, allowed_mentions=NO_MENTIONS, **extra)
 
     async def send_invitation(
         self,

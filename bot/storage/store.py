@@ -1028,10 +1028,12 @@ class Store:
         return [_invitation(row) for row in rows]
 
     async def next_delivery_attempt(self) -> datetime | None:
-        """When the next invitation of an open check-in is due to be tried again."""
+        """When the next invitation of an open check-in, to someone still in its project, is
+        due to be tried again (one who left is never tried, so never waited for)."""
         row = await self._select_one(
             "SELECT min(i.next_attempt_at) AS due FROM invitations AS i "
             "JOIN checkins AS c ON c.id = i.checkin_id "
+            "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
             "WHERE c.status = 'open' AND i.delivery = 'pending' "
             "AND i.next_attempt_at IS NOT NULL",
         )

@@ -162,3 +162,25 @@ async def test_a_first_invitation_costs_two_requests(env, make_bot):
         assert len(invitations(member, "beginning")) == 1
         posts = [r for r in later if r.path == f"/channels/{dm_channel_id(member)}/messages"]
         assert len(posts) == 1  # ...and one sends the invitation
+
+
+async def test_a_failed_dm_to_someone_who_left_does_not_wake_the_scheduler(env, monkeypatch):
+    world = make_world(env, members=2)
+    await world.create_project(starts="2026-01-05", ends="2026-03-01")
+    await world.join_all()
+    leaver = world.members[0]
+    # Discord fails on its side for this member only; the DM will be tried again later.
+    env.inject_error("POST", "/users/@me/channels", status=500, times=1)
+    await advance_to(env, OPENS + timedelta(seconds=5))
+    await leaver.click(world.card, label="Leave")
+    passes: list[Any] = []
+    run_due = env.bot.scheduler.run_due
+
+    async def counted() -> None:
+        passes.append(env.now())
+        await run_due()
+
+    monkeypatch.setattr(env.bot.scheduler, "run_due", counted)
+    env.bot.scheduler.wake()
+    await advance_to(env, OPENS + timedelta(hours=2))
+    assert len(passes) < 10, len(passes)  # not one a second, waiting for a retry never tried

@@ -34,6 +34,7 @@ EXTENSIONS = (
     "bot.exts.settings",
     "bot.exts.members",
     "bot.exts.servers",
+    "bot.exts._stale",
 )
 
 

@@ -39,9 +39,38 @@ class FlowVerb(enum.StrEnum):
     CHANGE = "change"
 
 
-CARD_TEMPLATE = rf"{PREFIX}:card:(?P<action>join|leave):(?P<project>[0-9]{{1,20}})"
+# The largest id SQLite can store. Ids in a custom_id are canonical (1 to 19 digits, no sign,
+# no leading zero) and at most this; the templates match nothing else, so an id out of range
+# reaches no button's handler and gets the stale-button answer (bot/exts/_stale.py).
+MAX_ID = 2**63 - 1
+
+
+def _at_most(limit: int) -> str:
+    """A regex matching exactly the canonical decimals 1..limit."""
+    digits = str(limit)
+    branches = [rf"[1-9][0-9]{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    for i, digit in enumerate(digits):
+        low, high = (1 if i == 0 else 0), int(digit) - 1
+        if high >= low:
+            branches.append(rf"{digits[:i]}[{low}-{high}][0-9]{{{len(digits) - 1 - i}}}")
+    branches.append(digits)
+    return "(?:" + "|".join(branches) + ")"
+
+
+ID = _at_most(MAX_ID)
+
+
+def parse_id(text: str) -> int | None:
+    """An id as written in a custom_id, or None if it is not canonical or not in 1..MAX_ID."""
+    if re.fullmatch(ID, text) is None:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
+CARD_TEMPLATE = rf"{PREFIX}:card:(?P<action>join|leave):(?P<project>{ID})"
 FLOW_TEMPLATE = (
-    rf"{PREFIX}:q:(?P<checkin>[0-9]{{1,20}}):(?P<verb>[a-z]{{1,10}})"
+    rf"{PREFIX}:q:(?P<checkin>{ID}):(?P<verb>[a-z]{{1,10}})"
     r":(?P<step>[0-9]{1,3}):(?P<value>[a-z0-9_]{0,32})"
 )
 PROJECT_DELETE = "pdel"
@@ -50,11 +79,25 @@ MYDATA_DELETE = "mdel"
 
 def confirm_template(kind: str) -> str:
     """A Confirm / Cancel button of one kind: the answer, and the id it is about."""
-    return rf"{PREFIX}:{kind}:(?P<answer>yes|no):(?P<target>[0-9]{{1,20}})"
+    return rf"{PREFIX}:{kind}:(?P<answer>yes|no):(?P<target>{ID})"
 
 
 PROJECT_DELETE_TEMPLATE = confirm_template(PROJECT_DELETE)
 MYDATA_DELETE_TEMPLATE = confirm_template(MYDATA_DELETE)
+
+# The template of every button the bot registers (its DynamicItems). A click whose custom_id
+# fully matches one is answered by that button; any other click by the stale-button answer.
+COMPONENT_TEMPLATES = (
+    CARD_TEMPLATE,
+    FLOW_TEMPLATE,
+    PROJECT_DELETE_TEMPLATE,
+    MYDATA_DELETE_TEMPLATE,
+)
+
+
+def is_component_id(custom_id: str) -> bool:
+    """Whether a button's handler will answer a click with this custom_id."""
+    return any(re.fullmatch(template, custom_id) for template in COMPONENT_TEMPLATES)
 
 
 # A comment box: which step of which check-in, a nonce unique to this opening, and a MAC
@@ -80,6 +123,18 @@ class FlowButton:
     value: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class CardButton:
+    action: CardAction
+    project_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmButton:
+    target_id: int
+    confirm: bool
+
+
 def _checked(custom_id: str) -> str:
     if len(custom_id) > MAX_LENGTH:
         raise ValueError(f"custom_id longer than {MAX_LENGTH}: {custom_id!r}")
@@ -101,12 +156,34 @@ def confirm_id(kind: str, target_id: int, *, confirm: bool) -> str:
 
 
 def parse_flow(groups: dict[str, str]) -> FlowButton | None:
-    """Turn the groups of a FLOW_TEMPLATE match into a FlowButton; None if the verb is unknown."""
+    """Turn the groups of a FLOW_TEMPLATE match into a FlowButton; None if the verb is unknown
+    or the check-in id out of range."""
     try:
         verb = FlowVerb(groups["verb"])
     except ValueError:
         return None
-    return FlowButton(int(groups["checkin"]), verb, int(groups["step"]), groups["value"])
+    checkin_id = parse_id(groups["checkin"])
+    if checkin_id is None:
+        return None
+    return FlowButton(checkin_id, verb, int(groups["step"]), groups["value"])
+
+
+def parse_card(groups: dict[str, str]) -> CardButton | None:
+    """Turn the groups of a CARD_TEMPLATE match into a CardButton; None if out of range."""
+    project_id = parse_id(groups["project"])
+    try:
+        action = CardAction(groups["action"])
+    except ValueError:
+        return None
+    return None if project_id is None else CardButton(action, project_id)
+
+
+def parse_confirm(groups: dict[str, str]) -> ConfirmButton | None:
+    """Turn the groups of a confirm_template match into a ConfirmButton; None if out of range."""
+    target_id = parse_id(groups["target"])
+    if target_id is None or groups["answer"] not in ("yes", "no"):
+        return None
+    return ConfirmButton(target_id, groups["answer"] == "yes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +222,8 @@ def parse_box(key: bytes, custom_id: str, user_id: int) -> CommentBox | None:
     if match is None:
         return None
     checkin_id, step = int(match["checkin"]), int(match["step"])
+    if checkin_id > MAX_ID:
+        return None
     expected = _box_mac(key, checkin_id, step, user_id, match["nonce"])
     if not hmac.compare_digest(expected, match["mac"]):
         return None

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 import discord
 from discord import app_commands
 
-from bot.core.custom_ids import confirm_id, confirm_template
+from bot.core.custom_ids import confirm_id, confirm_template, parse_confirm
 from bot.core.models import Project
 from bot.core.text import pack_lines
 
@@ -67,7 +67,10 @@ class ConfirmItem(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
-        return cls(int(match["target"]), match["answer"] == "yes")
+        button = parse_confirm(match.groupdict())
+        if button is None:  # never: the template matches only ids in range
+            raise ValueError(f"not a confirm button: {match.string!r}")
+        return cls(button.target_id, button.confirm)
 
 
 def confirm_view(item: type[ConfirmItem], target_id: int, yes: str, no: str) -> discord.ui.View:

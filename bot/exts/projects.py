@@ -17,6 +17,7 @@ from bot.core.custom_ids import (
     PROJECT_DELETE_TEMPLATE,
     CardAction,
     card_id,
+    parse_card,
 )
 from bot.core.flow import question_steps
 from bot.core.models import NewProject, Project, ScheduledCheckin, SlotState
@@ -97,7 +98,10 @@ class CardItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CARD_TEM
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> CardItem:
-        return cls(CardAction(match["action"]), int(match["project"]))
+        button = parse_card(match.groupdict())
+        if button is None:  # never: CARD_TEMPLATE matches only ids in range
+            raise ValueError(f"not a card button: {match.string!r}")
+        return cls(button.action, button.project_id)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)

@@ -8,16 +8,31 @@ from pathlib import Path
 import pytest
 
 from bot.core.custom_ids import (
+    CARD_TEMPLATE,
     FLOW_TEMPLATE,
+    MAX_ID,
+    MYDATA_DELETE,
+    MYDATA_DELETE_TEMPLATE,
+    PROJECT_DELETE,
+    PROJECT_DELETE_TEMPLATE,
+    CardAction,
+    CardButton,
     CommentBox,
+    ConfirmButton,
     FlowButton,
     FlowVerb,
     box_id,
+    card_id,
+    confirm_id,
     flow_id,
     is_box_id,
+    is_component_id,
     matches,
     parse_box,
+    parse_card,
+    parse_confirm,
     parse_flow,
+    parse_id,
 )
 from bot.core.flow import StepKind, resume_index, review_index, steps
 from bot.core.frameworks import FrameworkLibrary
@@ -103,6 +118,99 @@ def test_flow_custom_ids_round_trip_and_stay_short():
     assert parse_flow({"checkin": "1", "verb": "zap", "step": "0", "value": ""}) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1", 1),
+        ("10", 10),
+        ("999999999999999999", 10**18 - 1),
+        ("1000000000000000000", 10**18),
+        ("8999999999999999999", 8999999999999999999),
+        ("9223372036854775799", 9223372036854775799),
+        ("9223372036854775806", MAX_ID - 1),
+        (str(MAX_ID), MAX_ID),
+        (str(MAX_ID + 1), None),
+        ("9223372036854775810", None),
+        ("9300000000000000000", None),
+        ("9999999999999999999", None),
+        ("99999999999999999999", None),  # 20 digits
+        ("0", None),
+        ("00", None),
+        ("01", None),
+        ("-1", None),
+        ("+1", None),
+        (" 1", None),
+        ("1_000", None),
+        ("", None),
+    ],
+)
+def test_an_id_in_a_custom_id_is_canonical_and_fits_sqlite(text, value):
+    assert MAX_ID == 2**63 - 1
+    assert parse_id(text) == value
+    groups = {"checkin": text, "verb": "start", "step": "0", "value": ""}
+    assert parse_flow(groups) == (None if value is None else FlowButton(value, FlowVerb.START))
+    card = parse_card({"action": "join", "project": text})
+    assert card == (None if value is None else CardButton(CardAction.JOIN, value))
+    confirm = parse_confirm({"answer": "no", "target": text})
+    assert confirm == (None if value is None else ConfirmButton(value, False))
+    # The templates match exactly the ids the parse functions accept.
+    for custom_id, template in (
+        (f"cr1:q:{text}:start:0:", FLOW_TEMPLATE),
+        (f"cr1:card:leave:{text}", CARD_TEMPLATE),
+        (f"cr1:pdel:yes:{text}", PROJECT_DELETE_TEMPLATE),
+        (f"cr1:mdel:no:{text}", MYDATA_DELETE_TEMPLATE),
+    ):
+        assert (matches(template, custom_id) is not None) is (value is not None), custom_id
+        assert is_component_id(custom_id) is (value is not None), custom_id
+
+
+def test_every_button_the_bot_builds_is_one_it_recognises():
+    for custom_id, template, parse, expected in (
+        (
+            card_id(CardAction.LEAVE, MAX_ID),
+            CARD_TEMPLATE,
+            parse_card,
+            CardButton(CardAction.LEAVE, MAX_ID),
+        ),
+        (
+            confirm_id(PROJECT_DELETE, MAX_ID, confirm=True),
+            PROJECT_DELETE_TEMPLATE,
+            parse_confirm,
+            ConfirmButton(MAX_ID, True),
+        ),
+        (
+            confirm_id(MYDATA_DELETE, 1, confirm=False),
+            MYDATA_DELETE_TEMPLATE,
+            parse_confirm,
+            ConfirmButton(1, False),
+        ),
+    ):
+        match = matches(template, custom_id)
+        assert match is not None and parse(match.groupdict()) == expected
+        assert is_component_id(custom_id)
+
+
+@pytest.mark.parametrize(
+    "custom_id",
+    [
+        "garbage",
+        "",
+        "cr1:",
+        "cr0:q:1:start:0:",
+        "cr2:q:1:start:0:",
+        "cr0:card:join:1",
+        "cr2:pdel:yes:1",
+        "cr1:card:wave:1",
+        "cr1:zap:yes:1",
+        "cr1:card:join:1\n",
+        "CR1:card:join:1",
+        "cr1:box:1:0:" + "0" * 16 + ":" + "0" * 32,  # a modal's id, never a button's
+    ],
+)
+def test_ids_of_no_button_are_not_recognised(custom_id):
+    assert not is_component_id(custom_id)
+
+
 BOX_KEY = b"k" * 32
 BIGGEST_ID = 2**63 - 1  # Discord snowflakes and SQLite row ids fit in 19 digits
 
@@ -114,6 +222,11 @@ def test_a_comment_box_id_is_short_unique_and_only_for_its_opener():
     assert parse_box(BOX_KEY, custom_id, BIGGEST_ID - 1) is None  # someone else sent it
     assert parse_box(b"j" * 32, custom_id, BIGGEST_ID) is None  # another bot's key
     assert box_id(BOX_KEY, 1, 2, 3) != box_id(BOX_KEY, 1, 2, 3)  # a new nonce per opening
+
+
+def test_a_signed_comment_box_for_an_id_sqlite_cannot_hold_is_refused():
+    custom_id = box_id(BOX_KEY, MAX_ID + 1, 0, 42)
+    assert parse_box(BOX_KEY, custom_id, 42) is None
 
 
 def _tampered_boxes() -> list[str]:

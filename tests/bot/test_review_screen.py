@@ -100,14 +100,19 @@ async def test_a_full_comment_on_its_step_leaves_question_and_buttons(env):
 # --- Pure: the screens of synthetic frameworks, no Discord ---------------------------------
 
 
-def _framework(components: int, name_chars: int = 80, meaning: str = "What it means.") -> Framework:
+def _framework(
+    components: int,
+    name_chars: int = 80,
+    meaning: str = "What it means.",
+    scale: list[str] = LABELS,
+) -> Framework:
     return Framework.model_validate(
         {
             "id": "huge",
             "title": "Huge",
             "source": "Tests",
             "description": "A framework as long as the rules allow.",
-            "scale": LABELS,
+            "scale": scale,
             "components": [
                 {
                     "key": f"c{i}",
@@ -130,7 +135,8 @@ def _response(framework: Framework, *, submitted: bool = False, comment: bool = 
     answers: dict[str, Answer] = {}
     for i, component in enumerate(framework.components):
         text = _long_comment(f"c{i}w") if comment else None
-        answers[component.key] = Answer(component.key, rating=i % 5 + 1, comment=text)
+        rating = i % min(5, len(framework.scale)) + 1
+        answers[component.key] = Answer(component.key, rating=rating, comment=text)
     for check in framework.direction_checks:
         text = _long_comment("d") if comment else None
         answers[check.key] = Answer(check.key, choice=DirectionChoice.YES, comment=text)
@@ -204,14 +210,28 @@ def test_review_of_twelve_long_named_components_fits_with_its_end():
     assert _button_labels(view) == ["Change my answers"]
 
 
-def test_review_of_the_largest_framework_still_ends_with_the_hint():
+def test_review_of_the_largest_framework_shortens_names_to_show_every_answer():
     framework = _framework(25)
     text, view = _screen(framework, review_index(framework), _response(framework))
     assert len(text) <= MESSAGE_LIMIT
-    assert "**Component 0" in text
-    assert "\n…\n\n" in text  # whole answer lines left out, none cut in half
+    for i in range(25):
+        assert f"• **Component {i} " in text
+    assert text.count("**: Yes") == 2
+    assert PROMPTS("flow.review_comments_hidden", count=28) in text
     assert text.endswith(PROMPTS("flow.review_submit_hint"))
     assert "Submit" in _button_labels(view)
+
+
+def test_review_beyond_any_message_drops_whole_lines_but_never_the_end():
+    scale = [f"{n} " + "label " * 15 for n in range(1, 11)]  # ten 80-character labels
+    framework = _framework(25, scale=[label[:80].strip() for label in scale])
+    response = _response(framework, submitted=True)
+    text, view = _screen(framework, review_index(framework), response)
+    assert len(text) <= MESSAGE_LIMIT
+    assert "• **Component 0 " in text
+    assert "\n…\n\n" in text  # whole answer lines left out, none cut in half
+    assert "✅ **Submitted. Thank you!**" in text
+    assert _button_labels(view) == ["Change my answers"]
 
 
 def test_step_with_a_huge_meaning_keeps_question_and_current_answer():

@@ -25,6 +25,9 @@ REVIEW_COMMENT_CHARS = 120
 CURRENT_COMMENT_CHARS = 300
 # A comment preview shorter than this says nothing; below it the review lists answers only.
 MIN_COMMENT_CHARS = 40
+# Names (direction questions are free text) shortened on a crowded review, never below this.
+MAX_NAME_CHARS = 80
+MIN_NAME_CHARS = 20
 
 
 def _view(*items: FlowItem) -> discord.ui.View:
@@ -155,9 +158,10 @@ def review_lines(
     framework: Framework,
     response: Response,
     comment_chars: int | None = REVIEW_COMMENT_CHARS,
+    name_chars: int | None = None,
 ) -> list[str]:
     """One line per answer (and its comment cut to `comment_chars`, or left out if None),
-    as the member alone sees them."""
+    as the member alone sees them; names cut to `name_chars` if given."""
     lines = []
     for step in steps(framework):
         if step.kind is StepKind.REVIEW:
@@ -172,6 +176,8 @@ def review_lines(
                     lines.append(p("flow.review_comment", comment=comment))
             continue
         name = step.component.name if step.component else step.direction.question  # type: ignore[union-attr]
+        if name_chars is not None:
+            name = shorten(name, name_chars)
         lines.append(p("flow.review_line", name=name, answer=_answer_text(p, framework, answer)))
         if answer and answer.comment and comment_chars is not None:
             lines.append(p("flow.review_comment", comment=shorten(answer.comment, comment_chars)))
@@ -214,12 +220,16 @@ def review_content(
             high = middle - 1
     if best is not None:
         return best
-    # No room for previews: the answers alone, saying how many comments there are.
-    lines = review_lines(p, framework, response, None)
-    if count := _comment_count(response):
-        lines.append(p("flow.review_comments_hidden", count=count))
+    # No room for previews: the answers alone, saying how many comments there are; names
+    # shortened if even that is too long (only a huge custom framework).
+    hidden = [p("flow.review_comments_hidden", count=n)] if (n := _comment_count(response)) else []
+    lines = [*review_lines(p, framework, response, None), *hidden]
     if len(join(lines)) <= limit:
         return join(lines)
+    for name_chars in range(MAX_NAME_CHARS, MIN_NAME_CHARS - 1, -5):
+        lines = [*review_lines(p, framework, response, None, name_chars), *hidden]
+        if len(join(lines)) <= limit:
+            return join(lines)
     # Only a huge custom framework: drop whole answer lines from the end, never the end.
     while lines and len(join([*lines, "…"])) > limit:
         lines.pop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -11,7 +12,7 @@ from bot.core.flow import Step, StepKind, question_steps, step_at, steps
 from bot.core.frameworks import Framework
 from bot.core.models import Answer, Checkin, DirectionChoice, Project, Response
 from bot.core.prompts import Prompts
-from bot.core.text import shorten
+from bot.core.text import MESSAGE_LIMIT, shorten
 from bot.exts._shared import stamp
 from bot.exts.checkin._items import FlowItem
 
@@ -22,6 +23,11 @@ Screen = tuple[str, discord.ui.View | None]
 
 REVIEW_COMMENT_CHARS = 120
 CURRENT_COMMENT_CHARS = 300
+# A comment preview shorter than this says nothing; below it the review lists answers only.
+MIN_COMMENT_CHARS = 40
+# Names (direction questions are free text) shortened on a crowded review, never below this.
+MAX_NAME_CHARS = 80
+MIN_NAME_CHARS = 20
 
 
 def _view(*items: FlowItem) -> discord.ui.View:
@@ -114,7 +120,13 @@ def _header(
     return p("flow.header", project=project.name, phase=p.phase(checkin.phase), progress=progress)
 
 
-def _current(p: Prompts, framework: Framework, answer: Answer | None) -> list[str]:
+def _current(
+    p: Prompts,
+    framework: Framework,
+    answer: Answer | None,
+    comment_chars: int | None = CURRENT_COMMENT_CHARS,
+) -> list[str]:
+    """The member's answer on this step; its comment cut to `comment_chars` (None: left out)."""
     if answer is None:
         return []
     lines = []
@@ -124,10 +136,8 @@ def _current(p: Prompts, framework: Framework, answer: Answer | None) -> list[st
         lines.append(p("flow.current_choice", label=_choice_label(p, answer.choice)))
     elif answer.skipped:
         lines.append(p("flow.current_skipped"))
-    if answer.comment:
-        lines.append(
-            p("flow.current_comment", comment=shorten(answer.comment, CURRENT_COMMENT_CHARS))
-        )
+    if answer.comment and comment_chars is not None:
+        lines.append(p("flow.current_comment", comment=shorten(answer.comment, comment_chars)))
     return lines
 
 
@@ -143,8 +153,15 @@ def _answer_text(p: Prompts, framework: Framework, answer: Answer | None) -> str
     return p("flow.review_not_answered")
 
 
-def review_lines(p: Prompts, framework: Framework, response: Response) -> list[str]:
-    """One line per answer (and its comment), as the member alone sees them."""
+def review_lines(
+    p: Prompts,
+    framework: Framework,
+    response: Response,
+    comment_chars: int | None = REVIEW_COMMENT_CHARS,
+    name_chars: int | None = None,
+) -> list[str]:
+    """One line per answer (and its comment cut to `comment_chars`, or left out if None),
+    as the member alone sees them; names cut to `name_chars` if given."""
     lines = []
     for step in steps(framework):
         if step.kind is StepKind.REVIEW:
@@ -154,17 +171,69 @@ def review_lines(p: Prompts, framework: Framework, response: Response) -> list[s
             if answer and answer.comment:
                 name = p("flow.progress_last").capitalize()
                 lines.append(p("flow.review_line", name=name, answer=""))
-                lines.append(
-                    p("flow.review_comment", comment=shorten(answer.comment, REVIEW_COMMENT_CHARS))
-                )
+                if comment_chars is not None:
+                    comment = shorten(answer.comment, comment_chars)
+                    lines.append(p("flow.review_comment", comment=comment))
             continue
         name = step.component.name if step.component else step.direction.question  # type: ignore[union-attr]
+        if name_chars is not None:
+            name = shorten(name, name_chars)
         lines.append(p("flow.review_line", name=name, answer=_answer_text(p, framework, answer)))
-        if answer and answer.comment:
-            lines.append(
-                p("flow.review_comment", comment=shorten(answer.comment, REVIEW_COMMENT_CHARS))
-            )
+        if answer and answer.comment and comment_chars is not None:
+            lines.append(p("flow.review_comment", comment=shorten(answer.comment, comment_chars)))
     return lines
+
+
+def _comment_count(response: Response) -> int:
+    return sum(1 for answer in response.answers.values() if answer.comment)
+
+
+def review_content(
+    p: Prompts,
+    header: str,
+    framework: Framework,
+    response: Response,
+    end: str,
+    limit: int = MESSAGE_LIMIT,
+) -> str:
+    """The review screen: every answer and the closing line (`end`, the Submit hint or the
+    thank-you) always whole, comment previews as long as fit in `limit`."""
+
+    def join(lines: list[str]) -> str:
+        return "\n".join([header, p("flow.review", lines="\n".join(lines)) + "\n\n" + end])
+
+    def compose(comment_chars: int | None) -> str:
+        return join(review_lines(p, framework, response, comment_chars))
+
+    content = compose(REVIEW_COMMENT_CHARS)
+    if len(content) <= limit:
+        return content
+    # The longest preview that fits: the length only grows with the preview, so bisect.
+    low, high = MIN_COMMENT_CHARS, REVIEW_COMMENT_CHARS - 1
+    best: str | None = None
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = compose(middle)
+        if len(candidate) <= limit:
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    if best is not None:
+        return best
+    # No room for previews: the answers alone, saying how many comments there are; names
+    # shortened if even that is too long (only a huge custom framework).
+    hidden = [p("flow.review_comments_hidden", count=n)] if (n := _comment_count(response)) else []
+    lines = [*review_lines(p, framework, response, None), *hidden]
+    if len(join(lines)) <= limit:
+        return join(lines)
+    for name_chars in range(MAX_NAME_CHARS, MIN_NAME_CHARS - 1, -5):
+        lines = [*review_lines(p, framework, response, None, name_chars), *hidden]
+        if len(join(lines)) <= limit:
+            return join(lines)
+    # Only a huge custom framework: drop whole answer lines from the end, never the end.
+    while lines and len(join([*lines, "…"])) > limit:
+        lines.pop()
+    return shorten_message(join([*lines, "…"]), limit, keep_end=len(end))
 
 
 def step_screen(
@@ -186,12 +255,17 @@ def step_screen(
 
     if step.kind is StepKind.COMPONENT:
         assert step.component is not None
-        body = p(
-            "flow.component",
-            name=step.component.name,
-            meaning=step.component.meaning,
-            question=step.component.questions.for_phase(checkin.phase),
-        )
+        component = step.component
+
+        def body(explanation: int | None) -> str:
+            meaning = component.meaning
+            return p(
+                "flow.component",
+                name=component.name,
+                meaning=meaning if explanation is None else shorten(meaning, explanation),
+                question=component.questions.for_phase(checkin.phase),
+            )
+
         for value in framework.scale_values:
             chosen = answer is not None and answer.rating == value
             items.append(
@@ -211,7 +285,12 @@ def step_screen(
             items.append(back)
     elif step.kind is StepKind.DIRECTION:
         assert step.direction is not None
-        body = p("flow.direction", question=step.direction.question, hint=step.direction.hint)
+        direction = step.direction
+
+        def body(explanation: int | None) -> str:
+            hint = direction.hint if explanation is None else shorten(direction.hint, explanation)
+            return p("flow.direction", question=direction.question, hint=hint)
+
         for choice in DirectionChoice:
             chosen = answer is not None and answer.choice is choice
             items.append(
@@ -229,7 +308,10 @@ def step_screen(
         items.append(_button(checkin, FlowVerb.COMMENT, comment_label, step=step.index, row=1))
         items.append(back)
     elif step.kind is StepKind.ANYTHING_ELSE:
-        body = p("flow.anything_else")
+
+        def body(explanation: int | None) -> str:
+            return p("flow.anything_else")
+
         items.append(
             _button(
                 checkin,
@@ -242,12 +324,11 @@ def step_screen(
         items.append(_button(checkin, FlowVerb.NEXT, p("flow.next"), step=step.index))
         items.append(back)
     else:
-        body = p("flow.review", lines="\n".join(review_lines(p, framework, response)))
         if response.submitted:
-            body += "\n\n" + p("flow.review_submitted", closes=stamp(checkin.closes_at))
+            end = p("flow.review_submitted", closes=stamp(checkin.closes_at))
             items.append(_button(checkin, FlowVerb.CHANGE, p("flow.change"), step=step.index))
         else:
-            body += "\n\n" + p("flow.review_submit_hint")
+            end = p("flow.review_submit_hint")
             items.append(
                 _button(
                     checkin,
@@ -258,10 +339,52 @@ def step_screen(
                 )
             )
             items.append(back)
-    lines = [header, body, *(_current(p, framework, answer) if step.item else [])]
-    return shorten_message("\n".join(lines)), _view(*items)
+    if step.kind is StepKind.REVIEW:
+        return review_content(p, header, framework, response, end), _view(*items)
+    return _fit_step(p, framework, header, body, answer if step.item else None), _view(*items)
 
 
-def shorten_message(content: str, limit: int = 2000) -> str:
-    """Keep a screen under Discord's 2000 characters (only a huge custom framework needs it)."""
-    return content if len(content) <= limit else content[: limit - 1] + "…"
+def _fit_step(
+    p: Prompts,
+    framework: Framework,
+    header: str,
+    body: Callable[[int | None], str],
+    answer: Answer | None,
+    limit: int = MESSAGE_LIMIT,
+) -> str:
+    """A step's text within `limit`. `body(n)` is the step's text with its explanation (a
+    component's meaning, a direction check's hint) cut to n characters, None: whole. The
+    comment preview gives way first, then the explanation; the name, the question and the
+    current answer stay whole."""
+
+    def compose(comment_chars: int | None, explanation: int | None = None) -> str:
+        current = _current(p, framework, answer, comment_chars)
+        return "\n".join([header, body(explanation), *current])
+
+    content = compose(CURRENT_COMMENT_CHARS)
+    if len(content) <= limit:
+        return content
+    if answer is not None and answer.comment:
+        spare = limit - len(compose(1)) + 1  # compose(1) holds a one-character "…"
+        if spare >= MIN_COMMENT_CHARS:
+            return compose(min(spare, CURRENT_COMMENT_CHARS))
+    for comment_chars in (MIN_COMMENT_CHARS, None):
+        if comment_chars is not None and not (answer is not None and answer.comment):
+            continue
+        spare = limit - len(compose(comment_chars, 1)) + 1
+        if spare >= MIN_COMMENT_CHARS:
+            return compose(comment_chars, spare)
+    # A question longer than a message (a huge custom framework): cut it, keep the answer.
+    current = "\n".join(_current(p, framework, answer, None))
+    return shorten_message(compose(None, 1), limit, keep_end=len(current) + 1 if current else 0)
+
+
+def shorten_message(content: str, limit: int = MESSAGE_LIMIT, *, keep_end: int = 0) -> str:
+    """Keep a screen under Discord's 2000 characters (only a huge custom framework needs it),
+    cutting before the last `keep_end` characters so that they stay whole."""
+    if len(content) <= limit:
+        return content
+    keep_end = min(keep_end, limit - 1)
+    head = content[: len(content) - keep_end]
+    tail = content[len(content) - keep_end :]
+    return head[: limit - keep_end - 1] + "…" + tail

@@ -213,11 +213,6 @@ class Store:
                 if not db.in_transaction:
                     await _truncate_log(db)
 
-    async def _checkpoint(self) -> None:
-        """Empty the write-ahead log now (see `_truncate_log`)."""
-        async with self._lock:
-            await _truncate_log(self._connection())
-
     async def _compact(self) -> None:
         """Rebuild the file in key order, so no old page (or the order pages were made in)
         survives, then empty the log the rebuild went through."""
@@ -418,7 +413,8 @@ class Store:
         """Erase the project and everything that belongs to it; False if there was none."""
         async with self._writing() as db:
             deleted = await _run(db, "DELETE FROM projects WHERE id = ?", (project_id,)) > 0
-        await self._checkpoint()
+        if deleted:
+            await self._compact()  # like every erasure: no page of it survives in the file
         return deleted
 
     # -- schedule ------------------------------------------------------------------------------
@@ -929,22 +925,54 @@ class Store:
             )
 
     async def list_dm_messages(self, limit: int = 100) -> list[DmMessage]:
-        """Check-in messages in members' DMs still to be emptied: of closed check-ins."""
-        rows = await self._select(
-            "SELECT m.checkin_id, m.user_id, m.channel_id, m.message_id FROM dm_messages AS m "
-            "JOIN checkins AS c ON c.id = m.checkin_id WHERE c.status = 'closed' "
-            "ORDER BY m.checkin_id, m.user_id, m.message_id LIMIT ?",
+        """Check-in messages in members' DMs still to be emptied: of closed check-ins (the
+        invitations, and the reminders kept in keyed rows, matched to members by keying)."""
+        async with self._reading() as db:
+            rows = await _all(
+                db,
+                "SELECT m.checkin_id, m.user_id, m.channel_id, m.message_id "
+                "FROM dm_messages AS m JOIN checkins AS c ON c.id = m.checkin_id "
+                "WHERE c.status = 'closed' "
+                "ORDER BY m.checkin_id, m.user_id, m.message_id LIMIT ?",
+                (limit,),
+            )
+            found = [_dm_message(row) for row in rows]
+            if len(found) < limit:
+                found += await self._reminder_messages(db, limit - len(found))
+        return found
+
+    async def _reminder_messages(self, db: aiosqlite.Connection, limit: int) -> list[DmMessage]:
+        keyed = await _all(
+            db,
+            "SELECT r.checkin_id, r.respondent, r.reminder_messages FROM responses AS r "
+            "JOIN checkins AS c ON c.id = r.checkin_id "
+            "WHERE r.reminder_messages != '[]' AND c.status = 'closed' LIMIT ?",
             (limit,),
         )
-        return [_dm_message(row) for row in rows]
+        found: list[DmMessage] = []
+        for checkin_id, respondent, messages in keyed:
+            user_id = (await self._invitee_keys(db, checkin_id)).get(respondent)
+            if user_id is None:
+                continue  # a row under no invitee's key: nobody to empty a message for
+            found += await _keyed_dm_messages(db, checkin_id, user_id, messages)
+        return found[:limit]
 
     async def forget_dm_message(self, message: DmMessage) -> None:
         """The message was emptied (or is gone): forget it."""
+        respondent = self._respondent(message.checkin_id, message.user_id)
         async with self._writing() as db:
             await _run(
                 db,
                 "DELETE FROM dm_messages WHERE checkin_id = ? AND user_id = ? AND message_id = ?",
                 (message.checkin_id, message.user_id, message.message_id),
+            )
+            await _run(
+                db,
+                "UPDATE responses SET reminder_messages = coalesce(("
+                "SELECT json_group_array(j.value) FROM json_each(reminder_messages) AS j "
+                "WHERE j.value != ?), '[]') "
+                "WHERE checkin_id = ? AND respondent = ? AND reminder_messages != '[]'",
+                (message.message_id, message.checkin_id, respondent),
             )
 
     async def list_summaries_due(self, now: datetime | None = None) -> list[Checkin]:
@@ -1142,21 +1170,27 @@ class Store:
         dm_channel_id: int | None = None,
         dm_message_id: int | None = None,
     ) -> bool:
-        """Count one reminder sent to the member (in their keyed row); False if they already
-        had the most allowed. The message is remembered apart, to be emptied at the close."""
+        """Count one reminder sent to the member, and remember its message (to be emptied at
+        the close), both in their keyed row: only those who have not finished get reminders,
+        so nothing naming them may record one. False if they already had the most allowed.
+        (`dm_channel_id` is not stored there: it would name them; the invitation has it.)"""
         respondent = self._respondent(checkin_id, user_id)
         async with self._writing() as db:
             counted = await _run(
                 db,
-                "UPDATE responses SET reminders = reminders + 1, last_reminded_at = ? "
+                "UPDATE responses SET reminders = reminders + 1, last_reminded_at = ?, "
+                "reminder_messages = CASE WHEN ? IS NULL THEN reminder_messages "
+                "ELSE json_insert(reminder_messages, '$[#]', ?) END "
                 "WHERE checkin_id = ? AND respondent = ? AND reminders < ?",
-                (_utc_text(now), checkin_id, respondent, MAX_REMINDERS),
+                (
+                    _utc_text(now),
+                    dm_message_id,
+                    dm_message_id,
+                    checkin_id,
+                    respondent,
+                    MAX_REMINDERS,
+                ),
             )
-        if dm_channel_id is not None and dm_message_id is not None:
-            # A transaction of its own: the log holds one transaction at a time, so this row
-            # naming the member is never read beside the keyed row above.
-            async with self._writing() as db:
-                await _remember_dm_message(db, checkin_id, user_id, dm_channel_id, dm_message_id)
         return counted == 1
 
     async def get_dm_channel(self, user_id: int) -> int | None:
@@ -1438,6 +1472,14 @@ class Store:
                 if counted is not None and (counted[0] or counted[1]):
                     answers += counted[1]
                     checkins += 1
+                reminded = await _one(
+                    db,
+                    "SELECT reminder_messages FROM responses "
+                    "WHERE checkin_id = ? AND respondent = ?",
+                    (checkin_id, respondent),
+                )
+                if reminded is not None:
+                    messages += await _keyed_dm_messages(db, checkin_id, user_id, reminded[0])
                 await _run(
                     db,
                     "DELETE FROM responses WHERE checkin_id = ? AND respondent = ?",
@@ -1676,6 +1718,23 @@ async def _take_dm_messages(
         db, "DELETE FROM dm_messages WHERE checkin_id = ? AND user_id = ?", (checkin_id, user_id)
     )
     return [_dm_message(row) for row in rows]
+
+
+async def _keyed_dm_messages(
+    db: aiosqlite.Connection, checkin_id: int, user_id: int, message_ids: str
+) -> list[DmMessage]:
+    """The reminder messages kept in a member's keyed row, in the channel of their invitation."""
+    channel = await _one(
+        db,
+        "SELECT dm_channel_id FROM invitations WHERE checkin_id = ? AND user_id = ?",
+        (checkin_id, user_id),
+    )
+    if channel is None or channel[0] is None:
+        return []
+    return [
+        DmMessage(checkin_id, user_id, channel[0], message_id)
+        for message_id in json.loads(message_ids)
+    ]
 
 
 def _dm_message(row: aiosqlite.Row) -> DmMessage:

@@ -470,3 +470,27 @@ async def test_comments_hide_new_nicknames_facilitators_and_members_who_erased(
     assert "all fine" in posted  # the comments were shown
     for name in ("Queenie", "Bee", world.facilitator.user.name, leaver.user.name):
         assert name not in posted, name
+
+
+async def test_nothing_naming_a_member_records_who_got_a_reminder(env: simcord.Env) -> None:
+    world = await ready(env)
+    await world.open_checkin("beginning")
+    await env.advance_time(60)
+    for member, pattern in zip(world.members[:2], PATTERNS, strict=False):
+        await answer(member, pattern)
+    await world.facilitator.slash(world.channel, "checkin remind", project=PROJECT)
+    reminded = [m for m in world.members if len(m.user.dm_channel.history()) > 1]
+    assert len(reminded) == 3  # those who had not finished
+    checkin = await current_checkin(world)
+    per_member = rows(
+        env,
+        "SELECT user_id, count(*) FROM dm_messages WHERE checkin_id = ? GROUP BY user_id",
+        (checkin.id,),
+    )
+    assert {count for _, count in per_member} == {1}  # the invitation, for everyone alike
+    assert rows(env, "SELECT DISTINCT attempts FROM invitations") == [(1,)]
+    # The reminders' messages sit in the keyed rows, and are emptied at the close.
+    await world.close_checkin()
+    await env.advance_time(60)
+    for member in reminded:
+        assert all("has closed" in m.content for m in member.user.dm_channel.history())

@@ -70,8 +70,11 @@ KEPT_TABLES = (
 )
 
 
+NEXT = len(load_migrations()) + 1  # the test migration comes after every shipped one
+
+
 def with_sixth(sql: str) -> list[Migration]:
-    return [*load_migrations(), Migration(6, "0006_rebuild_projects.sql", sql)]
+    return [*load_migrations(), Migration(NEXT, f"{NEXT:04d}_rebuild_projects.sql", sql)]
 
 
 def contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -132,7 +135,7 @@ async def test_a_migration_that_rebuilds_projects_keeps_every_row_under_them(
 
     store = await Store.open(db_path, secret=secret, migrations=with_sixth(REBUILD_PROJECTS))
     try:
-        assert user_version(db_path) == 6
+        assert user_version(db_path) == NEXT
         after = contents(db_path)
         for table in KEPT_TABLES:
             assert after[table] == before[table], table
@@ -172,7 +175,7 @@ async def test_an_existing_database_is_copied_beside_it_before_it_is_migrated(
     await store.close()
 
     (copy,) = db_path.parent.glob("*.bak")
-    assert copy.name == f"{db_path.name}.pre-0006-20250303T090000.000000Z.bak"
+    assert copy.name == f"{db_path.name}.pre-{NEXT:04d}-20250303T090000.000000Z.bak"
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     assert user_version(copy) == len(load_migrations())  # as it was before the migration
     assert contents(copy) == before

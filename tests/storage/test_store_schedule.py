@@ -745,11 +745,13 @@ async def test_record_reminder_counts_up_to_two(
         raw.execute("UPDATE responses SET reminders = 3 WHERE respondent = ?", (ben,))
     assert reminded() == [(ANA, 2, text(second)), (BEN, 0, None)]
 
-    # The store still works after the refused write; the reminder sent is remembered apart.
+    # The store still works after the refused write; the reminder's message is remembered in
+    # Ben's keyed row (a row naming him would say he had not finished), never beside his id.
     assert await store.record_reminder(checkin_id, BEN, second, dm_channel_id=41, dm_message_id=42)
     assert reminded() == [(ANA, 2, text(second)), (BEN, 1, text(second))]
-    assert rows(raw, "SELECT checkin_id, user_id, channel_id, message_id FROM dm_messages") == [
-        (checkin_id, BEN, 41, 42)
+    assert rows(raw, "SELECT count(*) FROM dm_messages") == [(0,)]
+    assert rows(raw, "SELECT reminder_messages FROM responses WHERE respondent = ?", ben) == [
+        ("[42]",)
     ]
 
 

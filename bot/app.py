@@ -15,8 +15,12 @@ from bot.core.frameworks import FrameworkLibrary
 from bot.core.projects import iana_timezones
 from bot.core.prompts import Prompts
 from bot.data import default_prompts_file, shipped_frameworks
+from bot.exts._access import permission_refusal
+from bot.exts._messenger import DiscordMessenger
+from bot.exts._replies import refuse
 from bot.health import clear_heartbeat, write_heartbeat
 from bot.keys import derive_key, load_secret
+from bot.services.bundle import Services, build_services
 from bot.services.checkins import CheckinService
 from bot.services.results import ResultsService
 from bot.services.scheduler import Scheduler
@@ -27,14 +31,18 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
+# One extension per command group, then the listeners.
 EXTENSIONS = (
-    "bot.exts.checkin",
     "bot.exts.projects",
-    "bot.exts.facilitation",
+    "bot.exts.checkins",
+    "bot.exts.answering",
     "bot.exts.settings",
-    "bot.exts.members",
+    "bot.exts.mydata",
+    "bot.exts.frameworks",
+    "bot.exts.privacy",
+    "bot.exts.names",
     "bot.exts.servers",
-    "bot.exts._stale",
+    "bot.exts.unknown_components",
 )
 
 
@@ -96,8 +104,6 @@ class CoreflectTree(app_commands.CommandTree["CoreflectBot"]):
     """Checks who may use each command group before anything runs, on every use."""
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        from bot.exts._shared import permission_refusal, refuse
-
         command = interaction.command
         if command is None:
             return True
@@ -112,8 +118,6 @@ class CoreflectTree(app_commands.CommandTree["CoreflectBot"]):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
     ) -> None:
         """Anything unexpected is logged, and the person gets a short apology."""
-        from bot.exts._shared import refuse
-
         name = interaction.command.qualified_name if interaction.command else "?"
         log.error("command %s failed", name, exc_info=error)
         if interaction.type is discord.InteractionType.application_command:
@@ -121,12 +125,11 @@ class CoreflectTree(app_commands.CommandTree["CoreflectBot"]):
 
 
 class CoreflectBot(commands.Bot):
-    """The bot, holding the services its extensions use."""
+    """The bot, holding the services its extensions use (`services`, set up before any
+    extension loads) and the store under them, which only the services touch."""
 
     store: Store
-    checkins: CheckinService
-    results: ResultsService
-    scheduler: Scheduler
+    services: Services
     box_key: bytes
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
@@ -163,29 +166,18 @@ class CoreflectBot(commands.Bot):
         # Reading the zone list walks the tzdata files: do it once, off the event loop.
         await asyncio.to_thread(iana_timezones)
         await self.open_store()
-        from bot.exts.checkin._messenger import DiscordMessenger
-
-        messenger = DiscordMessenger(self)
-        self.results = ResultsService(
-            store=self.store, frameworks=self.frameworks, prompts=self.prompts
-        )
-        self.checkins = CheckinService(
+        messenger = DiscordMessenger(self, prompts=self.prompts, frameworks=self.frameworks)
+        self.services = build_services(
             store=self.store,
             frameworks=self.frameworks,
             prompts=self.prompts,
             messenger=messenger,
-            results=self.results,
             clock=self.clock,
+            box_key=self.box_key,
             dm_gap=self.settings.dm_gap_seconds,
-        )
-        self.scheduler = Scheduler(
-            store=self.store,
-            checkins=self.checkins,
-            messenger=messenger,
-            prompts=self.prompts,
-            clock=self.clock,
             max_sleep=self.settings.scheduler_max_sleep,
             comment_days=self.settings.comment_days,
+            removed_server_days=self.settings.removed_server_days,
             heartbeat=self._heartbeat,
         )
         for extension in EXTENSIONS:
@@ -220,6 +212,18 @@ class CoreflectBot(commands.Bot):
         else:
             await self.tree.sync()
 
+    @property
+    def checkins(self) -> CheckinService:
+        return self.services.checkins
+
+    @property
+    def results(self) -> ResultsService:
+        return self.services.results
+
+    @property
+    def scheduler(self) -> Scheduler:
+        return self.services.scheduler
+
     def _heartbeat(self, when: datetime) -> None:
         write_heartbeat(self.settings.heartbeat_file, when, self.scheduler.max_sleep)
 
@@ -234,7 +238,8 @@ class CoreflectBot(commands.Bot):
 
     async def close(self) -> None:
         try:
-            scheduler = getattr(self, "scheduler", None)
+            services = getattr(self, "services", None)
+            scheduler = services.scheduler if services is not None else None
             if scheduler is not None:
                 await scheduler.stop()
                 # A stopped bot is not healthy: `coreflect health` must not say otherwise.

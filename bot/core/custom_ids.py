@@ -41,7 +41,7 @@ class FlowVerb(enum.StrEnum):
 
 # The largest id SQLite can store. Ids in a custom_id are canonical (1 to 19 digits, no sign,
 # no leading zero) and at most this; the templates match nothing else, so an id out of range
-# reaches no button's handler and gets the stale-button answer (bot/exts/_stale.py).
+# reaches no button's handler and gets the stale-button answer (bot/exts/unknown_components.py).
 MAX_ID = 2**63 - 1
 
 

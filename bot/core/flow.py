@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from bot.core.custom_ids import FlowVerb
 from bot.core.frameworks import Component, DirectionCheck, Framework
-from bot.core.models import ANYTHING_ELSE, Response
+from bot.core.models import ANYTHING_ELSE, DirectionChoice, Response
 
 
 class StepKind(enum.StrEnum):
@@ -71,3 +72,101 @@ def resume_index(framework: Framework, response: Response) -> int:
 def question_steps(framework: Framework) -> int:
     """How many steps carry a rating (for "3 of 10")."""
     return len(framework.components)
+
+
+class ChangeKind(enum.StrEnum):
+    """What one answering action changes in the member's keyed response."""
+
+    RATING = "rating"  # a rating, or Skip (rating None)
+    CHOICE = "choice"  # a direction-check choice, or Skip (choice None)
+    COMMENT = "comment"  # a comment set, or cleared (comment None)
+    SUBMITTED = "submitted"
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerChange:
+    """One change to a member's answers; `item` for ratings, choices and comments."""
+
+    kind: ChangeKind
+    item: str = ""
+    rating: int | None = None
+    choice: DirectionChoice | None = None
+    comment: str | None = None
+    flag: bool = False  # SUBMITTED, DECLINED
+
+
+class Screen(enum.StrEnum):
+    """What the member sees after an action."""
+
+    STEP = "step"  # the step at `ClickPlan.index`
+    DECLINED = "declined"  # the "Not this time" screen
+    COMMENT_BOX = "comment_box"  # the comment box of the step at `ClickPlan.index`
+
+
+@dataclass(frozen=True, slots=True)
+class ClickPlan:
+    """What a click means: the change to store (None: nothing) and what to show next."""
+
+    index: int
+    change: AnswerChange | None = None
+    screen: Screen = Screen.STEP
+
+
+def plan_click(
+    framework: Framework, index: int, verb: FlowVerb, value: str = ""
+) -> ClickPlan | None:
+    """What a button of the step at `index` means, or None if
+    the button cannot be on that step (a stale or forged one). Start is not a click on a
+    step: the caller resumes where the member left off."""
+    step = step_at(framework, index)
+    if step.index != index:
+        return None
+    review = review_index(framework)
+    after = min(index + 1, review)
+    kind = step.kind
+    if verb is FlowVerb.DECLINE:
+        return ClickPlan(index, AnswerChange(ChangeKind.DECLINED, flag=True), Screen.DECLINED)
+    if verb is FlowVerb.BACK:
+        return ClickPlan(max(index - 1, 0))
+    if verb is FlowVerb.CHANGE:
+        return ClickPlan(0)
+    if verb is FlowVerb.COMMENT:
+        return None if kind is StepKind.REVIEW else ClickPlan(index, screen=Screen.COMMENT_BOX)
+    if verb is FlowVerb.NEXT:
+        return ClickPlan(index + 1) if kind is StepKind.ANYTHING_ELSE else None
+    if verb is FlowVerb.SUBMIT:
+        if kind is not StepKind.REVIEW:
+            return None
+        return ClickPlan(index, AnswerChange(ChangeKind.SUBMITTED, flag=True))
+    if verb is FlowVerb.RATE:
+        if kind is not StepKind.COMPONENT or not value.isdigit():
+            return None
+        if int(value) not in framework.scale_values:
+            return None
+        return ClickPlan(after, AnswerChange(ChangeKind.RATING, step.item, rating=int(value)))
+    if verb is FlowVerb.CHOOSE:
+        if kind is not StepKind.DIRECTION:
+            return None
+        try:
+            choice = DirectionChoice(value)
+        except ValueError:
+            return None
+        return ClickPlan(after, AnswerChange(ChangeKind.CHOICE, step.item, choice=choice))
+    if verb is FlowVerb.SKIP:
+        if kind is StepKind.COMPONENT:
+            return ClickPlan(after, AnswerChange(ChangeKind.RATING, step.item))
+        if kind is StepKind.DIRECTION:
+            return ClickPlan(after, AnswerChange(ChangeKind.CHOICE, step.item))
+    return None
+
+
+def plan_comment(framework: Framework, index: int, comment: str) -> ClickPlan | None:
+    """A comment sent from the box of the step at `index` (blank clears it); None if that
+    step takes no comment. A last word takes the member on to the review."""
+    step = step_at(framework, index)
+    if step.index != index or step.kind is StepKind.REVIEW:
+        return None
+    change = AnswerChange(ChangeKind.COMMENT, step.item, comment=comment.strip() or None)
+    shown = review_index(framework) if step.kind is StepKind.ANYTHING_ELSE and comment else index
+    return ClickPlan(shown, change)

@@ -222,6 +222,17 @@ class Response:
 
     answers: dict[str, Answer]
     submitted: bool = False
+    declined: bool = False  # the member pressed "Not this time" (and has not started since)
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweringView:
+    """What a member's click needs, read at once: the check-in they were invited to, its
+    project (None if deleted) and their own answers so far."""
+
+    project: Project | None
+    checkin: Checkin
+    response: Response
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,33 +9,29 @@ outage, the erasure is cancelled and everything is kept.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands
 
-if TYPE_CHECKING:
-    from bot.app import CoreflectBot
+from bot.exts._context import services_of
+from bot.services.bundle import Services
 
 log = logging.getLogger(__name__)
 
 
 class ServersCog(commands.Cog):
-    def __init__(self, bot: CoreflectBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
-        now = self.bot.clock()
-        erase_after = now + timedelta(days=self.bot.settings.removed_server_days)
-        await self.bot.store.record_departure(guild.id, now, erase_after)
+        erase_after = await self.services.guilds.departed(guild.id, self.services.clock())
         log.info(
             "removed from server %s; its data will be erased after %s unless the bot is added back",
             guild.id,
             erase_after.isoformat(),
         )
-        self.bot.scheduler.wake()
+        self.services.scheduler.wake()
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
@@ -46,10 +42,10 @@ class ServersCog(commands.Cog):
         await self._back(guild)
 
     async def _back(self, guild: discord.Guild) -> None:
-        if await self.bot.store.cancel_departure(guild.id):
+        if await self.services.guilds.returned(guild.id):
             log.info("back on server %s; its data is kept", guild.id)
-            self.bot.scheduler.wake()
+            self.services.scheduler.wake()
 
 
-async def setup(bot: CoreflectBot) -> None:
-    await bot.add_cog(ServersCog(bot))
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(ServersCog(services_of(bot)))

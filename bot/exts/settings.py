@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.core.models import Thresholds
 from bot.core.text import shorten
+from bot.exts._audit import audit
+from bot.exts._context import services_of
 from bot.exts._permissions import bot_permissions, missing, permission_list
-from bot.exts._shared import audit, refuse, reply, reply_lines, stamp
-
-if TYPE_CHECKING:
-    from bot.app import CoreflectBot
+from bot.exts._replies import refuse, reply, reply_lines, stamp
+from bot.services.bundle import Services
 
 
 @app_commands.guild_only()
@@ -22,28 +20,28 @@ if TYPE_CHECKING:
 class SettingsCog(commands.GroupCog, group_name="settings"):
     """Server settings for the reflection bot."""
 
-    def __init__(self, bot: CoreflectBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
         super().__init__()
 
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction) -> None:
         """The facilitator role and the anonymity thresholds."""
         assert interaction.guild is not None
-        settings = await self.bot.store.get_guild_settings(interaction.guild.id)
+        settings = await self.services.guilds.settings(interaction.guild.id)
         role = (
             f"<@&{settings.facilitator_role_id}>"
             if settings.facilitator_role_id
-            else self.bot.prompts("common.not_set")
+            else self.services.prompts("common.not_set")
         )
         channel = (
             f"<#{settings.facilitator_channel_id}>"
             if settings.facilitator_channel_id
-            else self.bot.prompts("settings.channel_default")
+            else self.services.prompts("settings.channel_default")
         )
         await reply(
             interaction,
-            self.bot.prompts(
+            self.services.prompts(
                 "settings.show",
                 role=role,
                 channel=channel,
@@ -62,12 +60,14 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
         if role is not None and role.is_default():
             await refuse(interaction, "errors.everyone_role")
             return
-        await self.bot.store.set_facilitator_role(interaction.guild.id, role.id if role else None)
+        await self.services.guilds.set_facilitator_role(
+            interaction.guild.id, role.id if role else None
+        )
         await audit(interaction, "settings_role", detail=role.mention if role else "")
         if role is None:
-            await reply(interaction, self.bot.prompts("settings.role_cleared"))
+            await reply(interaction, self.services.prompts("settings.role_cleared"))
         else:
-            await reply(interaction, self.bot.prompts("settings.role_set", role=role.mention))
+            await reply(interaction, self.services.prompts("settings.role_set", role=role.mention))
 
     @app_commands.command(name="facilitator-channel")
     @app_commands.describe(
@@ -85,18 +85,18 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
                     interaction,
                     "errors.channel_not_postable",
                     channel=channel.mention,
-                    permissions=permission_list(self.bot.prompts, needed),
+                    permissions=permission_list(self.services.prompts, needed),
                 )
                 return
-        await self.bot.store.set_facilitator_channel(
+        await self.services.guilds.set_facilitator_channel(
             interaction.guild.id, channel.id if channel else None
         )
         await audit(interaction, "settings_channel", detail=channel.mention if channel else "")
         if channel is None:
-            await reply(interaction, self.bot.prompts("settings.channel_cleared"))
+            await reply(interaction, self.services.prompts("settings.channel_cleared"))
         else:
             await reply(
-                interaction, self.bot.prompts("settings.channel_set", channel=channel.mention)
+                interaction, self.services.prompts("settings.channel_set", channel=channel.mention)
             )
 
     @app_commands.command(name="thresholds")
@@ -114,19 +114,19 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
         if problem is not None:
             await refuse(interaction, problem)
             return
-        await self.bot.store.set_thresholds(interaction.guild.id, chosen)
+        await self.services.guilds.set_thresholds(interaction.guild.id, chosen)
         await audit(interaction, "settings_thresholds", detail=f"{scores}/{comments}")
         await reply(
             interaction,
-            self.bot.prompts("settings.thresholds_set", scores=scores, comments=comments),
+            self.services.prompts("settings.thresholds_set", scores=scores, comments=comments),
         )
 
     @app_commands.command(name="audit")
     async def audit_log(self, interaction: discord.Interaction) -> None:
         """Who did what as a facilitator, and when (never anyone's answers)."""
         assert interaction.guild is not None
-        p = self.bot.prompts
-        entries = await self.bot.store.list_audit(interaction.guild.id, AUDIT_SHOWN)
+        p = self.services.prompts
+        entries = await self.services.guilds.audit_log(interaction.guild.id, AUDIT_SHOWN)
         if not entries:
             await refuse(interaction, "audit.empty")
             return
@@ -146,5 +146,5 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
 AUDIT_SHOWN = 25  # the latest entries /settings audit shows
 
 
-async def setup(bot: CoreflectBot) -> None:
-    await bot.add_cog(SettingsCog(bot))
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(SettingsCog(services_of(bot)))

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from bot.core.custom_ids import message_nonce
 from bot.core.frameworks import FrameworkGone, FrameworkLibrary
@@ -23,7 +22,8 @@ from bot.core.schedule import (
     reminder_plan,
     reminder_refusal,
 )
-from bot.services.results import PostedSummary, ResultsService, SummaryPost
+from bot.services.messaging import DmResult, Messenger
+from bot.services.results import ResultsService
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -37,66 +37,6 @@ RETRY_DELAYS = (  # before the second, third and fourth try
     timedelta(hours=1),
 )
 SUMMARY_RETRY_DELAYS = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
-
-
-@dataclass(frozen=True, slots=True)
-class DmResult:
-    """What happened to one DM: delivered, refused by Discord (DMs closed), or failed."""
-
-    delivery: Delivery
-    channel_id: int | None = None
-    message_id: int | None = None
-
-
-class Messenger(Protocol):
-    """The small port through which services talk to Discord.
-
-    `channel_id` is the member's DM channel if known (one request instead of two); `nonce`
-    lets Discord drop a retried send it already took.
-    """
-
-    async def send_invitation(
-        self,
-        user_id: int,
-        project: Project,
-        checkin: Checkin,
-        *,
-        channel_id: int | None,
-        nonce: str,
-    ) -> DmResult:
-        """DM one participant the opening message of a check-in."""
-        ...
-
-    async def send_reminder(
-        self,
-        user_id: int,
-        project: Project,
-        checkin: Checkin,
-        answered: int,
-        invited: int,
-        *,
-        channel_id: int | None,
-        nonce: str,
-    ) -> DmResult:
-        """DM one participant a reminder."""
-        ...
-
-    async def post_summary(
-        self, channel_id: int, post: SummaryPost, *, nonce: str
-    ) -> PostedSummary:
-        """Post a summary (chart on its first message, comments in a thread under it), as
-        far as the bot's channel permissions allow; its first message's id (None if nothing
-        could be posted) and the permissions that were missing."""
-        ...
-
-    async def post_notice(self, channel_id: int, text: str) -> bool:
-        """Post a short notice for facilitators; False if it could not be posted."""
-        ...
-
-    async def clear_dm(self, message: DmMessage, text: str) -> bool:
-        """Replace a check-in message in a member's DMs with `text`, buttons removed; False
-        if it could not be edited (it is gone, or Discord failed)."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +241,10 @@ class CheckinService:
     async def _record_dm(self, user_id: int, result: DmResult) -> None:
         if result.delivery is Delivery.DELIVERED and result.channel_id is not None:
             await self.store.set_dm_channel(user_id, result.channel_id)
+
+    async def current(self, project: Project) -> Checkin | None:
+        """The project's open check-in, if any."""
+        return await self.store.current_checkin(project.id)
 
     async def join_open_checkin(self, project: Project, user_id: int) -> DmResult | None:
         """A member who joins while a check-in is open is invited to it too."""

@@ -20,7 +20,6 @@ import random
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 
 from bot.core.chart_data import ChartData, render_png
 from bot.core.frameworks import Framework, FrameworkLibrary
@@ -37,33 +36,12 @@ from bot.core.summary import (
     with_trends,
 )
 from bot.core.text import shorten
+from bot.services.messaging import SummaryPost
 from bot.storage.store import Store, Summariser
 
 log = logging.getLogger(__name__)
 
 THREAD_NAME_LIMIT = 100
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryPost:
-    """A summary ready to post: the results, the comments (for a thread) and the chart."""
-
-    pages: list[str]
-    comments: list[str]
-    thread_name: str
-    chart: bytes | None = None
-    chart_alt: str = ""
-    took_part: int = 0
-    invited: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class PostedSummary:
-    """How a summary post went: its first message (None if nothing could be posted) and the
-    channel permissions whose lack made it go out without its chart or its thread."""
-
-    message_id: int | None
-    missing: tuple[str, ...] = ()  # permission names, e.g. "attach_files"
 
 
 History = list[tuple[Checkin, CheckinSummary]]

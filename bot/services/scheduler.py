@@ -37,7 +37,8 @@ from bot.core.models import Project, ScheduledCheckin
 from bot.core.prompts import Prompts
 from bot.core.schedule import local_label
 from bot.core.text import MESSAGE_LIMIT, shorten
-from bot.services.checkins import CheckinService, Messenger
+from bot.services.checkins import CheckinService
+from bot.services.messaging import Messenger
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)

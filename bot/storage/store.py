@@ -32,9 +32,11 @@ from typing import Any
 
 import aiosqlite
 
+from bot.core.flow import AnswerChange, ChangeKind
 from bot.core.models import (
     COMMENT_MAX_CHARS,
     Answer,
+    AnsweringView,
     AuditEntry,
     Checkin,
     CheckinCounts,
@@ -1251,99 +1253,72 @@ class Store:
                 return
             yield db, respondent
 
+    async def answering_view(self, checkin_id: int, user_id: int) -> AnsweringView | None:
+        """The check-in, its project and the member's answers, in one read; None if there is
+        no such check-in or the member was not invited to it."""
+        respondent = self._respondent(checkin_id, user_id)
+        async with self._reading() as db:
+            row = await _one(
+                db,
+                f"SELECT {_CHECKIN_FIELDS} FROM checkins AS c "  # noqa: S608 (constant fields)
+                "JOIN invitations AS i ON i.checkin_id = c.id AND i.user_id = ? WHERE c.id = ?",
+                (user_id, checkin_id),
+            )
+            if row is None:
+                return None
+            checkin = _checkin(row)
+            project_row = await _one(db, _SELECT_PROJECTS + "WHERE p.id = ?", (checkin.project_id,))
+            response = await _response(db, checkin_id, respondent)
+        return AnsweringView(_project(project_row) if project_row else None, checkin, response)
+
+    async def change_answer(
+        self, checkin_id: int, user_id: int, change: AnswerChange
+    ) -> Response | None:
+        """Store one change to the member's answers and return them as they now are, in one
+        write; None if they may not answer now (closed, not invited)."""
+        if change.kind is ChangeKind.COMMENT:
+            text = change.comment.strip() if change.comment else None
+            if text and len(text) > COMMENT_MAX_CHARS:
+                raise ValueError(f"a comment is at most {COMMENT_MAX_CHARS} characters")
+            change = dataclasses.replace(change, comment=text or None)
+        async with self._answering(checkin_id, user_id) as answering:
+            if answering is None:
+                return None
+            db, respondent = answering
+            await _apply_change(db, checkin_id, respondent, change)
+            return await _response(db, checkin_id, respondent)
+
     async def record_rating(
         self, checkin_id: int, user_id: int, item: str, rating: int | None
     ) -> bool:
         """Store a rating, or Skip when None; keeps the comment. False if not allowed."""
-        async with self._answering(checkin_id, user_id) as answering:
-            if answering is None:
-                return False
-            db, respondent = answering
-            await _run(
-                db,
-                "INSERT INTO answers (checkin_id, respondent, item, rating, skipped) "
-                "VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
-                "rating = excluded.rating, skipped = excluded.skipped, "
-                "choice = CASE WHEN excluded.skipped THEN NULL ELSE choice END",
-                (checkin_id, respondent, item, rating, int(rating is None)),
-            )
-        return True
+        change = AnswerChange(ChangeKind.RATING, item, rating=rating)
+        return await self.change_answer(checkin_id, user_id, change) is not None
 
     async def record_choice(
         self, checkin_id: int, user_id: int, item: str, choice: DirectionChoice | None
     ) -> bool:
         """Store a direction-check choice, or Skip when None; keeps the comment."""
-        value = DirectionChoice(choice).value if choice is not None else None
-        async with self._answering(checkin_id, user_id) as answering:
-            if answering is None:
-                return False
-            db, respondent = answering
-            await _run(
-                db,
-                "INSERT INTO answers (checkin_id, respondent, item, choice, skipped) "
-                "VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
-                "choice = excluded.choice, skipped = excluded.skipped, "
-                "rating = CASE WHEN excluded.skipped THEN NULL ELSE rating END",
-                (checkin_id, respondent, item, value, int(value is None)),
-            )
-        return True
+        value = DirectionChoice(choice) if choice is not None else None
+        change = AnswerChange(ChangeKind.CHOICE, item, choice=value)
+        return await self.change_answer(checkin_id, user_id, change) is not None
 
     async def record_comment(
         self, checkin_id: int, user_id: int, item: str, comment: str | None
     ) -> bool:
         """Store (or clear, with None or blank text) a comment; keeps the rating or choice."""
-        text = comment.strip() if comment else None
-        if text and len(text) > COMMENT_MAX_CHARS:
-            raise ValueError(f"a comment is at most {COMMENT_MAX_CHARS} characters")
-        async with self._answering(checkin_id, user_id) as answering:
-            if answering is None:
-                return False
-            db, respondent = answering
-            await _run(
-                db,
-                "INSERT INTO answers (checkin_id, respondent, item, comment) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
-                "comment = excluded.comment",
-                (checkin_id, respondent, item, text or None),
-            )
-            # Clearing the only thing an answer held leaves nothing worth a row.
-            await _run(
-                db,
-                "DELETE FROM answers WHERE checkin_id = ? AND respondent = ? AND item = ? "
-                "AND rating IS NULL AND skipped = 0 AND choice IS NULL AND comment IS NULL",
-                (checkin_id, respondent, item),
-            )
-        return True
+        change = AnswerChange(ChangeKind.COMMENT, item, comment=comment)
+        return await self.change_answer(checkin_id, user_id, change) is not None
 
     async def set_submitted(self, checkin_id: int, user_id: int, submitted: bool) -> bool:
         """Mark the member's answers submitted (or reopened)."""
-        async with self._answering(checkin_id, user_id) as answering:
-            if answering is None:
-                return False
-            db, respondent = answering
-            await _run(
-                db,
-                "UPDATE responses SET submitted = ? "
-                "WHERE checkin_id = ? AND respondent = ? AND submitted != ?",
-                (int(submitted), checkin_id, respondent, int(submitted)),
-            )
-        return True
+        change = AnswerChange(ChangeKind.SUBMITTED, flag=submitted)
+        return await self.change_answer(checkin_id, user_id, change) is not None
 
     async def set_declined(self, checkin_id: int, user_id: int, declined: bool) -> bool:
         """Record whether the member pressed "Not this time" (in their keyed row)."""
-        async with self._answering(checkin_id, user_id) as answering:
-            if answering is None:
-                return False
-            db, respondent = answering
-            await _run(
-                db,
-                "UPDATE responses SET declined = ? "
-                "WHERE checkin_id = ? AND respondent = ? AND declined != ?",
-                (int(declined), checkin_id, respondent, int(declined)),
-            )
-        return True
+        change = AnswerChange(ChangeKind.DECLINED, flag=declined)
+        return await self.change_answer(checkin_id, user_id, change) is not None
 
     # -- reading answers -----------------------------------------------------------------------
 
@@ -1676,9 +1651,9 @@ async def _count(db: aiosqlite.Connection, sql: str, params: Sequence[Any] = ())
 
 
 async def _response(db: aiosqlite.Connection, checkin_id: int, respondent: str) -> Response:
-    submitted = await _one(
+    state = await _one(
         db,
-        "SELECT submitted FROM responses WHERE checkin_id = ? AND respondent = ?",
+        "SELECT submitted, declined FROM responses WHERE checkin_id = ? AND respondent = ?",
         (checkin_id, respondent),
     )
     rows = await _all(
@@ -1689,8 +1664,60 @@ async def _response(db: aiosqlite.Connection, checkin_id: int, respondent: str) 
     )
     return Response(
         answers={row["item"]: _answer(row) for row in rows},
-        submitted=bool(submitted and submitted["submitted"]),
+        submitted=bool(state and state["submitted"]),
+        declined=bool(state and state["declined"]),
     )
+
+
+async def _apply_change(
+    db: aiosqlite.Connection, checkin_id: int, respondent: str, change: AnswerChange
+) -> None:
+    """The SQL of one answering change, on the member's keyed rows only."""
+    item = change.item
+    if change.kind is ChangeKind.RATING:
+        await _run(
+            db,
+            "INSERT INTO answers (checkin_id, respondent, item, rating, skipped) "
+            "VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
+            "rating = excluded.rating, skipped = excluded.skipped, "
+            "choice = CASE WHEN excluded.skipped THEN NULL ELSE choice END",
+            (checkin_id, respondent, item, change.rating, int(change.rating is None)),
+        )
+    elif change.kind is ChangeKind.CHOICE:
+        value = change.choice.value if change.choice is not None else None
+        await _run(
+            db,
+            "INSERT INTO answers (checkin_id, respondent, item, choice, skipped) "
+            "VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
+            "choice = excluded.choice, skipped = excluded.skipped, "
+            "rating = CASE WHEN excluded.skipped THEN NULL ELSE rating END",
+            (checkin_id, respondent, item, value, int(value is None)),
+        )
+    elif change.kind is ChangeKind.COMMENT:
+        await _run(
+            db,
+            "INSERT INTO answers (checkin_id, respondent, item, comment) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
+            "comment = excluded.comment",
+            (checkin_id, respondent, item, change.comment),
+        )
+        # Clearing the only thing an answer held leaves nothing worth a row.
+        await _run(
+            db,
+            "DELETE FROM answers WHERE checkin_id = ? AND respondent = ? AND item = ? "
+            "AND rating IS NULL AND skipped = 0 AND choice IS NULL AND comment IS NULL",
+            (checkin_id, respondent, item),
+        )
+    else:
+        column = "submitted" if change.kind is ChangeKind.SUBMITTED else "declined"
+        await _run(
+            db,
+            f"UPDATE responses SET {column} = ? "  # noqa: S608 (one of two constant names)
+            f"WHERE checkin_id = ? AND respondent = ? AND {column} != ?",
+            (int(change.flag), checkin_id, respondent, int(change.flag)),
+        )
 
 
 async def _remember_dm_message(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.models import ANYTHING_ELSE
-from bot.exts.checkin._box import submitted_text
+from bot.exts.answering._box import submitted_text
 from tests.bot.world import (
     Answering,
     dm_answering,

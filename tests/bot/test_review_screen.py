@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from bot.core.flow import review_index
 from bot.core.frameworks import Framework
 from bot.core.models import (
     ANYTHING_ELSE,
+    COMMENT_MAX_CHARS,
     Answer,
     Checkin,
     DirectionChoice,
@@ -22,8 +22,7 @@ from bot.core.models import (
 )
 from bot.core.prompts import Prompts
 from bot.core.text import MESSAGE_LIMIT
-from bot.exts.checkin._box import COMMENT_MAX_CHARS
-from bot.exts.checkin._render import step_screen
+from bot.exts.answering._screens import step_screen
 from tests.bot.world import dm_answering, labels, make_world
 
 PROMPTS = Prompts.load(Path(__file__).resolve().parents[2] / "prompts" / "en.yaml")
@@ -145,7 +144,6 @@ def _response(framework: Framework, *, submitted: bool = False, comment: bool = 
 
 
 def _screen(framework: Framework, index: int, response: Response) -> tuple[str, Any]:
-    bot: Any = SimpleNamespace(prompts=PROMPTS)
     project = Project(
         guild_id=1,
         name="Youth Board",
@@ -168,11 +166,11 @@ def _screen(framework: Framework, index: int, response: Response) -> tuple[str, 
         closes_at=datetime(2026, 1, 12, 10, tzinfo=UTC),
         thresholds=Thresholds(),
     )
-    return step_screen(bot, project, checkin, framework, index, response)
+    return step_screen(PROMPTS, project, checkin, framework, index, response)
 
 
-def _button_labels(view: Any) -> list[str]:
-    return [item.item.label for item in view.children]
+def _button_labels(buttons: Any) -> list[str]:
+    return [button.label for button in buttons]
 
 
 def _names_and_answers(framework: Framework, text: str) -> None:

@@ -129,7 +129,7 @@ async def test_a_server_that_adds_the_bot_back_in_time_keeps_everything(env):
 
 async def test_the_grace_period_is_a_setting(env):
     world = await a_server_with_answers(env)
-    object.__setattr__(env.bot.settings, "removed_server_days", 2)  # as if set at start
+    env.bot.services.guilds.removed_server_days = 2  # as if COREFLECT_REMOVED_SERVER_DAYS=2
     removed_at = env.now()
     await remove_bot(env, world)
 

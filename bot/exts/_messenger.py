@@ -1,23 +1,23 @@
-"""The Discord side of the services' messaging port: DMs and summary posts."""
+"""The Discord side of the services' messaging port (`bot.services.messaging`): DMs and
+summary posts."""
 
 from __future__ import annotations
 
 import io
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.core.custom_ids import message_nonce
+from bot.core.frameworks import FrameworkLibrary
 from bot.core.models import Checkin, Delivery, DmMessage, Project
+from bot.core.prompts import Prompts
 from bot.exts._permissions import CHART, NEEDED, THREADS, bot_permissions, missing
-from bot.exts._shared import NO_MENTIONS
-from bot.exts.checkin import _render
-from bot.services.checkins import DmResult
-from bot.services.results import PostedSummary, SummaryPost
-
-if TYPE_CHECKING:
-    from bot.app import CoreflectBot
+from bot.exts._replies import NO_MENTIONS
+from bot.exts.answering import _screens
+from bot.exts.answering._items import view_of
+from bot.services.messaging import DmResult, PostedSummary, SummaryPost
 
 log = logging.getLogger(__name__)
 
@@ -28,13 +28,18 @@ CHART_FILE = "summary-chart.png"
 class DiscordMessenger:
     """Sends what the services ask for; never raises for a refused or failed message."""
 
-    def __init__(self, bot: CoreflectBot) -> None:
-        self.bot = bot
+    def __init__(
+        self, client: discord.Client, *, prompts: Prompts, frameworks: FrameworkLibrary
+    ) -> None:
+        self.client = client
+        self.prompts = prompts
+        self.frameworks = frameworks
 
     async def _dm(
-        self, user_id: int, screen: _render.Screen, *, channel_id: int | None, nonce: str
+        self, user_id: int, screen: _screens.Screen, *, channel_id: int | None, nonce: str
     ) -> DmResult:
-        content, view = screen
+        content, buttons = screen
+        view = view_of(buttons)
         extra: dict[str, Any] = {"view": view} if view is not None else {}
         try:
             message = await self._send_dm(user_id, channel_id, content, nonce, extra)
@@ -60,14 +65,16 @@ class DiscordMessenger:
         """Send into the known DM channel (one request); else open it first (two: the DM
         channel is opened from the id alone, without fetching the user)."""
         if channel_id is not None:
-            channel = self.bot.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+            channel = self.client.get_partial_messageable(
+                channel_id, type=discord.ChannelType.private
+            )
             try:
                 return await channel.send(
                     content, nonce=nonce, allowed_mentions=NO_MENTIONS, **extra
                 )
             except discord.NotFound:
                 log.info("stored DM channel of user %s is gone; opening a new one", user_id)
-        dm = await self.bot.create_dm(discord.Object(id=user_id))
+        dm = await self.client.create_dm(discord.Object(id=user_id))
         return await dm.send(content, nonce=nonce, allowed_mentions=NO_MENTIONS, **extra)
 
     async def send_invitation(
@@ -79,8 +86,8 @@ class DiscordMessenger:
         channel_id: int | None,
         nonce: str,
     ) -> DmResult:
-        framework = self.bot.frameworks.for_checkin(checkin)
-        screen = _render.invitation(self.bot, project, checkin, framework)
+        framework = self.frameworks.for_checkin(checkin)
+        screen = _screens.invitation(self.prompts, project, checkin, framework)
         return await self._dm(user_id, screen, channel_id=channel_id, nonce=nonce)
 
     async def send_reminder(
@@ -94,7 +101,7 @@ class DiscordMessenger:
         channel_id: int | None,
         nonce: str,
     ) -> DmResult:
-        screen = _render.reminder(self.bot, project, checkin, answered, invited)
+        screen = _screens.reminder(self.prompts, project, checkin, answered, invited)
         return await self._dm(user_id, screen, channel_id=channel_id, nonce=nonce)
 
     async def post_summary(
@@ -107,7 +114,7 @@ class DiscordMessenger:
         The permissions are checked first because Discord refuses the whole message when a
         file is attached without Attach Files, and the text must not be lost with the chart.
         """
-        channel = self.bot.get_channel(channel_id)
+        channel = self.client.get_channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
             log.warning("summary channel %s is gone or not a text channel", channel_id)
             return PostedSummary(None)
@@ -174,7 +181,7 @@ class DiscordMessenger:
             log.warning("posting comments in %s failed: %s", channel.id, error.status)
 
     async def post_notice(self, channel_id: int, text: str) -> bool:
-        channel = self.bot.get_channel(channel_id)
+        channel = self.client.get_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             log.warning("notice channel %s is gone or not a text channel", channel_id)
             return False
@@ -186,7 +193,7 @@ class DiscordMessenger:
         return True
 
     async def clear_dm(self, message: DmMessage, text: str) -> bool:
-        channel = self.bot.get_partial_messageable(
+        channel = self.client.get_partial_messageable(
             message.channel_id, type=discord.ChannelType.private
         )
         try:

@@ -10,21 +10,18 @@ click is answered twice or never, however long a button's own handler takes.
 
 Every view the bot sends is made only of DynamicItems (check-in flow, `/reflect` chooser,
 project card, confirm dialogs); a view with plain buttons or menus would need its ids
-recognised here too. Modal submissions are answered by `bot/exts/checkin/_box.py`.
+recognised here too. Modal submissions are answered by `bot/exts/answering/_submissions.py`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord.ext import commands
 
 from bot.core.custom_ids import is_component_id
-from bot.exts._shared import refuse
-
-if TYPE_CHECKING:
-    from bot.app import CoreflectBot
+from bot.exts._replies import refuse
 
 
 class StaleComponents(commands.Cog):
@@ -41,5 +38,5 @@ class StaleComponents(commands.Cog):
         await refuse(interaction, "errors.stale_button")
 
 
-async def setup(bot: CoreflectBot) -> None:
+async def setup(bot: commands.Bot) -> None:
     await bot.add_cog(StaleComponents())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -11,11 +9,12 @@ from discord.ext import commands
 from bot.core.frameworks import FrameworkGone
 from bot.core.models import Checkin, Phase, Project
 from bot.core.projects import InvalidInput, parse_window
-from bot.exts._shared import audit, find_project, project_names, refuse, reply, stamp
+from bot.exts._audit import audit
+from bot.exts._choices import find_project, project_names
+from bot.exts._context import services_of
+from bot.exts._replies import refuse, reply, stamp
+from bot.services.bundle import Services
 from bot.storage.errors import CheckinAlreadyOpen
-
-if TYPE_CHECKING:
-    from bot.app import CoreflectBot
 
 
 @app_commands.guild_only()
@@ -23,8 +22,8 @@ if TYPE_CHECKING:
 class CheckinCog(commands.GroupCog, group_name="checkin"):
     """Run a project's check-ins by hand."""
 
-    def __init__(self, bot: CoreflectBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
         super().__init__()
 
     async def _open_one(
@@ -34,7 +33,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         project = await find_project(interaction, name)
         if project is None:
             return None
-        checkin = await self.bot.store.current_checkin(project.id)
+        checkin = await self.services.checkins.current(project)
         if checkin is None:
             await refuse(interaction, "errors.nothing_open", project=project.name)
             return None
@@ -65,11 +64,11 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             return
         if await self._refuse_if_open(interaction, found):
             return
-        if await self.bot.store.count_participants(found.id) == 0:
+        if await self.services.projects.participants(found) == 0:
             await refuse(interaction, "errors.no_participants", project=found.name)
             return
         try:
-            opened = await self.bot.checkins.open_checkin(found, phase, window_days=window)
+            opened = await self.services.checkins.open_checkin(found, phase, window_days=window)
         except CheckinAlreadyOpen:
             await self._refuse_if_open(interaction, found)
             return
@@ -81,12 +80,12 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
                 framework=found.framework_id,
             )
             return
-        self.bot.scheduler.wake()  # it sends the invitations, paced
+        self.services.scheduler.wake()  # it sends the invitations, paced
         await audit(interaction, "checkin_open", project=found, detail=phase.value)
-        progress = await self.bot.checkins.progress(opened)
-        text = self.bot.prompts(
+        progress = await self.services.checkins.progress(opened)
+        text = self.services.prompts(
             "checkin.opened",
-            phase=self.bot.prompts.phase(phase),
+            phase=self.services.prompts.phase(phase),
             project=found.name,
             closes=stamp(opened.closes_at),
             invited=progress.invited,
@@ -94,13 +93,13 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         await reply(interaction, text)
 
     async def _refuse_if_open(self, interaction: discord.Interaction, project: Project) -> bool:
-        current = await self.bot.store.current_checkin(project.id)
+        current = await self.services.checkins.current(project)
         if current is None:
             return False
         await refuse(
             interaction,
             "errors.already_open",
-            phase=self.bot.prompts.phase(current.phase),
+            phase=self.services.prompts.phase(current.phase),
             project=project.name,
             closes=stamp(current.closes_at),
         )
@@ -115,18 +114,20 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         if opened is None:
             return
         found, checkin = opened
-        progress = await self.bot.checkins.progress(checkin)
-        text = self.bot.prompts(
+        progress = await self.services.checkins.progress(checkin)
+        text = self.services.prompts(
             "checkin.status",
             project=found.name,
-            phase=self.bot.prompts.phase(checkin.phase),
+            phase=self.services.prompts.phase(checkin.phase),
             finished=progress.finished,
             invited=progress.invited,
             delivered=progress.delivered,
             closes=stamp(checkin.closes_at, "R"),
         )
         if progress.undeliverable:
-            text += self.bot.prompts("checkin.status_undeliverable", failed=progress.undeliverable)
+            text += self.services.prompts(
+                "checkin.status_undeliverable", failed=progress.undeliverable
+            )
         await reply(interaction, text)
 
     @app_commands.command(name="remind")
@@ -139,14 +140,14 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             return
         found, checkin = opened
         await interaction.response.defer(ephemeral=True, thinking=True)
-        outcome = await self.bot.checkins.remind(found, checkin)
+        outcome = await self.services.checkins.remind(found, checkin)
         if outcome.refusal is not None:
             after = stamp(outcome.after) if outcome.after else ""
             await refuse(interaction, outcome.refusal, after=after)
             return
         await audit(interaction, "checkin_remind", project=found, detail=str(outcome.sent))
         key = "checkin.reminded" if outcome.sent else "checkin.reminded_none"
-        await reply(interaction, self.bot.prompts(key, count=outcome.sent))
+        await reply(interaction, self.services.prompts(key, count=outcome.sent))
 
     @app_commands.command(name="close")
     @app_commands.describe(project="The project's name")
@@ -158,8 +159,8 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             return
         found, checkin = opened
         await interaction.response.defer(ephemeral=True, thinking=True)
-        closed = await self.bot.checkins.close_checkin(checkin)
-        self.bot.scheduler.wake()  # a scheduled check-in may have been waiting for this one
+        closed = await self.services.checkins.close_checkin(checkin)
+        self.services.scheduler.wake()  # a scheduled check-in may have been waiting for this one
         if closed is None:
             await refuse(interaction, "errors.nothing_open", project=found.name)
             return
@@ -168,14 +169,14 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         key = "checkin.closed" if closed.summary_posted else "checkin.closed_not_posted"
         await reply(
             interaction,
-            self.bot.prompts(
+            self.services.prompts(
                 key,
-                phase=self.bot.prompts.phase(checkin.phase),
+                phase=self.services.prompts.phase(checkin.phase),
                 project=found.name,
                 channel=f"<#{found.channel_id}>",
             ),
         )
 
 
-async def setup(bot: CoreflectBot) -> None:
-    await bot.add_cog(CheckinCog(bot))
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(CheckinCog(services_of(bot)))

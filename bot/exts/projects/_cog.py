@@ -1,33 +1,25 @@
-"""`/project`: create, list, show and delete projects, and the project card's Join/Leave."""
+"""`/project`: create, list, show, edit, report on, export and delete projects."""
 
 from __future__ import annotations
 
 import io
 import logging
 import re
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.custom_ids import (
-    CARD_TEMPLATE,
-    PROJECT_DELETE,
-    PROJECT_DELETE_TEMPLATE,
-    CardAction,
-    card_id,
-    parse_card,
-)
-from bot.core.flow import question_steps
+from bot.core.custom_ids import PROJECT_DELETE, PROJECT_DELETE_TEMPLATE
 from bot.core.models import NewProject, Project, ScheduledCheckin, SlotState
-from bot.core.projects import (
-    InvalidInput,
-    iana_timezones,
-    parse_project,
-    parse_project_edit,
-)
-from bot.core.schedule import InvalidScheduleChange, local_label, plan_project, reschedule
+from bot.core.projects import InvalidInput, parse_project, parse_project_edit
+from bot.core.schedule import InvalidScheduleChange, local_label
+from bot.exts._access import is_facilitator
+from bot.exts._audit import audit
+from bot.exts._choices import find_project, framework_choices, project_names, timezone_choices
+from bot.exts._confirm import ConfirmItem, confirm_view
+from bot.exts._context import services
 from bot.exts._permissions import (
     CHART,
     NEEDED,
@@ -37,116 +29,12 @@ from bot.exts._permissions import (
     missing,
     permission_list,
 )
-from bot.exts._shared import (
-    NO_MENTIONS,
-    ConfirmItem,
-    audit,
-    bot_of,
-    confirm_view,
-    find_project,
-    framework_choices,
-    is_facilitator,
-    long_date,
-    member_names,
-    project_names,
-    refuse,
-    reply,
-    reply_lines,
-    stamp,
-)
+from bot.exts._replies import NO_MENTIONS, long_date, refuse, reply, reply_lines, stamp
+from bot.exts.projects._card import card_content
+from bot.services.bundle import Services
 from bot.storage.errors import DuplicateProjectName
 
-if TYPE_CHECKING:
-    from bot.app import CoreflectBot
-
 log = logging.getLogger(__name__)
-
-
-def card_content(bot: CoreflectBot, project: Project, scores: int) -> tuple[str, discord.ui.View]:
-    """The project card: what the project is, the anonymity promise, Join and Leave."""
-    framework = bot.frameworks.get(project.framework_id)
-    content = bot.prompts(
-        "card.body",
-        project=project.name,
-        framework=framework.title if framework else project.framework_id,
-        starts=long_date(project.starts_on),
-        ends=long_date(project.ends_on),
-        scores=scores,
-    )
-    view = discord.ui.View(timeout=None)
-    view.add_item(CardItem(CardAction.JOIN, project.id, bot.prompts("card.join")))
-    view.add_item(CardItem(CardAction.LEAVE, project.id, bot.prompts("card.leave")))
-    return content, view
-
-
-class CardItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CARD_TEMPLATE):
-    """Join or Leave on a project card."""
-
-    def __init__(self, action: CardAction, project_id: int, label: str | None = None) -> None:
-        style = (
-            discord.ButtonStyle.success
-            if action is CardAction.JOIN
-            else discord.ButtonStyle.secondary
-        )
-        super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=card_id(action, project_id))
-        )
-        self.action = action
-        self.project_id = project_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> CardItem:
-        button = parse_card(match.groupdict())
-        if button is None:  # never: CARD_TEMPLATE matches only ids in range
-            raise ValueError(f"not a card button: {match.string!r}")
-        return cls(button.action, button.project_id)
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot = bot_of(interaction)
-        project = await bot.store.get_project(self.project_id)
-        if project is None or interaction.guild is None or project.guild_id != interaction.guild.id:
-            await refuse(interaction, "errors.project_gone")
-            return
-        if self.action is CardAction.LEAVE:
-            if await bot.store.remove_participant(project.id, interaction.user.id):
-                await refuse(interaction, "card.left", project=project.name)
-            else:
-                await refuse(interaction, "errors.not_participant")
-            return
-        added = await bot.store.add_participant(
-            project.id, interaction.user.id, member_names(interaction.user)
-        )
-        if not added:
-            await refuse(interaction, "card.already_joined", project=project.name)
-            return
-        settings = await bot.store.get_guild_settings(project.guild_id)
-        current = await bot.store.current_checkin(project.id)
-        # The open check-in's own framework, which outlives its file being removed.
-        framework = (
-            bot.frameworks.for_checkin(current)
-            if current
-            else bot.frameworks.by_id(project.framework_id)
-        )
-        text = bot.prompts(
-            "card.joined",
-            project=project.name,
-            count=question_steps(framework),
-            low=framework.scale[0],
-            high=framework.scale[-1],
-            scores=settings.thresholds.scores,
-            comments=settings.thresholds.comments,
-        )
-        await reply(interaction, text)
-        result = await bot.checkins.join_open_checkin(project, interaction.user.id)
-        if result is not None:
-            key = (
-                "card.joined_open_checkin"
-                if result.channel_id
-                else "card.joined_open_checkin_no_dm"
-            )
-            await reply(interaction, bot.prompts(key))
 
 
 class DeleteProjectItem(ConfirmItem, template=PROJECT_DELETE_TEMPLATE):
@@ -155,27 +43,27 @@ class DeleteProjectItem(ConfirmItem, template=PROJECT_DELETE_TEMPLATE):
     kind = PROJECT_DELETE
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot = bot_of(interaction)
+        found = services(interaction)
+        p = found.prompts
         if not await is_facilitator(interaction):
             await refuse(interaction, "errors.not_facilitator")
             return
-        project = await bot.store.get_project(self.target_id)
-        if project is None or interaction.guild is None or project.guild_id != interaction.guild.id:
-            await interaction.response.edit_message(
-                content=bot.prompts("errors.project_gone"), view=None
-            )
+        guild_id = interaction.guild.id if interaction.guild else None
+        project = await found.projects.in_guild(self.target_id, guild_id)
+        if project is None:
+            await interaction.response.edit_message(content=p("errors.project_gone"), view=None)
             return
         if not self.confirm:
             await interaction.response.edit_message(
-                content=bot.prompts("project.delete_cancelled"), view=None
+                content=p("project.delete_cancelled"), view=None
             )
             return
-        await bot.store.delete_project(project.id)
+        await found.projects.delete(project)
         await audit(interaction, "project_delete", project=project)
-        bot.scheduler.wake()
+        found.scheduler.wake()
         log.info("project %s deleted by a facilitator", project.id)
         await interaction.response.edit_message(
-            content=bot.prompts("project.deleted", project=project.name), view=None
+            content=p("project.deleted", project=project.name), view=None
         )
 
 
@@ -184,8 +72,8 @@ class DeleteProjectItem(ConfirmItem, template=PROJECT_DELETE_TEMPLATE):
 class ProjectCog(commands.GroupCog, group_name="project"):
     """Set up and look after co-production projects."""
 
-    def __init__(self, bot: CoreflectBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
         super().__init__()
 
     @app_commands.command(name="create")
@@ -226,8 +114,8 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         except InvalidInput as problem:
             await refuse(interaction, problem.key, **problem.values)
             return
-        framework_id = (framework or self.bot.frameworks.default_id).strip()
-        if self.bot.frameworks.get(framework_id) is None:
+        framework_id = (framework or self.services.frameworks.default_id).strip()
+        if self.services.frameworks.get(framework_id) is None:
             await refuse(interaction, "errors.unknown_framework", value=framework_id[:40])
             return
         warning = await self._check_channel(interaction, channel)
@@ -244,23 +132,26 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             checkin_time=parsed.checkin_time,
             window_days=parsed.window_days,
         )
+        projects = self.services.projects
         try:
-            project = await self.bot.store.create_project(new, plan_project(new))
+            project = await projects.create(new)
         except DuplicateProjectName:
             await refuse(interaction, "errors.duplicate_project", name=parsed.name)
             return
-        settings = await self.bot.store.get_guild_settings(interaction.guild.id)
-        content, view = card_content(self.bot, project, settings.thresholds.scores)
+        thresholds = await projects.thresholds(interaction.guild.id)
+        content, view = card_content(self.services, project, thresholds.scores)
         try:
             card = await channel.send(content, view=view, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:
-            await self.bot.store.delete_project(project.id)
+            await projects.delete(project)
             await refuse(interaction, "errors.card_failed", channel=channel.mention)
             return
-        await self.bot.store.set_card_message(project.id, card.id)
+        await projects.card_posted(project, card.id)
         await audit(interaction, "project_create", project=project)
-        self.bot.scheduler.wake()
-        created = self.bot.prompts("project.created", project=project.name, channel=channel.mention)
+        self.services.scheduler.wake()
+        created = self.services.prompts(
+            "project.created", project=project.name, channel=channel.mention
+        )
         lines = [created, *await self._schedule_lines(project)]
         await reply_lines(interaction, [*lines, warning] if warning else lines)
 
@@ -280,13 +171,13 @@ class ProjectCog(commands.GroupCog, group_name="project"):
                 interaction,
                 "errors.channel_not_postable",
                 channel=channel.mention,
-                permissions=permission_list(self.bot.prompts, needed),
+                permissions=permission_list(self.services.prompts, needed),
             )
             return None
         wanted = missing(permissions, WANTED)
         if not wanted:
             return ""
-        p = self.bot.prompts
+        p = self.services.prompts
         effects = [p("project.warn_no_chart")] if missing(permissions, CHART) else []
         if missing(permissions, THREADS):
             effects.append(p("project.warn_no_thread"))
@@ -299,9 +190,9 @@ class ProjectCog(commands.GroupCog, group_name="project"):
 
     async def _schedule_lines(self, project: Project) -> list[str]:
         """The project's scheduled check-ins: local times, Discord timestamps, what happened."""
-        p = self.bot.prompts
+        p = self.services.prompts
         lines = [p("project.schedule_header", timezone=project.timezone)]
-        for slot in await self.bot.store.list_schedule(project.id):
+        for slot in await self.services.projects.schedule(project):
             lines.append(
                 p(
                     "project.schedule_item",
@@ -315,7 +206,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         return lines
 
     def _slot_state(self, slot: ScheduledCheckin) -> str:
-        p = self.bot.prompts
+        p = self.services.prompts
         if slot.state is SlotState.PLANNED:
             return p("project.slot_planned", relative=stamp(slot.opens_at, "R"))
         if slot.state is SlotState.MISSED:
@@ -332,19 +223,19 @@ class ProjectCog(commands.GroupCog, group_name="project"):
     async def list_(self, interaction: discord.Interaction) -> None:
         """The projects on this server."""
         assert interaction.guild is not None
-        projects = await self.bot.store.list_projects(interaction.guild.id)
+        projects = await self.services.projects.all_in(interaction.guild.id)
         if not projects:
             await refuse(interaction, "project.list_empty")
             return
-        lines = [self.bot.prompts("project.list_header")]
+        lines = [self.services.prompts("project.list_header")]
         for project in projects:
             lines.append(
-                self.bot.prompts(
+                self.services.prompts(
                     "project.list_item",
                     project=project.name,
                     starts=project.starts_on.isoformat(),
                     ends=project.ends_on.isoformat(),
-                    participants=await self.bot.store.count_participants(project.id),
+                    participants=await self.services.projects.participants(project),
                     channel=f"<#{project.channel_id}>",
                 )
             )
@@ -358,8 +249,8 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         project = await find_project(interaction, name)
         if project is None:
             return
-        p = self.bot.prompts
-        framework = self.bot.frameworks.get(project.framework_id)
+        p = self.services.prompts
+        framework = self.services.frameworks.get(project.framework_id)
         lines = [
             p(
                 "project.show",
@@ -371,16 +262,16 @@ class ProjectCog(commands.GroupCog, group_name="project"):
                 time=project.checkin_time.strftime("%H:%M"),
                 window=project.window_days,
                 framework=framework.title if framework else project.framework_id,
-                participants=await self.bot.store.count_participants(project.id),
+                participants=await self.services.projects.participants(project),
             ),
             *await self._schedule_lines(project),
             p("project.show_checkins_header"),
         ]
-        checkins = await self.bot.store.list_checkins(project.id)
+        checkins = await self.services.projects.checkins_of(project)
         if not checkins:
             lines.append(p("project.show_no_checkins"))
         for checkin in checkins:
-            progress = await self.bot.checkins.progress(checkin)
+            progress = await self.services.checkins.progress(checkin)
             state = (
                 p("project.show_checkin_open", closes=stamp(checkin.closes_at))
                 if checkin.is_open
@@ -426,7 +317,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         if project is None:
             return
         warning = ""
-        channel = self.bot.get_channel(project.channel_id)
+        channel = interaction.client.get_channel(project.channel_id)
         if isinstance(channel, discord.TextChannel):
             checked = await self._check_channel(interaction, channel)
             if checked is None:
@@ -441,29 +332,29 @@ class ProjectCog(commands.GroupCog, group_name="project"):
                 checkin_time=checkin_time,
                 window_days=window_days,
             )
-            schedule = await self.bot.store.list_schedule(project.id)
-            moved = reschedule(schedule, plan_project(changed), self.bot.clock())
+            updated = await self.services.projects.reschedule(
+                project, changed, self.services.clock()
+            )
         except InvalidInput as problem:
             await refuse(interaction, problem.key, **problem.values)
             return
         except InvalidScheduleChange as problem:
-            phase = self.bot.prompts.phase(problem.phase)
+            phase = self.services.prompts.phase(problem.phase)
             await refuse(interaction, problem.key, phase=phase, project=project.name)
             return
-        updated = await self.bot.store.update_project(project.id, changed, moved)
         if updated is None:
             await refuse(interaction, "errors.project_gone")
             return
-        self.bot.scheduler.wake()
+        self.services.scheduler.wake()
         changes: dict[str, object] = {"starts": starts, "ends": ends, "timezone": timezone}
         changes |= {"checkin_time": checkin_time, "window_days": window_days}
         detail = ", ".join(f"{k} {v}" for k, v in changes.items() if v is not None)
         await audit(interaction, "project_edit", project=updated, detail=detail)
         log.info("project %s rescheduled by a facilitator", project.id)
-        edited = self.bot.prompts("project.edited", project=updated.name)
+        edited = self.services.prompts("project.edited", project=updated.name)
         lines = [edited, *await self._schedule_lines(updated)]
         await reply_lines(interaction, [*lines, warning] if warning else lines)
-        await self._refresh_card(updated)
+        await self._refresh_card(interaction.client, updated)
 
     @edit.autocomplete("timezone")
     async def _edit_timezone(
@@ -471,15 +362,15 @@ class ProjectCog(commands.GroupCog, group_name="project"):
     ) -> list[app_commands.Choice[str]]:
         return timezone_choices(current)
 
-    async def _refresh_card(self, project: Project) -> None:
+    async def _refresh_card(self, client: discord.Client, project: Project) -> None:
         """Show the new dates on the project card; a card that is gone is left alone."""
         if project.card_message_id is None:
             return
-        channel = self.bot.get_channel(project.channel_id)
+        channel = client.get_channel(project.channel_id)
         if not isinstance(channel, discord.TextChannel):
             return
-        settings = await self.bot.store.get_guild_settings(project.guild_id)
-        content, view = card_content(self.bot, project, settings.thresholds.scores)
+        thresholds = await self.services.projects.thresholds(project.guild_id)
+        content, view = card_content(self.services, project, thresholds.scores)
         try:
             await channel.get_partial_message(project.card_message_id).edit(
                 content=content, view=view
@@ -496,7 +387,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         if project is None:
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        made = await self.bot.results.report(project)
+        made = await self.services.results.report(project)
         if made is None:
             await refuse(interaction, "errors.no_results", project=project.name)
             return
@@ -506,7 +397,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         if chart is not None:
             files.append(_file(chart, f"{_slug(project.name)}-chart.png"))
         await reply(
-            interaction, self.bot.prompts("project.report", project=project.name), files=files
+            interaction, self.services.prompts("project.report", project=project.name), files=files
         )
 
     @app_commands.command(name="export")
@@ -522,14 +413,14 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         if project is None:
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data = await self.bot.results.export(project, format)
+        data = await self.services.results.export(project, format)
         if data is None:
             await refuse(interaction, "errors.no_results", project=project.name)
             return
         await audit(interaction, "project_export", project=project, detail=format)
         await reply(
             interaction,
-            self.bot.prompts("project.exported", project=project.name),
+            self.services.prompts("project.exported", project=project.name),
             file=_file(data.encode(), f"{_slug(project.name)}-results.{format}"),
         )
 
@@ -541,15 +432,13 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         project = await find_project(interaction, name)
         if project is None:
             return
+        p = self.services.prompts
         view = confirm_view(
-            DeleteProjectItem,
-            project.id,
-            self.bot.prompts("project.delete_yes"),
-            self.bot.prompts("project.delete_no"),
+            DeleteProjectItem, project.id, p("project.delete_yes"), p("project.delete_no")
         )
         await reply(
             interaction,
-            self.bot.prompts("project.delete_confirm", project=project.name),
+            p("project.delete_confirm", project=project.name),
             view=view,
         )
 
@@ -561,15 +450,3 @@ def _slug(name: str) -> str:
 
 def _file(data: bytes, filename: str) -> discord.File:
     return discord.File(io.BytesIO(data), filename=filename)
-
-
-def timezone_choices(current: str) -> list[app_commands.Choice[str]]:
-    """Autocomplete for IANA time zone names."""
-    typed = current.casefold().replace(" ", "_")
-    names = sorted(z for z in iana_timezones() if typed in z.casefold())
-    return [app_commands.Choice(name=z, value=z) for z in names[:25]]
-
-
-async def setup(bot: CoreflectBot) -> None:
-    bot.add_dynamic_items(CardItem, DeleteProjectItem)
-    await bot.add_cog(ProjectCog(bot))

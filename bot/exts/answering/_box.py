@@ -2,7 +2,7 @@
 
 discord.py keeps a sent Modal in memory, keyed by its custom_id, and hands it the submission.
 That loses boxes on a restart, so the Modal sent here does nothing on submit: every
-submission is answered by `CommentBoxes.on_interaction`, from the `custom_id` (signed for
+submission is answered by `_submissions.CommentBoxes`, from the `custom_id` (signed for
 the member who opened the box) and the submitted text, both before and after a restart.
 """
 
@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import discord
-from discord.ext import commands
 
-from bot.core.custom_ids import is_box_id, parse_box
 from bot.core.models import COMMENT_MAX_CHARS
 from bot.core.prompts import Prompts
-from bot.exts._shared import bot_of, refuse
 
 log = logging.getLogger(__name__)
 
@@ -75,24 +71,3 @@ def submitted_text(components: object, input_id: str = COMMENT_INPUT) -> str | N
             if found is not None:
                 return found
     return None
-
-
-class CommentBoxes(commands.Cog):
-    """Answers every comment box submission, from any opening, before or after a restart."""
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data: dict[str, Any] = dict(interaction.data or {})
-        custom_id = data.get("custom_id")
-        if not isinstance(custom_id, str) or not is_box_id(custom_id):
-            return
-        from bot.exts.checkin._flow import save_comment
-
-        try:
-            box = parse_box(bot_of(interaction).box_key, custom_id, interaction.user.id)
-            await save_comment(interaction, box, submitted_text(data.get("components")))
-        except Exception:
-            log.exception("a comment could not be stored")
-            await refuse(interaction, "errors.generic")

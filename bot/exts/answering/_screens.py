@@ -1,9 +1,14 @@
-"""What a member sees during a check-in: the invitation, each step, the review."""
+"""What a member sees during a check-in: the invitation, each step, the review.
+
+A screen is its text and the buttons under it, as data (`Button`); `_items.view_of` turns
+them into the flow's DynamicItems, so this module needs nothing from the items that
+handle the clicks.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import discord
 
@@ -13,13 +18,20 @@ from bot.core.frameworks import Framework
 from bot.core.models import Answer, Checkin, DirectionChoice, Project, Response
 from bot.core.prompts import Prompts
 from bot.core.text import MESSAGE_LIMIT, shorten
-from bot.exts._shared import stamp
-from bot.exts.checkin._items import FlowItem
+from bot.exts._replies import stamp
 
-if TYPE_CHECKING:
-    from bot.app import CoreflectBot
 
-Screen = tuple[str, discord.ui.View | None]
+@dataclass(frozen=True, slots=True)
+class Button:
+    """One button of the check-in flow: what it does (its custom_id) and how it looks."""
+
+    state: FlowButton
+    label: str
+    style: discord.ButtonStyle = discord.ButtonStyle.secondary
+    row: int | None = None
+
+
+Screen = tuple[str, tuple[Button, ...]]  # no buttons: the screen ends the flow
 
 REVIEW_COMMENT_CHARS = 120
 CURRENT_COMMENT_CHARS = 300
@@ -28,13 +40,6 @@ MIN_COMMENT_CHARS = 40
 # Names (direction questions are free text) shortened on a crowded review, never below this.
 MAX_NAME_CHARS = 80
 MIN_NAME_CHARS = 20
-
-
-def _view(*items: FlowItem) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for item in items:
-        view.add_item(item)
-    return view
 
 
 def _button(
@@ -46,15 +51,12 @@ def _button(
     value: str = "",
     style: discord.ButtonStyle = discord.ButtonStyle.secondary,
     row: int | None = None,
-) -> FlowItem:
-    return FlowItem(FlowButton(checkin.id, verb, step, value), label=label, style=style, row=row)
+) -> Button:
+    return Button(FlowButton(checkin.id, verb, step, value), label, style, row)
 
 
-def invitation(
-    bot: CoreflectBot, project: Project, checkin: Checkin, framework: Framework
-) -> Screen:
+def invitation(p: Prompts, project: Project, checkin: Checkin, framework: Framework) -> Screen:
     """The DM that opens a check-in, with Start and Not this time."""
-    p = bot.prompts
     content = p(
         "dm.invitation",
         project=project.name,
@@ -63,17 +65,14 @@ def invitation(
         closes=stamp(checkin.closes_at),
         relative=stamp(checkin.closes_at, "R"),
     )
-    view = _view(
+    buttons = (
         _button(checkin, FlowVerb.START, p("dm.start"), style=discord.ButtonStyle.primary),
         _button(checkin, FlowVerb.DECLINE, p("dm.decline")),
     )
-    return content, view
+    return content, buttons
 
 
-def reminder(
-    bot: CoreflectBot, project: Project, checkin: Checkin, answered: int, invited: int
-) -> Screen:
-    p = bot.prompts
+def reminder(p: Prompts, project: Project, checkin: Checkin, answered: int, invited: int) -> Screen:
     content = p(
         "dm.reminder",
         project=project.name,
@@ -83,18 +82,17 @@ def reminder(
         closes=stamp(checkin.closes_at),
         relative=stamp(checkin.closes_at, "R"),
     )
-    view = _view(_button(checkin, FlowVerb.START, p("dm.start"), style=discord.ButtonStyle.primary))
-    return content, view
+    start = _button(checkin, FlowVerb.START, p("dm.start"), style=discord.ButtonStyle.primary)
+    return content, (start,)
 
 
-def declined(bot: CoreflectBot, checkin: Checkin) -> Screen:
-    p = bot.prompts
-    view = _view(_button(checkin, FlowVerb.START, p("dm.start_anyway")))
-    return p("dm.declined", closes=stamp(checkin.closes_at)), view
+def declined(p: Prompts, checkin: Checkin) -> Screen:
+    start = _button(checkin, FlowVerb.START, p("dm.start_anyway"))
+    return p("dm.declined", closes=stamp(checkin.closes_at)), (start,)
 
 
-def closed(bot: CoreflectBot) -> Screen:
-    return bot.prompts("flow.closed"), None
+def closed(p: Prompts) -> Screen:
+    return p("flow.closed"), ()
 
 
 def _choice_label(prompts: Prompts, choice: DirectionChoice) -> str:
@@ -237,7 +235,7 @@ def review_content(
 
 
 def step_screen(
-    bot: CoreflectBot,
+    p: Prompts,
     project: Project,
     checkin: Checkin,
     framework: Framework,
@@ -245,11 +243,10 @@ def step_screen(
     response: Response,
 ) -> Screen:
     """The message for one step, with its buttons."""
-    p = bot.prompts
     step = step_at(framework, index)
     header = _header(p, project, checkin, framework, step)
     answer = response.answers.get(step.item)
-    items: list[FlowItem] = []
+    items: list[Button] = []
     comment_label = p("flow.edit_comment") if answer and answer.comment else p("flow.add_comment")
     back = _button(checkin, FlowVerb.BACK, p("flow.back"), step=step.index, row=4)
 
@@ -340,8 +337,8 @@ def step_screen(
             )
             items.append(back)
     if step.kind is StepKind.REVIEW:
-        return review_content(p, header, framework, response, end), _view(*items)
-    return _fit_step(p, framework, header, body, answer if step.item else None), _view(*items)
+        return review_content(p, header, framework, response, end), tuple(items)
+    return _fit_step(p, framework, header, body, answer if step.item else None), tuple(items)
 
 
 def _fit_step(

@@ -1,0 +1,56 @@
+"""Autocomplete, and finding the project a command names."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.core.models import Project
+from bot.core.projects import iana_timezones
+from bot.exts._context import services
+from bot.exts._replies import refuse
+
+MAX_CHOICES = 25  # Discord shows at most 25 suggestions
+
+
+async def framework_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """The frameworks whose id or title contains what was typed."""
+    typed = current.casefold()
+    return [
+        app_commands.Choice(name=f.title[:100], value=f.id)
+        for f in services(interaction).frameworks.all()
+        if typed in f.id or typed in f.title.casefold()
+    ][:MAX_CHOICES]
+
+
+async def project_names(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """This server's projects whose names contain what was typed."""
+    if interaction.guild is None:
+        return []
+    projects = await services(interaction).projects.all_in(interaction.guild.id)
+    typed = current.casefold()
+    return [
+        app_commands.Choice(name=p.name, value=p.name)
+        for p in projects
+        if typed in p.name.casefold()
+    ][:MAX_CHOICES]
+
+
+def timezone_choices(current: str) -> list[app_commands.Choice[str]]:
+    """IANA time zone names containing what was typed."""
+    typed = current.casefold().replace(" ", "_")
+    names = sorted(z for z in iana_timezones() if typed in z.casefold())
+    return [app_commands.Choice(name=z, value=z) for z in names[:MAX_CHOICES]]
+
+
+async def find_project(interaction: discord.Interaction, name: str) -> Project | None:
+    """This server's project called `name` (any case); if there is none, say so and return None."""
+    assert interaction.guild is not None
+    project = await services(interaction).projects.find(interaction.guild.id, name)
+    if project is None:
+        await refuse(interaction, "errors.unknown_project", name=name.strip()[:60])
+    return project

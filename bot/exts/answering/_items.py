@@ -1,0 +1,119 @@
+"""The check-in flow's buttons: DynamicItems whose whole state is in the custom_id, each
+answering its own click (through the answering service), before or after a restart."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+
+from bot.core.custom_ids import FLOW_TEMPLATE, FlowButton, flow_id, parse_flow
+from bot.core.prompts import Prompts
+from bot.exts._context import services
+from bot.exts._replies import refuse
+from bot.exts.answering import _screens
+from bot.exts.answering._box import CommentModal
+from bot.services.answering import (
+    BoxOpened,
+    ClosedUnderfoot,
+    DeclineShown,
+    Outcome,
+    Refused,
+    StepShown,
+)
+
+
+class FlowItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=FLOW_TEMPLATE):
+    """Any button of a check-in: it keeps working after a restart."""
+
+    def __init__(
+        self,
+        state: FlowButton | None,
+        *,
+        label: str | None = None,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        row: int | None = None,
+        custom_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=style,
+                row=row,
+                custom_id=custom_id or flow_id(state),  # type: ignore[arg-type]
+            )
+        )
+        self.state = state
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> FlowItem:
+        # An unknown verb still becomes an item, so the click gets a clear answer.
+        return cls(parse_flow(match.groupdict()), custom_id=match.string)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """One click: the answering service stores what it means; the next screen replaces
+        the clicked one."""
+        outcome = await services(interaction).answering.click(self.state, interaction.user.id)
+        await show(interaction, outcome)
+
+
+def view_of(buttons: Sequence[_screens.Button]) -> discord.ui.View | None:
+    """The buttons of a screen as a view of FlowItems (None: no buttons)."""
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        view.add_item(
+            FlowItem(button.state, label=button.label, style=button.style, row=button.row)
+        )
+    return view
+
+
+def screen_of(
+    prompts: Prompts, outcome: StepShown | DeclineShown | ClosedUnderfoot
+) -> _screens.Screen:
+    if isinstance(outcome, StepShown):
+        return _screens.step_screen(
+            prompts,
+            outcome.project,
+            outcome.checkin,
+            outcome.framework,
+            outcome.index,
+            outcome.response,
+        )
+    if isinstance(outcome, DeclineShown):
+        return _screens.declined(prompts, outcome.checkin)
+    return _screens.closed(prompts)
+
+
+async def show(
+    interaction: discord.Interaction, outcome: Outcome, *, new_message: bool = False
+) -> None:
+    """Answer an answering action: a refusal privately, a comment box as a modal, any other
+    screen by editing the clicked message (or, from /reflect, as a new message)."""
+    prompts = services(interaction).prompts
+    if isinstance(outcome, Refused):
+        await refuse(interaction, outcome.key, **outcome.values)
+        return
+    if isinstance(outcome, BoxOpened):
+        modal = CommentModal(prompts, outcome.custom_id, outcome.existing)
+        await interaction.response.send_modal(modal)
+        return
+    content, buttons = screen_of(prompts, outcome)
+    view = view_of(buttons)
+    if new_message:
+        ephemeral = interaction.guild is not None
+        if view is None:
+            await interaction.response.send_message(content, ephemeral=ephemeral)
+        else:
+            await interaction.response.send_message(content, view=view, ephemeral=ephemeral)
+    else:
+        await interaction.response.edit_message(content=content, view=view)

@@ -1,0 +1,38 @@
+"""Comment box submissions, answered from the signed `custom_id` and the text alone."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.core.custom_ids import is_box_id
+from bot.exts._context import services
+from bot.exts._replies import refuse
+from bot.exts.answering._box import submitted_text
+from bot.exts.answering._items import show
+
+log = logging.getLogger(__name__)
+
+
+class CommentBoxes(commands.Cog):
+    """Answers every comment box submission, from any opening, before or after a restart."""
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = data.get("custom_id")
+        if not isinstance(custom_id, str) or not is_box_id(custom_id):
+            return
+        text = submitted_text(data.get("components"))
+        try:
+            answering = services(interaction).answering
+            outcome = await answering.comment(custom_id, text, interaction.user.id)
+            await show(interaction, outcome)
+        except Exception:
+            log.exception("a comment could not be stored")
+            await refuse(interaction, "errors.generic")

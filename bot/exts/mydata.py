@@ -1,0 +1,92 @@
+"""`/mydata`: a member sees or erases their own answers on this server."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.custom_ids import MYDATA_DELETE, MYDATA_DELETE_TEMPLATE
+from bot.exts._confirm import ConfirmItem, confirm_view
+from bot.exts._context import services, services_of
+from bot.exts._replies import refuse, reply, reply_lines
+from bot.exts.answering._screens import review_lines
+from bot.services.bundle import Services
+
+log = logging.getLogger(__name__)
+
+
+class DeleteMyDataItem(ConfirmItem, template=MYDATA_DELETE_TEMPLATE):
+    """Confirm or cancel `/mydata delete`; it always acts for the member who clicks."""
+
+    kind = MYDATA_DELETE
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        found = services(interaction)
+        p = found.prompts
+        if interaction.guild is None or interaction.guild.id != self.target_id:
+            await refuse(interaction, "errors.stale_button")
+            return
+        if not self.confirm:
+            await interaction.response.edit_message(content=p("mydata.delete_cancelled"), view=None)
+            return
+        erased = await found.members.erase(self.target_id, interaction.user.id)
+        await interaction.response.edit_message(
+            content=p(
+                "mydata.deleted",
+                answers=erased.answers,
+                checkins=erased.checkins,
+                projects=erased.projects,
+            ),
+            view=None,
+        )
+        await found.members.empty_screens(erased)  # after answering, within 3 s
+
+
+@app_commands.guild_only()
+class MyDataCog(commands.GroupCog, group_name="mydata"):
+    """See or erase your own answers."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        super().__init__()
+
+    @app_commands.command(name="show")
+    async def show(self, interaction: discord.Interaction) -> None:
+        """Your own answers on this server (only you see them)."""
+        assert interaction.guild is not None
+        p = self.services.prompts
+        found = await self.services.members.answers(interaction.guild.id, interaction.user.id)
+        if not found:
+            await refuse(interaction, "mydata.none")
+            return
+        lines = [p("mydata.header")]
+        for project, checkin, framework, response in found:
+            lines.append(
+                p(
+                    "mydata.checkin",
+                    project=project.name,
+                    phase=p.phase(checkin.phase),
+                    date=checkin.opened_at.date().isoformat(),
+                    submitted=p("mydata.submitted_mark") if response.submitted else "",
+                )
+            )
+            lines.extend(review_lines(p, framework, response))
+        await reply_lines(interaction, lines)
+
+    @app_commands.command(name="delete")
+    async def delete(self, interaction: discord.Interaction) -> None:
+        """Erase all your answers on this server and leave its projects (asks first)."""
+        assert interaction.guild is not None
+        p = self.services.prompts
+        view = confirm_view(
+            DeleteMyDataItem, interaction.guild.id, p("mydata.delete_yes"), p("mydata.delete_no")
+        )
+        await reply(interaction, p("mydata.delete_confirm"), view=view)
+
+
+async def setup(bot: commands.Bot) -> None:
+    bot.add_dynamic_items(DeleteMyDataItem)
+    await bot.add_cog(MyDataCog(services_of(bot)))

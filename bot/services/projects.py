@@ -1,0 +1,119 @@
+"""Projects: creating, finding, rescheduling and deleting them; joining and leaving."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core.frameworks import Framework, FrameworkLibrary
+from bot.core.models import Checkin, NewProject, Project, ScheduledCheckin, Thresholds
+from bot.core.schedule import Dated, plan_project, reschedule
+from bot.services.checkins import CheckinService
+from bot.services.messaging import DmResult
+from bot.storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """A member joined: what the project asks, and their invitation to an open check-in
+    (None if none is open)."""
+
+    project: Project
+    framework: Framework
+    thresholds: Thresholds
+    invitation: DmResult | None
+
+
+@dataclass(frozen=True, slots=True)
+class NotJoined:
+    """Why a Join or Leave click did nothing: a prompt key."""
+
+    key: str
+    project: Project | None = None
+
+
+class ProjectService:
+    def __init__(
+        self, *, store: Store, frameworks: FrameworkLibrary, checkins: CheckinService
+    ) -> None:
+        self.store = store
+        self.frameworks = frameworks
+        self.checkins = checkins
+
+    async def find(self, guild_id: int, name: str) -> Project | None:
+        """This server's project called `name` (any case, spaces around ignored)."""
+        return await self.store.find_project(guild_id, name.strip())
+
+    async def in_guild(self, project_id: int, guild_id: int | None) -> Project | None:
+        """The project, if it still exists and belongs to this server."""
+        project = await self.store.get_project(project_id)
+        if project is None or guild_id is None or project.guild_id != guild_id:
+            return None
+        return project
+
+    async def all_in(self, guild_id: int) -> list[Project]:
+        return await self.store.list_projects(guild_id)
+
+    async def participants(self, project: Project) -> int:
+        return await self.store.count_participants(project.id)
+
+    async def schedule(self, project: Project) -> list[ScheduledCheckin]:
+        return await self.store.list_schedule(project.id)
+
+    async def checkins_of(self, project: Project) -> list[Checkin]:
+        return await self.store.list_checkins(project.id)
+
+    async def thresholds(self, guild_id: int) -> Thresholds:
+        return (await self.store.get_guild_settings(guild_id)).thresholds
+
+    async def create(self, new: NewProject) -> Project:
+        """Store the project with its planned check-ins; DuplicateProjectName if the server
+        already has one of that name."""
+        return await self.store.create_project(new, plan_project(new))
+
+    async def card_posted(self, project: Project, message_id: int) -> None:
+        await self.store.set_card_message(project.id, message_id)
+
+    async def delete(self, project: Project) -> bool:
+        """Erase the project and everything of it."""
+        return await self.store.delete_project(project.id)
+
+    async def reschedule(self, project: Project, changed: Dated, now: datetime) -> Project | None:
+        """Move the project's dates and its check-ins not opened yet (InvalidScheduleChange
+        if one that opened would move); the updated project, None if it is gone."""
+        schedule = await self.store.list_schedule(project.id)
+        moved = reschedule(schedule, plan_project(changed), now)
+        return await self.store.update_project(project.id, changed, moved)
+
+    async def join(
+        self, project_id: int, guild_id: int | None, user_id: int, names: Sequence[str]
+    ) -> Joined | NotJoined:
+        """Join from the project card; invited at once to a check-in that is open."""
+        project = await self.in_guild(project_id, guild_id)
+        if project is None:
+            return NotJoined("errors.project_gone")
+        if not await self.store.add_participant(project.id, user_id, names):
+            return NotJoined("card.already_joined", project)
+        thresholds = await self.thresholds(project.guild_id)
+        current = await self.store.current_checkin(project.id)
+        # The open check-in's own framework, which outlives its file being removed.
+        framework = (
+            self.frameworks.for_checkin(current)
+            if current
+            else self.frameworks.by_id(project.framework_id)
+        )
+        invitation = await self.checkins.join_open_checkin(project, user_id)
+        return Joined(project, framework, thresholds, invitation)
+
+    async def leave(self, project_id: int, guild_id: int | None, user_id: int) -> NotJoined:
+        """Leave from the project card: "card.left", or why not."""
+        project = await self.in_guild(project_id, guild_id)
+        if project is None:
+            return NotJoined("errors.project_gone")
+        if await self.store.remove_participant(project.id, user_id):
+            return NotJoined("card.left", project)
+        return NotJoined("errors.not_participant", project)

@@ -1,4 +1,4 @@
-"""The end-of-project report and the aggregate exports, built from check-in summaries alone.
+"""The end-of-project report, built from check-in summaries alone.
 
 Everything here reads `CheckinSummary` objects, which already hold only what the group may see
 (DESIGN.md §5): a check-in below the scores threshold carries no numbers, nor does a component
@@ -20,41 +20,25 @@ Rules:
   either way.
 - Direction checks: counts per check-in, only where the summary holds them.
 - Dates are the local date of `opened_at` in the project's time zone, written YYYY-MM-DD.
-- Exports use the same one-decimal averages as the text: CSV writes them as text ("3.4"),
-  JSON as numbers (3.4). Their column and field names are fixed identifiers for spreadsheets
-  and scripts, not sentences, so they live here rather than in prompts. The CSV holds
-  components only; the JSON adds the direction checks.
+
+The CSV and JSON exports of the same aggregates are in `bot.core.export`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.frameworks import Framework
 from bot.core.models import DirectionChoice, Phase
 from bot.core.prompts import Prompts
 from bot.core.summary import CheckinSummary, ComponentResult, DirectionResult, shown_average
+from bot.core.summary_text import signed
 
 MAX_CHANGES = 3
-CSV_COLUMNS = (
-    "checkin",
-    "phase",
-    "opened_on",
-    "took_part",
-    "invited",
-    "component_key",
-    "component",
-    "rated",
-    "average",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,11 +217,6 @@ def _table(
     return "\n".join(lines)
 
 
-def signed(delta: Decimal) -> str:
-    """A change as people read it: "+1.2", or "−0.4" with a real minus sign, as in summaries."""
-    return f"+{delta}" if delta > 0 else f"−{-delta}"
-
-
 def _change_line(change: ComponentChange, labels: Sequence[str], prompts: Prompts) -> str:
     arrow = prompts("report.arrow_up") if change.delta > 0 else prompts("report.arrow_down")
     return prompts(
@@ -356,110 +335,3 @@ def render_report(
         ]
     blocks += [prompts("report.comments"), prompts("report.closing")]
     return "\n\n".join(blocks) + "\n"
-
-
-# The exports ---------------------------------------------------------------------------------
-
-
-def csv_columns(framework: Framework) -> list[str]:
-    """The CSV header: fixed columns, then one count column per scale point (n_1 … n_k)."""
-    return [*CSV_COLUMNS, *(f"n_{value}" for value in framework.scale_values)]
-
-
-def _csv_component(result: ComponentResult, framework: Framework) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "component_key": result.key,
-        "component": result.name,
-        "rated": result.rated_count,
-    }
-    if result.enough and result.average is not None:
-        fields["average"] = str(shown_average(result.average))
-    if result.distribution:  # only where the summary showed it
-        fields.update({f"n_{v}": result.distribution.get(v, 0) for v in framework.scale_values})
-    return fields
-
-
-def _csv_rows(
-    framework: Framework, number: int, record: CheckinRecord, zone: ZoneInfo
-) -> list[dict[str, Any]]:
-    summary = record.summary
-    base = {
-        "checkin": number,
-        "phase": record.phase.value,
-        "opened_on": local_date(record.opened_at, zone).isoformat(),
-        "took_part": summary.took_part,
-        "invited": summary.invited,
-    }
-    if not summary.enough:
-        return [base]
-    return [{**base, **_csv_component(result, framework)} for result in summary.components]
-
-
-def export_csv(framework: Framework, records: Sequence[CheckinRecord], *, timezone: str) -> str:
-    """Aggregates as CSV: one row per (check-in, component); one bare row if too few took part."""
-    zone = ZoneInfo(timezone)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=csv_columns(framework), restval="")
-    writer.writeheader()
-    for number, record in enumerate(records, start=1):
-        writer.writerows(_csv_rows(framework, number, record, zone))
-    return buffer.getvalue()
-
-
-def _json_component(result: ComponentResult, framework: Framework) -> dict[str, Any]:
-    average = result.average if result.enough else None
-    return {
-        "key": result.key,
-        "name": result.name,
-        "rated": result.rated_count,
-        "average": None if average is None else float(shown_average(average)),
-        "distribution": (
-            {str(v): result.distribution.get(v, 0) for v in framework.scale_values}
-            if average is not None and result.distribution
-            else None
-        ),
-    }
-
-
-def _json_direction(result: DirectionResult) -> dict[str, Any]:
-    counts = (
-        {choice.value: result.counts.get(choice, 0) for choice in DirectionChoice}
-        if result.enough and result.counts
-        else None
-    )
-    return {"key": result.key, "counts": counts}
-
-
-def _json_checkin(
-    framework: Framework, number: int, record: CheckinRecord, zone: ZoneInfo
-) -> dict[str, Any]:
-    summary = record.summary
-    return {
-        "checkin": number,
-        "phase": record.phase.value,
-        "opened_on": local_date(record.opened_at, zone).isoformat(),
-        "took_part": summary.took_part,
-        "invited": summary.invited,
-        "enough": summary.enough,
-        "components": [_json_component(r, framework) for r in summary.components]
-        if summary.enough
-        else [],
-        "directions": [_json_direction(d) for d in summary.directions] if summary.enough else [],
-    }
-
-
-def export_json(framework: Framework, records: Sequence[CheckinRecord], *, timezone: str) -> str:
-    """The same aggregates as JSON: the framework, then every check-in oldest first."""
-    zone = ZoneInfo(timezone)
-    data = {
-        "framework": {
-            "id": framework.id,
-            "title": framework.title,
-            "scale": [{"value": v, "label": framework.label(v)} for v in framework.scale_values],
-        },
-        "checkins": [
-            _json_checkin(framework, number, record, zone)
-            for number, record in enumerate(records, start=1)
-        ],
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False)

@@ -7,6 +7,11 @@ from collections.abc import Iterable
 MESSAGE_LIMIT = 2000
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters with an ellipsis if longer; its lines kept."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def shorten(text: str, limit: int) -> str:
     """`text` on one line, cut to `limit` characters with an ellipsis if longer."""
     flat = " ".join(text.split())

@@ -22,19 +22,15 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from bot.core.chart_data import ChartData, render_png
+from bot.core.export import export_csv, export_json
 from bot.core.frameworks import Framework, FrameworkLibrary
 from bot.core.frozen import freeze, thaw
 from bot.core.models import Checkin, Phase, Project, Response
 from bot.core.prompts import Prompts
-from bot.core.report import CheckinRecord, export_csv, export_json, render_report
+from bot.core.report import CheckinRecord, render_report
 from bot.core.schedule import in_zone
-from bot.core.summary import (
-    CheckinSummary,
-    chart_data,
-    render_pages,
-    summarise_checkin,
-    with_trends,
-)
+from bot.core.summary import CheckinSummary, chart_data, summarise_checkin, with_trends
+from bot.core.summary_text import render_pages
 from bot.core.text import shorten
 from bot.services.messaging import SummaryPost
 from bot.storage.store import Store, Summariser

@@ -15,18 +15,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.export import CSV_COLUMNS, csv_columns, export_csv, export_json
 from bot.core.frameworks import Component, DirectionCheck, Framework, Questions
 from bot.core.models import ANYTHING_ELSE, Answer, DirectionChoice, Phase, Response, Thresholds
 from bot.core.prompts import Prompts
 from bot.core.report import (
-    CSV_COLUMNS,
     CheckinRecord,
     ComponentChange,
     biggest_changes,
     component_changes,
-    csv_columns,
-    export_csv,
-    export_json,
     render_report,
     stayed_weak,
 )

@@ -25,15 +25,15 @@ from bot.core.prompts import Prompts
 from bot.core.summary import (
     COMMENTS_HIDDEN,
     MAX_HIGHLIGHTS,
-    MESSAGE_LIMIT,
     CheckinSummary,
     Highlight,
-    render_summary,
     scale_bands,
     summarise_checkin,
     views_differ,
     with_trends,
 )
+from bot.core.summary_text import render_summary
+from bot.core.text import MESSAGE_LIMIT
 
 PROMPTS_PATH = Path(__file__).resolve().parents[2] / "prompts" / "en.yaml"
 YES, NO, UNSURE = DirectionChoice.YES, DirectionChoice.NO, DirectionChoice.UNSURE

@@ -7,15 +7,8 @@ from decimal import Decimal
 
 from bot.core.models import Phase, Response, Thresholds
 from bot.core.prompts import Prompts
-from bot.core.summary import (
-    Change,
-    CheckinSummary,
-    bar_of,
-    chart_data,
-    render_pages,
-    summarise_checkin,
-    with_trends,
-)
+from bot.core.summary import Change, CheckinSummary, chart_data, summarise_checkin, with_trends
+from bot.core.summary_text import bar_of, render_pages
 from tests.core.test_summary import FRAMEWORK, PROMPTS_PATH, response
 
 THRESHOLDS = Thresholds(scores=3, comments=5)

@@ -2,7 +2,7 @@
 
 `draw_chart` turns a `ChartData` (plain numbers and labels, already anonymised: a component
 with too few answers arrives as None) into PNG bytes. It is pure and slow (a few hundred
-milliseconds), so the bot runs it in a worker process (`bot.core.chart_data.render_png`):
+milliseconds), so the bot runs it in a worker process (`bot.core.chart_worker.render_png`):
 neither its CPU time nor matplotlib's memory lands on the bot's own process.
 
 Choices:

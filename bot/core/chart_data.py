@@ -1,7 +1,8 @@
-"""What a chart shows, as plain data, and the entry point a worker process draws it with.
+"""What a chart shows, as plain data.
 
 Kept apart from `bot.core.chart` so that building a chart's data never imports matplotlib:
-the bot's own process stays small, and only the worker that draws (`render_png`) loads it.
+the bot's own process stays small, and only the worker that draws
+(`bot.core.chart_worker.render_png`) loads it.
 """
 
 from __future__ import annotations
@@ -33,10 +34,3 @@ class ChartData:
 def chart_kind(data: ChartData) -> Literal["radar", "bars"]:
     """A radar for 5 to 12 components, grouped bars otherwise."""
     return "radar" if RADAR_MIN <= len(data.components) <= RADAR_MAX else "bars"
-
-
-def render_png(data: ChartData) -> bytes:
-    """Draw the chart (run in a worker process: the import of matplotlib happens there)."""
-    from bot.core.chart import draw_chart  # deliberately late: only the worker loads it
-
-    return draw_chart(data)

@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from bot.core.chart_data import ChartData, render_png
+from bot.core.chart_data import ChartData
+from bot.core.chart_worker import render_png
 from bot.core.export import export_csv, export_json
 from bot.core.frameworks import Framework, FrameworkLibrary
 from bot.core.frozen import freeze, thaw

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from bot.core.schedule import (
     reminder_refusal,
 )
 from bot.services.messaging import DmResult, Messenger
+from bot.services.pacer import Pacer
 from bot.services.results import ResultsService
 from bot.storage.store import Store
 
@@ -70,7 +70,9 @@ class RemindOutcome:
 class CheckinService:
     """Opens, reminds and closes check-ins; the only place that changes their state.
 
-    DMs of one check-in go out one after another, `dm_gap` seconds apart. Each DM is
+    DMs go out at the pace of one `Pacer` for the whole bot (a few a second, and for one
+    check-in one after another, `dm_gap` seconds apart), so check-ins sending at the same
+    time share the pace instead of waiting for each other. Each DM is
     recorded before the next is sent, carries a nonce derived from what it is, and is never
     sent twice at once to the same person (an in-process claim), so a retried or racing send
     cannot reach anyone twice.
@@ -86,6 +88,7 @@ class CheckinService:
         results: ResultsService,
         clock: Callable[[], datetime],
         dm_gap: float = DEFAULT_DM_GAP,
+        pacer: Pacer | None = None,
     ) -> None:
         self.store = store
         self.frameworks = frameworks
@@ -94,6 +97,7 @@ class CheckinService:
         self.results = results
         self.clock = clock
         self.dm_gap = dm_gap
+        self.pacer = pacer or Pacer(gap=dm_gap)
         self._claimed: set[tuple[str, int, int]] = set()  # (what, check-in, user) in flight
 
     # -- opening and inviting --------------------------------------------------------------------
@@ -182,12 +186,12 @@ class CheckinService:
         """
         tried = 0
         for invitation in await self.store.list_undelivered(checkin.id, self.clock()):
+            await self.pacer.turn(checkin.id)
             current = await self.store.get_checkin(checkin.id)
             if current is None or not current.is_open:
                 break
             if await self.invite(project, current, invitation.user_id) is not None:
                 tried += 1
-                await asyncio.sleep(self.dm_gap)
         if tried:
             log.info("check-in %s: %d invitations sent or tried", checkin.id, tried)
         return tried
@@ -314,6 +318,7 @@ class CheckinService:
         )
         sent = 0
         for target in targets:
+            await self.pacer.turn(checkin.id)
             current = await self.store.get_checkin(checkin.id)
             if (
                 current is None
@@ -327,7 +332,6 @@ class CheckinService:
             if result is None:
                 continue
             sent += result.delivery is Delivery.DELIVERED
-            await asyncio.sleep(self.dm_gap)
         return sent
 
     async def _remind_one(
@@ -440,10 +444,10 @@ class CheckinService:
         member's own answers are not left readable there; how many were handled."""
         handled = 0
         for message in await self.store.list_dm_messages():
+            await self.pacer.turn(message.checkin_id)
             await self.messenger.clear_dm(message, self.prompts("dm.checkin_closed"))
             await self.store.forget_dm_message(message)
             handled += 1
-            await asyncio.sleep(self.dm_gap)
         return handled
 
     async def clear_erased(self, messages: Sequence[DmMessage]) -> None:

@@ -6,11 +6,18 @@ Due things, in the order they are done on each pass:
 3. opening planned check-ins whose time has come: at once if their window has not ended
    (also after downtime), otherwise they are marked missed;
 4. telling facilitators, in one message per channel, about check-ins that were missed;
-5. emptying the answering screens of closed check-ins in members' DMs, paced;
-6. sending invitations not sent yet, paced (after an opening, a join, or a restart);
+5. emptying the answering screens of closed check-ins in members' DMs;
+6. sending invitations not sent yet (after an opening, a join, or a restart);
 7. automatic reminder rounds;
 8. erasing the data of servers the bot was removed from, once their grace period is over.
 While a server has removed the bot, nothing new happens there (steps 3, 6 and 7 skip it).
+
+The DMs of steps 5 to 7 take time (one a second per check-in, a few a second across the
+bot: see `Pacer`), so a pass does not send them itself: it starts one background run per
+check-in (and one for emptying screens) that sends what is due, at the shared pace, while
+later passes go on closing, opening and posting summaries on time. A check-in never has two
+runs at once; when a run ends, the scheduler looks again if something of it is due sooner
+than it planned to.
 
 Every transition is a conditional write in the store (`... WHERE state = 'planned'`,
 `... WHERE status = 'open'`), so it happens once even if a facilitator's command races the
@@ -30,10 +37,11 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import datetime, timedelta
+from typing import Any
 
-from bot.core.models import Project, ScheduledCheckin
+from bot.core.models import Checkin, Project, ScheduledCheckin
 from bot.core.prompts import Prompts
 from bot.core.schedule import local_label
 from bot.core.text import MESSAGE_LIMIT, shorten
@@ -129,6 +137,8 @@ class Scheduler:
         self._sleeper: asyncio.Future[None] | None = None
         self._woken = False
         self.backoff = Backoff()
+        self._runs: dict[BackoffKey, asyncio.Task[None]] = {}  # DM runs going on, by item
+        self._planned: datetime | None = None  # when the sleeping task means to look again
 
     # -- the task --------------------------------------------------------------------------------
 
@@ -139,10 +149,18 @@ class Scheduler:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
+        runs = [task, *self._runs.values()] if task is not None else [*self._runs.values()]
+        self._runs.clear()
+        for running in runs:
+            running.cancel()
+        for running in runs:
             with contextlib.suppress(asyncio.CancelledError):
-                await task
+                await running
+
+    async def wait_for_runs(self) -> None:
+        """Until every DM run going on has ended (for a clean stop, and for tests)."""
+        while self._runs:
+            await asyncio.gather(*self._runs.values(), return_exceptions=True)
 
     def wake(self) -> None:
         """Something changed (a project, a check-in): look at the schedule again now."""
@@ -166,9 +184,11 @@ class Scheduler:
                 continue
             # Sleeping on a separate future lets wake() end the sleep without cancelling
             # this task in the middle of a transition.
+            self._planned = self.clock() + timedelta(seconds=delay)
             self._sleeper = asyncio.ensure_future(asyncio.sleep(delay))
             await asyncio.wait({self._sleeper})
             self._sleeper = None
+            self._planned = None
 
     async def seconds_until_next(self) -> float:
         """How long to sleep before the next pass."""
@@ -217,26 +237,90 @@ class Scheduler:
         async with self._attempt(MISSED, 0) as go:
             if go:
                 await self._announce_missed()
-        async with self._attempt(DM_CLEAR, 0) as go:
-            if go:
-                await self.checkins.clear_dm_messages()
+        if not self._running(DM_CLEAR, 0) and await self.store.list_dm_messages(limit=1):
+            self._start_run(DM_CLEAR, 0, self._clear_screens())
         for checkin in await self.store.list_open_checkins():
+            if self._running(DELIVER, checkin.id):
+                continue
             project = await self.store.get_project(checkin.project_id)
             if project is None or project.guild_id in away:
                 continue
-            async with self._attempt(DELIVER, checkin.id) as go:
-                if go:
-                    await self.checkins.deliver_pending(project, checkin)
-            current = await self.store.get_checkin(checkin.id)
-            if current is not None and current.is_open and current.closes_at > self.clock():
-                async with self._attempt(REMIND, checkin.id) as go:
-                    if go:
-                        await self.checkins.remind_due(project, current)
+            if await self._dms_due(project, checkin):
+                self._start_run(DELIVER, checkin.id, self._send_dms(project, checkin.id))
         for guild_id in await self.store.departures_due(self.clock()):
             async with self._attempt(ERASE, guild_id) as go:
                 if go:
                     await self.store.erase_guild(guild_id)
                     log.info("erased the data of server %s, which removed the bot", guild_id)
+
+    # -- DM runs ---------------------------------------------------------------------------------
+
+    def _running(self, what: str, item: int) -> bool:
+        return (what, item) in self._runs
+
+    def _start_run(self, what: str, item: int, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` in the background, once at a time per item."""
+        key = (what, item)
+
+        async def run() -> None:
+            try:
+                await work
+            finally:
+                self._runs.pop(key, None)
+
+        self._runs[key] = asyncio.create_task(run(), name=f"coreflect-{what}-{item}")
+
+    async def _dms_due(self, project: Project, checkin: Checkin) -> bool:
+        """Whether the check-in has invitations to send now, or a reminder round due."""
+        now = self.clock()
+        sending = not self.backoff.waiting((DELIVER, checkin.id), now)
+        if sending and await self.store.list_undelivered(checkin.id, now):
+            return True
+        if checkin.closes_at <= now or self.backoff.waiting((REMIND, checkin.id), now):
+            return False
+        at = self.checkins.next_reminder_at(project, checkin)
+        return at is not None and at <= now
+
+    async def _send_dms(self, project: Project, checkin_id: int) -> None:
+        """One check-in's run: its invitations due, then its reminder round if due."""
+        checkin = await self.store.get_checkin(checkin_id)
+        if checkin is None or not checkin.is_open:
+            return
+        async with self._attempt(DELIVER, checkin.id) as go:
+            if go:
+                await self.checkins.deliver_pending(project, checkin)
+        current = await self.store.get_checkin(checkin.id)
+        if current is not None and current.is_open and current.closes_at > self.clock():
+            async with self._attempt(REMIND, checkin.id) as go:
+                if go:
+                    await self.checkins.remind_due(project, current)
+        await self._look_again_if_sooner(await self._next_for(project, checkin.id))
+
+    async def _clear_screens(self) -> None:
+        async with self._attempt(DM_CLEAR, 0) as go:
+            if go:
+                await self.checkins.clear_dm_messages()
+        if await self.store.list_dm_messages(limit=1):
+            await self._look_again_if_sooner(self.backoff.later((DM_CLEAR, 0), self.clock()))
+
+    async def _next_for(self, project: Project, checkin_id: int) -> datetime | None:
+        """When something of this check-in's DMs is next due (a retry, a reminder round)."""
+        checkin = await self.store.get_checkin(checkin_id)
+        if checkin is None or not checkin.is_open:
+            return None
+        moments = [
+            self.backoff.later((DELIVER, checkin.id), invitation.next_attempt_at)
+            for invitation in await self.store.list_undelivered(checkin.id, checkin.closes_at)
+            if invitation.next_attempt_at is not None
+        ]
+        if at := self.checkins.next_reminder_at(project, checkin):
+            moments.append(self.backoff.later((REMIND, checkin.id), at))
+        return min(moments, default=None)
+
+    async def _look_again_if_sooner(self, due: datetime | None) -> None:
+        """Wake the sleeping scheduler if `due` comes before it means to look again."""
+        if due is not None and (self._planned is None or due < self._planned):
+            self.wake()
 
     async def _open_due(self, away: set[int]) -> None:
         for slot in await self.store.list_planned():
@@ -261,14 +345,17 @@ class Scheduler:
         moments: list[datetime] = []
         if await self.store.list_unannounced():
             moments.append(later((MISSED, 0), now))
-        if await self.store.list_dm_messages(limit=1):
+        if not self._running(DM_CLEAR, 0) and await self.store.list_dm_messages(limit=1):
             moments.append(later((DM_CLEAR, 0), now))
         for checkin in await self.store.list_summaries_due():
             moments.append(later((SUMMARY, checkin.id), checkin.summary_retry_at or now))
         away = await self.store.departed_guilds()
         retry = await self.store.next_delivery_attempt()
-        if retry is not None and retry <= now and away and not await self._deliveries_due(away):
-            retry = None  # only check-ins of servers that removed the bot are waiting
+        # Only check-ins of servers that removed the bot may be waiting, or check-ins whose
+        # runs are sending now (each run looks again when it ends).
+        held_up = retry is not None and retry <= now and bool(away or self._runs)
+        if held_up and not await self._deliveries_due(away):
+            retry = None
         if retry is not None:
             moments.append(self._unless_backed_off(DELIVER, retry))
         if (closed := await self.store.oldest_comment_close()) is not None:
@@ -282,6 +369,8 @@ class Scheduler:
                 moments.append(until)
         for checkin in await self.store.list_open_checkins():
             moments.append(later((CLOSING, checkin.id), checkin.closes_at))
+            if self._running(DELIVER, checkin.id):
+                continue  # its run looks again when it ends
             project = await self.store.get_project(checkin.project_id)
             if project is None or project.guild_id in away:
                 continue
@@ -294,6 +383,8 @@ class Scheduler:
     async def _deliveries_due(self, away: set[int]) -> bool:
         """Whether an invitation of a server the bot is still on is due to be sent now."""
         for checkin in await self.store.list_open_checkins():
+            if self._running(DELIVER, checkin.id):
+                continue
             project = await self.store.get_project(checkin.project_id)
             if project is None or project.guild_id in away:
                 continue

@@ -175,6 +175,7 @@ class CoreflectBot(commands.Bot):
             clock=self.clock,
             box_key=self.box_key,
             dm_gap=self.settings.dm_gap_seconds,
+            dms_per_second=self.settings.dms_per_second,
             max_sleep=self.settings.scheduler_max_sleep,
             comment_days=self.settings.comment_days,
             removed_server_days=self.settings.removed_server_days,

@@ -52,6 +52,7 @@ class Settings:
     default_framework: str = "ten-components"
     sync_commands: bool = True
     dm_gap_seconds: float = 1.0  # COREFLECT_DM_GAP: seconds between two DMs of one check-in
+    dms_per_second: float = 5.0  # COREFLECT_DMS_PER_SECOND: DMs a second across the whole bot
     scheduler_max_sleep: float | None = None  # seconds; None: the scheduler's own default
     comment_days: int = 180  # COREFLECT_COMMENT_DAYS: comment text kept after a check-in closes
     removed_server_days: int = 30  # COREFLECT_REMOVED_SERVER_DAYS: data kept after a removal
@@ -119,6 +120,7 @@ class _Environment(BaseSettings):
     xdg_data_home: Path | None = None
     dev_guild_id: int | None = None
     coreflect_dm_gap: float = 1.0
+    coreflect_dms_per_second: float = 5.0
     coreflect_comment_days: int = 180
     coreflect_removed_server_days: int = 30
     coreflect_log_level: str = "INFO"
@@ -155,6 +157,17 @@ class _Environment(BaseSettings):
         if not 0 <= gap <= 60:
             raise ValueError("COREFLECT_DM_GAP must be between 0 and 60 seconds")
         return gap
+
+    @field_validator("coreflect_dms_per_second", mode="before")
+    @classmethod
+    def _rate(cls, value: Any) -> float:
+        try:
+            rate = float(value)
+        except ValueError:
+            raise ValueError("COREFLECT_DMS_PER_SECOND must be a number, e.g. 5") from None
+        if not 0.5 <= rate <= 40:
+            raise ValueError("COREFLECT_DMS_PER_SECOND must be between 0.5 and 40")
+        return rate
 
     @field_validator("coreflect_removed_server_days", mode="before")
     @classmethod
@@ -196,6 +209,7 @@ class _Environment(BaseSettings):
             dev_guild_id=self.dev_guild_id,
             frameworks_dir=frameworks.expanduser() if frameworks else None,
             dm_gap_seconds=self.coreflect_dm_gap,
+            dms_per_second=self.coreflect_dms_per_second,
             comment_days=self.coreflect_comment_days,
             removed_server_days=self.coreflect_removed_server_days,
             log_level=self.coreflect_log_level,

@@ -73,6 +73,8 @@ def test_a_dotenv_file_is_read_below_the_environment(tmp_path: Path) -> None:
         ({"DEV_GUILD_ID": "my server"}, "DEV_GUILD_ID must be a server id (digits only)"),
         ({"COREFLECT_DM_GAP": "soon"}, "COREFLECT_DM_GAP must be a number of seconds, e.g. 1"),
         ({"COREFLECT_DM_GAP": "600"}, "COREFLECT_DM_GAP must be between 0 and 60 seconds"),
+        ({"COREFLECT_DMS_PER_SECOND": "fast"}, "COREFLECT_DMS_PER_SECOND must be a number"),
+        ({"COREFLECT_DMS_PER_SECOND": "100"}, "COREFLECT_DMS_PER_SECOND must be between 0.5"),
         ({"COREFLECT_COMMENT_DAYS": "0"}, "COREFLECT_COMMENT_DAYS must be a whole number"),
         ({"COREFLECT_LOG_LEVEL": "loud"}, "COREFLECT_LOG_LEVEL must be one of DEBUG, INFO"),
         ({"DISCORD_TOKEN_FILE": "/no/such/file"}, "DISCORD_TOKEN_FILE names /no/such/file"),

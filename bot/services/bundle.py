@@ -13,6 +13,7 @@ from bot.services.checkins import DEFAULT_DM_GAP, CheckinService
 from bot.services.guilds import GuildService
 from bot.services.members import MemberService
 from bot.services.messaging import Messenger
+from bot.services.pacer import DEFAULT_PER_SECOND, Pacer
 from bot.services.projects import ProjectService
 from bot.services.results import ResultsService
 from bot.services.scheduler import DEFAULT_COMMENT_DAYS, Scheduler
@@ -45,6 +46,7 @@ def build_services(
     clock: Clock,
     box_key: bytes,
     dm_gap: float = DEFAULT_DM_GAP,
+    dms_per_second: float = DEFAULT_PER_SECOND,
     max_sleep: float | None = None,
     comment_days: int = DEFAULT_COMMENT_DAYS,
     removed_server_days: int = 30,
@@ -59,6 +61,7 @@ def build_services(
         results=results,
         clock=clock,
         dm_gap=dm_gap,
+        pacer=Pacer(gap=dm_gap, per_second=dms_per_second),
     )
     scheduler = Scheduler(
         store=store,

@@ -466,32 +466,42 @@ class Store:
     async def purge_comments(self, closed_before: datetime) -> int:
         """Erase the comment text of check-ins closed before `closed_before`, keeping ratings
         and choices (the aggregates); how many comments were erased."""
+        erased = 0
         async with self._writing() as db:
-            erased = await _run(
+            # Only check-ins still holding comments are read (a partial index of them).
+            expired = await _all(
                 db,
-                "UPDATE answers SET comment = NULL WHERE comment IS NOT NULL AND checkin_id IN "
-                "(SELECT id FROM checkins WHERE status = 'closed' AND closed_at < ?)",
+                "SELECT id, project_id FROM checkins "
+                "WHERE status = 'closed' AND holds_comments = 1 AND closed_at < ?",
                 (_utc_text(closed_before),),
             )
-            # An answer that was only a comment (e.g. "anything else") has nothing left.
-            await _run(
-                db,
-                "DELETE FROM answers WHERE comment IS NULL AND rating IS NULL "
-                "AND choice IS NULL AND skipped = 0",
-            )
-            if erased:
-                # Names of people no longer in a project are kept only while its comments
-                # may still be shown.
+            for checkin_id, _ in expired:
+                erased += await _run(
+                    db,
+                    "UPDATE answers SET comment = NULL "
+                    "WHERE checkin_id = ? AND comment IS NOT NULL",
+                    (checkin_id,),
+                )
+                # An answer that was only a comment (e.g. "anything else") has nothing left.
                 await _run(
                     db,
-                    "DELETE FROM redaction_names WHERE NOT EXISTS ("
-                    "SELECT 1 FROM checkins AS c "
-                    "WHERE c.project_id = redaction_names.project_id AND ("
-                    "c.status = 'open' OR c.results_comments IS NOT NULL OR EXISTS ("
-                    "SELECT 1 FROM answers AS a "
-                    "WHERE a.checkin_id = c.id AND a.comment IS NOT NULL))) "
+                    "DELETE FROM answers WHERE checkin_id = ? AND comment IS NULL "
+                    "AND rating IS NULL AND choice IS NULL AND skipped = 0",
+                    (checkin_id,),
+                )
+                await _run(db, "UPDATE checkins SET holds_comments = 0 WHERE id = ?", (checkin_id,))
+            # Names of people no longer in a project are kept only while its comments may
+            # still be shown.
+            for project_id in sorted({project_id for _, project_id in expired}):
+                await _run(
+                    db,
+                    "DELETE FROM redaction_names WHERE project_id = ? AND NOT EXISTS ("
+                    "SELECT 1 FROM checkins AS c WHERE c.project_id = ? AND ("
+                    "c.status = 'open' OR c.results_comments IS NOT NULL "
+                    "OR c.holds_comments = 1)) "
                     "AND name NOT IN (SELECT j.value FROM participants AS pa, "
-                    "json_each(pa.names) AS j WHERE pa.project_id = redaction_names.project_id)",
+                    "json_each(pa.names) AS j WHERE pa.project_id = ?)",
+                    (project_id, project_id, project_id),
                 )
         if erased:
             await self._compact()
@@ -500,9 +510,8 @@ class Store:
     async def oldest_comment_close(self) -> datetime | None:
         """When the longest-closed check-in that still holds comment text closed."""
         row = await self._select_one(
-            "SELECT min(c.closed_at) AS closed FROM checkins AS c WHERE c.status = 'closed' "
-            "AND EXISTS (SELECT 1 FROM answers AS a "
-            "WHERE a.checkin_id = c.id AND a.comment IS NOT NULL)",
+            "SELECT min(closed_at) AS closed FROM checkins "
+            "WHERE status = 'closed' AND holds_comments = 1",
         )
         return _parse_utc(row["closed"]) if row and row["closed"] else None
 
@@ -837,7 +846,9 @@ class Store:
             await self._freeze(db, checkin_id, summarise)
             await _run(
                 db,
-                "UPDATE checkins SET status = 'closed', closed_at = ?, summary_due = 1 "
+                "UPDATE checkins SET status = 'closed', closed_at = ?, summary_due = 1, "
+                "screens_pending = 1, holds_comments = EXISTS (SELECT 1 FROM answers AS a "
+                "WHERE a.checkin_id = checkins.id AND a.comment IS NOT NULL) "
                 "WHERE id = ? AND status = 'open'",
                 (_utc_text(closed_at), checkin_id),
             )
@@ -933,9 +944,9 @@ class Store:
             rows = await _all(
                 db,
                 "SELECT m.checkin_id, m.user_id, m.channel_id, m.message_id "
-                "FROM dm_messages AS m JOIN checkins AS c ON c.id = m.checkin_id "
-                "WHERE c.status = 'closed' "
-                "ORDER BY m.checkin_id, m.user_id, m.message_id LIMIT ?",
+                "FROM checkins AS c JOIN dm_messages AS m ON m.checkin_id = c.id "
+                "WHERE c.status = 'closed' AND c.screens_pending = 1 "
+                "ORDER BY c.id, m.user_id, m.message_id LIMIT ?",
                 (limit,),
             )
             found = [_dm_message(row) for row in rows]
@@ -946,9 +957,10 @@ class Store:
     async def _reminder_messages(self, db: aiosqlite.Connection, limit: int) -> list[DmMessage]:
         keyed = await _all(
             db,
-            "SELECT r.checkin_id, r.respondent, r.reminder_messages FROM responses AS r "
-            "JOIN checkins AS c ON c.id = r.checkin_id "
-            "WHERE r.reminder_messages != '[]' AND c.status = 'closed' LIMIT ?",
+            "SELECT r.checkin_id, r.respondent, r.reminder_messages "
+            "FROM checkins AS c JOIN responses AS r ON r.checkin_id = c.id "
+            "WHERE c.status = 'closed' AND c.screens_pending = 1 "
+            "AND r.reminder_messages != '[]' LIMIT ?",
             (limit,),
         )
         found: list[DmMessage] = []
@@ -976,6 +988,7 @@ class Store:
                 "WHERE checkin_id = ? AND respondent = ? AND reminder_messages != '[]'",
                 (message.message_id, message.checkin_id, respondent),
             )
+            await _settle_screens(db, message.checkin_id)
 
     async def list_summaries_due(self, now: datetime | None = None) -> list[Checkin]:
         """Closed check-ins whose summary is still to be posted (e.g. after a restart), and
@@ -1467,6 +1480,7 @@ class Store:
                         (checkin_id, user_id),
                     )
                 messages += await _take_dm_messages(db, checkin_id, user_id)
+                await _settle_screens(db, checkin_id)
             projects = await _run(
                 db,
                 "DELETE FROM participants WHERE user_id = ? "
@@ -1728,6 +1742,18 @@ async def _remember_dm_message(
         "INSERT INTO dm_messages (checkin_id, user_id, channel_id, message_id) "
         "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (checkin_id, user_id, channel_id, message_id),
+    )
+
+
+async def _settle_screens(db: aiosqlite.Connection, checkin_id: int) -> None:
+    """A closed check-in whose DM screens are all emptied has nothing left to do there."""
+    await _run(
+        db,
+        "UPDATE checkins SET screens_pending = 0 WHERE id = ? AND screens_pending = 1 "
+        "AND NOT EXISTS (SELECT 1 FROM dm_messages WHERE checkin_id = ?) "
+        "AND NOT EXISTS (SELECT 1 FROM responses "
+        "WHERE checkin_id = ? AND reminder_messages != '[]')",
+        (checkin_id, checkin_id, checkin_id),
     )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import timedelta
 
 from tests.bot.test_scheduler import advance_to, restart, utc
 from tests.bot.test_servers import remove_bot

@@ -10,7 +10,15 @@ from datetime import datetime, timedelta
 from bot.core.custom_ids import message_nonce
 from bot.core.frameworks import FrameworkGone, FrameworkLibrary
 from bot.core.frozen import thaw
-from bot.core.models import Checkin, Delivery, DmMessage, Phase, Project, ScheduledCheckin
+from bot.core.models import (
+    Checkin,
+    Delivery,
+    DmMessage,
+    Invitation,
+    Phase,
+    Project,
+    ScheduledCheckin,
+)
 from bot.core.prompts import Prompts
 from bot.core.schedule import (
     MAX_REMINDERS,
@@ -98,7 +106,8 @@ class CheckinService:
         self.clock = clock
         self.dm_gap = dm_gap
         self.pacer = pacer or Pacer(gap=dm_gap)
-        self._claimed: set[tuple[str, int, int]] = set()  # (what, check-in, user) in flight
+        self._claimed: set[tuple[str, int, int]] = set()  # (what, check-in, user) sent or in flight
+        self._stopped: set[int] = set()  # check-ins closed by this process: send no more
 
     # -- opening and inviting --------------------------------------------------------------------
 
@@ -181,55 +190,75 @@ class CheckinService:
     async def deliver_pending(self, project: Project, checkin: Checkin) -> int:
         """Send the invitations of an open check-in that are due, paced; how many were tried.
 
-        A failure on Discord's side is tried again on a later pass (RETRY_DELAYS), so one
-        member's trouble never holds up everyone else's DMs.
+        One read for the whole round, then one write per invitation: each DM is recorded
+        before the next is sent. A failure on Discord's side is tried again on a later pass
+        (RETRY_DELAYS), so one member's trouble never holds up everyone else's DMs.
         """
         tried = 0
-        for invitation in await self.store.list_undelivered(checkin.id, self.clock()):
+        for invitation, known_channel in await self.store.invitations_due(checkin.id, self.clock()):
             await self.pacer.turn(checkin.id)
-            current = await self.store.get_checkin(checkin.id)
-            if current is None or not current.is_open:
-                break
-            if await self.invite(project, current, invitation.user_id) is not None:
+            if checkin.id in self._stopped:
+                break  # closed (or its project deleted) meanwhile: nothing more goes out
+            if await self._invite(project, checkin, invitation, known_channel) is not None:
                 tried += 1
         if tried:
             log.info("check-in %s: %d invitations sent or tried", checkin.id, tried)
         return tried
 
+    def stop_sending(self, checkin_id: int) -> None:
+        """The check-in closed, or its project went: a round under way sends nothing more."""
+        self._stopped.add(checkin_id)
+        self._claimed = {key for key in self._claimed if key[1] != checkin_id}
+
     async def invite(self, project: Project, checkin: Checkin, user_id: int) -> DmResult | None:
-        """DM one pending invitation once; None if it is not due (sent, being sent, or the
-        member left). `checkin` is read by the caller just before, and must be open.
+        """DM one pending invitation once (a member who just joined); None if it is not due
+        (sent, being sent, or the member left). `checkin` must be open."""
+        invitation = await self.store.get_invitation(checkin.id, user_id)
+        if (
+            not checkin.is_open
+            or invitation is None
+            or invitation.delivery is not Delivery.PENDING
+            or not await self.store.is_participant(project.id, user_id)
+        ):
+            return None
+        return await self._invite(
+            project, checkin, invitation, await self.store.get_dm_channel(user_id)
+        )
+
+    async def _invite(
+        self,
+        project: Project,
+        checkin: Checkin,
+        invitation: Invitation,
+        known_channel: int | None,
+    ) -> DmResult | None:
+        """Send one pending invitation and record how it went, in one write; None if this
+        process has sent or is sending it already.
 
         A refused DM (the member does not accept DMs) is recorded and never retried; a
         failure on Discord's side is tried again later, up to DELIVERY_ATTEMPTS times.
         """
+        user_id = invitation.user_id
         key = ("invite", checkin.id, user_id)
         if key in self._claimed:
             return None
-        self._claimed.add(key)
+        self._claimed.add(key)  # kept once sent: a round read earlier cannot send it again
+        result = DmResult(Delivery.PENDING)
         try:
-            invitation = await self.store.get_invitation(checkin.id, user_id)
-            if (
-                not checkin.is_open
-                or invitation is None
-                or invitation.delivery is not Delivery.PENDING
-                or not await self.store.is_participant(project.id, user_id)
-            ):
-                return None
             result = await self.messenger.send_invitation(
                 user_id,
                 project,
                 checkin,
-                channel_id=await self.store.get_dm_channel(user_id),
+                channel_id=known_channel,
                 nonce=message_nonce("invite", checkin.id, user_id),
             )
-            await self._record_dm(user_id, result)
             delivery, retry_at = result.delivery, None
             if delivery is Delivery.PENDING:
                 if invitation.attempts + 1 >= DELIVERY_ATTEMPTS:
                     delivery = Delivery.FAILED  # given up: counted as not reachable by DM
                 else:
                     retry_at = self.clock() + RETRY_DELAYS[invitation.attempts]
+            channel = result.channel_id if result.delivery is Delivery.DELIVERED else None
             await self.store.record_delivery(
                 checkin.id,
                 user_id,
@@ -237,10 +266,12 @@ class CheckinService:
                 dm_channel_id=result.channel_id,
                 dm_message_id=result.message_id,
                 retry_at=retry_at,
+                remember_channel=channel is not None and channel != known_channel,
             )
             return result
         finally:
-            self._claimed.discard(key)
+            if result.delivery is Delivery.PENDING:
+                self._claimed.discard(key)  # to be tried again
 
     async def _record_dm(self, user_id: int, result: DmResult) -> None:
         if result.delivery is Delivery.DELIVERED and result.channel_id is not None:
@@ -377,6 +408,7 @@ class CheckinService:
         """Close once, freezing the results, and post the anonymised summary; None if it was
         already closed. The check-in messages in members' DMs are emptied afterwards, paced
         (`clear_dm_messages`, from the scheduler)."""
+        self.stop_sending(checkin.id)  # nothing more goes out, even if this close lost a race
         if not await self.store.close_checkin(
             checkin.id, self.clock(), self.results.summariser(checkin)
         ):

@@ -79,7 +79,10 @@ class ProjectService:
         await self.store.set_card_message(project.id, message_id)
 
     async def delete(self, project: Project) -> bool:
-        """Erase the project and everything of it."""
+        """Erase the project and everything of it; its open check-in sends nothing more."""
+        current = await self.store.current_checkin(project.id)
+        if current is not None:
+            self.checkins.stop_sending(current.id)
         return await self.store.delete_project(project.id)
 
     async def reschedule(self, project: Project, changed: Dated, now: datetime) -> Project | None:

@@ -1060,15 +1060,23 @@ class Store:
 
     async def list_undelivered(self, checkin_id: int, now: datetime) -> list[Invitation]:
         """Invitations to send now: pending, due for a try, to members still in the project."""
+        return [invitation for invitation, _ in await self.invitations_due(checkin_id, now)]
+
+    async def invitations_due(
+        self, checkin_id: int, now: datetime
+    ) -> list[tuple[Invitation, int | None]]:
+        """`list_undelivered`, each with the member's DM channel if known: all a round of
+        invitations needs to read, in one statement."""
         rows = await self._select(
-            "SELECT i.* FROM invitations AS i "
+            "SELECT i.*, dc.channel_id AS known_channel FROM invitations AS i "
             "JOIN checkins AS c ON c.id = i.checkin_id "
             "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
+            "LEFT JOIN dm_channels AS dc ON dc.user_id = i.user_id "
             "WHERE i.checkin_id = ? AND i.delivery = 'pending' "
             "AND (i.next_attempt_at IS NULL OR i.next_attempt_at <= ?) ORDER BY i.user_id",
             (checkin_id, _utc_text(now)),
         )
-        return [_invitation(row) for row in rows]
+        return [(_invitation(row), row["known_channel"]) for row in rows]
 
     async def next_delivery_attempt(self) -> datetime | None:
         """When the next invitation of an open check-in, to someone still in its project, is
@@ -1091,10 +1099,12 @@ class Store:
         dm_channel_id: int | None = None,
         dm_message_id: int | None = None,
         retry_at: datetime | None = None,
+        remember_channel: bool = False,
     ) -> None:
         """Record one attempt at the invitation DM (and, if pending, when to try again); a
         channel given as None keeps its old value. The message sent is remembered so it can
-        be emptied when the check-in closes."""
+        be emptied when the check-in closes; with `remember_channel`, the channel is kept as
+        the member's DM channel for later DMs too (one write for both)."""
         async with self._writing() as db:
             await _run(
                 db,
@@ -1111,13 +1121,19 @@ class Store:
                 ),
             )
             if dm_message_id is not None:
-                channel = await _one(
-                    db,
-                    "SELECT dm_channel_id FROM invitations WHERE checkin_id = ? AND user_id = ?",
-                    (checkin_id, user_id),
-                )
-                if channel is not None and channel[0] is not None:
-                    await _remember_dm_message(db, checkin_id, user_id, channel[0], dm_message_id)
+                channel_id = dm_channel_id
+                if channel_id is None:
+                    row = await _one(
+                        db,
+                        "SELECT dm_channel_id FROM invitations "
+                        "WHERE checkin_id = ? AND user_id = ?",
+                        (checkin_id, user_id),
+                    )
+                    channel_id = row[0] if row is not None else None
+                if channel_id is not None:
+                    await _remember_dm_message(db, checkin_id, user_id, channel_id, dm_message_id)
+            if remember_channel and dm_channel_id is not None:
+                await _upsert_dm_channel(db, user_id, dm_channel_id)
 
     async def reminder_targets(
         self, checkin_id: int, limit: int, spacing: timedelta, now: datetime
@@ -1221,12 +1237,7 @@ class Store:
             if channel_id is None:
                 await _run(db, "DELETE FROM dm_channels WHERE user_id = ?", (user_id,))
             else:
-                await _run(
-                    db,
-                    "INSERT INTO dm_channels (user_id, channel_id) VALUES (?, ?) "
-                    "ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id",
-                    (user_id, channel_id),
-                )
+                await _upsert_dm_channel(db, user_id, channel_id)
 
     async def open_checkins_for_user(
         self, user_id: int, guild_id: int | None = None
@@ -1742,6 +1753,15 @@ async def _remember_dm_message(
         "INSERT INTO dm_messages (checkin_id, user_id, channel_id, message_id) "
         "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (checkin_id, user_id, channel_id, message_id),
+    )
+
+
+async def _upsert_dm_channel(db: aiosqlite.Connection, user_id: int, channel_id: int) -> None:
+    await _run(
+        db,
+        "INSERT INTO dm_channels (user_id, channel_id) VALUES (?, ?) "
+        "ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id",
+        (user_id, channel_id),
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import sqlite3
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -19,38 +18,38 @@ from bot.core.models import (
     GuildSettings,
     Invitation,
     MemberDataErased,
-    NewProject,
     Phase,
-    Project,
     ReminderTarget,
     ScheduledCheckin,
     SlotState,
     Thresholds,
 )
-from bot.core.schedule import PlannedCheckin, plan_checkins
+from bot.core.schedule import PlannedCheckin, plan_project
 from bot.keys import respondent_key
 from bot.storage.errors import CheckinAlreadyOpen
 from bot.storage.store import Store
+from tests.storage.arrange import (
+    ANA,
+    BEN,
+    CAT,
+    CHANNEL,
+    DAN,
+    EVE,
+    FAY,
+    FRAMEWORK,
+    GUILD,
+    GUS,
+    HAL,
+    IDA,
+    OTHER_GUILD,
+    MakeProject,
+    count,
+    new_project,
+    rows,
+)
 
 if TYPE_CHECKING:
     from tests.storage.conftest import FakeSummariser
-
-# Realistic Discord snowflakes, as in test_store.py.
-GUILD = 811234567890123401
-OTHER_GUILD = 822345678901234502
-ANA = 733456789012345603
-BEN = 744567890123456704
-CAT = 755678901234567805
-DAN = 766789012345678906
-EVE = 777890123456789007
-FAY = 788901234567890108
-GUS = 799012345678901209
-HAL = 700123456789012310
-IDA = 711234567890123411
-CHANNEL = 899999999999999901
-FRAMEWORK = "ten-components"
-
-MakeProject = Callable[..., Awaitable[Project]]
 
 
 def utc(year: int, month: int, day: int, hour: int = 0) -> datetime:
@@ -62,59 +61,10 @@ def text(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-def new_project(
-    name: str = "Community Garden",
-    guild_id: int = GUILD,
-    starts_on: date = date(2025, 3, 3),
-    ends_on: date = date(2025, 6, 30),
-) -> NewProject:
-    return NewProject(
-        guild_id=guild_id,
-        name=name,
-        channel_id=CHANNEL,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        framework_id=FRAMEWORK,
-        timezone="Europe/London",
-        checkin_time=time(10, 0),
-        window_days=7,
-    )
-
-
-def plan_for(project: NewProject) -> tuple[PlannedCheckin, ...]:
-    return plan_checkins(
-        project.starts_on,
-        project.ends_on,
-        project.timezone,
-        project.checkin_time,
-        project.window_days,
-    )
-
-
 # The default project's schedule (London is on GMT in March, on BST from 30 March).
 BEGINNING = (utc(2025, 3, 3, 10), utc(2025, 3, 10, 10))
 MIDDLE = (utc(2025, 5, 1, 9), utc(2025, 5, 8, 9))
 END = (utc(2025, 6, 30, 9), utc(2025, 7, 7, 9))
-
-
-@pytest.fixture
-def make_project(store: Store) -> MakeProject:
-    """Create a project with the check-ins plan_checkins gives it."""
-
-    async def make(
-        name: str = "Community Garden",
-        guild_id: int = GUILD,
-        starts_on: date = date(2025, 3, 3),
-        ends_on: date = date(2025, 6, 30),
-    ) -> Project:
-        project = new_project(name, guild_id, starts_on, ends_on)
-        return await store.create_project(project, plan_for(project))
-
-    return make
-
-
-def rows(raw: sqlite3.Connection, sql: str, *params: object) -> list[tuple[object, ...]]:
-    return raw.execute(sql, params).fetchall()
 
 
 def slot_rows(raw: sqlite3.Connection, project_id: int) -> list[tuple[object, ...]]:
@@ -124,11 +74,6 @@ def slot_rows(raw: sqlite3.Connection, project_id: int) -> list[tuple[object, ..
         "FROM scheduled_checkins WHERE project_id = ? ORDER BY opens_at",
         project_id,
     )
-
-
-def count(raw: sqlite3.Connection, table: str) -> int:
-    (value,) = raw.execute(f"SELECT count(*) FROM {table}").fetchone()
-    return int(value)
 
 
 async def open_scheduled(
@@ -167,7 +112,7 @@ async def opened_checkin_id(store: Store, project_id: int, invitees: tuple[int, 
 async def test_a_new_project_stores_its_three_planned_checkins(
     store: Store, raw: sqlite3.Connection
 ) -> None:
-    project = await store.create_project(new_project(), plan_for(new_project()))
+    project = await store.create_project(new_project(), plan_project(new_project()))
 
     assert await store.list_schedule(project.id) == [
         ScheduledCheckin(project.id, Phase.BEGINNING, *BEGINNING),
@@ -812,7 +757,7 @@ async def test_update_project_moves_only_the_planned_checkins(
     )
 
     # The whole new plan is passed: the store itself keeps the opened beginning in place.
-    updated = await store.update_project(project.id, changed, plan_for(changed))
+    updated = await store.update_project(project.id, changed, plan_project(changed))
 
     assert updated == dataclasses.replace(
         project,
@@ -843,7 +788,7 @@ async def test_update_project_keeps_a_missed_checkins_times(
     assert await store.mark_missed(project.id, Phase.BEGINNING)
     changed = dataclasses.replace(new_project(), checkin_time=time(15, 0))
 
-    await store.update_project(project.id, changed, plan_for(changed))
+    await store.update_project(project.id, changed, plan_project(changed))
 
     assert [row[1:4] for row in slot_rows(raw, project.id)] == [
         (text(BEGINNING[0]), text(BEGINNING[1]), "missed"),
@@ -874,7 +819,7 @@ async def test_update_project_plans_a_project_that_had_no_schedule(
 ) -> None:
     project = await store.create_project(new_project())
 
-    await store.update_project(project.id, new_project(), plan_for(new_project()))
+    await store.update_project(project.id, new_project(), plan_project(new_project()))
 
     assert [slot.phase for slot in await store.list_schedule(project.id)] == [
         Phase.BEGINNING,
@@ -891,7 +836,7 @@ async def test_update_project_of_an_unknown_project_is_none(
     before = (rows(raw, "SELECT * FROM projects"), slot_rows(raw, project.id))
     changed = dataclasses.replace(new_project(), window_days=3)
 
-    assert await store.update_project(project.id + 1, changed, plan_for(changed)) is None
+    assert await store.update_project(project.id + 1, changed, plan_project(changed)) is None
 
     assert (rows(raw, "SELECT * FROM projects"), slot_rows(raw, project.id)) == before
     assert rows(raw, "SELECT DISTINCT project_id FROM scheduled_checkins") == [(project.id,)]

@@ -56,3 +56,8 @@ def rows(raw: sqlite3.Connection, sql: str, *params: object) -> list[tuple[objec
 def count(raw: sqlite3.Connection, table: str) -> int:
     (value,) = raw.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(value)
+
+
+def counts(raw: sqlite3.Connection, *tables: str) -> dict[str, int]:
+    """How many rows each table holds."""
+    return {table: count(raw, table) for table in tables}

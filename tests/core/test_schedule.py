@@ -704,32 +704,45 @@ def test_slots_missing_from_the_schedule_are_treated_as_planned() -> None:
     assert reschedule([], new_plan, utc(2026, 1, 1)) == new_plan
 
 
-def test_an_open_checkin_cannot_move() -> None:
-    schedule = [
-        slot_of(OLD_BEGINNING, SlotState.OPENED, checkin_open=True),
-        slot_of(OLD_MIDDLE),
-        slot_of(OLD_END),
-    ]
-    new_plan = plan_checkins(date(2026, 1, 6), date(2026, 4, 4), LONDON, TEN, 7)
+@pytest.mark.parametrize(
+    ("schedule", "new_plan", "now", "phase"),
+    [
+        pytest.param(
+            [
+                slot_of(OLD_BEGINNING, SlotState.OPENED, checkin_open=True),
+                slot_of(OLD_MIDDLE),
+                slot_of(OLD_END),
+            ],
+            plan_checkins(date(2026, 1, 6), date(2026, 4, 4), LONDON, TEN, 7),
+            utc(2026, 1, 6, 12),
+            Phase.BEGINNING,
+            id="by-a-new-start",
+        ),
+        pytest.param(
+            [
+                slot_of(OLD_BEGINNING, SlotState.OPENED),
+                slot_of(OLD_MIDDLE, SlotState.OPENED, checkin_open=True),
+                slot_of(OLD_END),
+            ],
+            plan_checkins(date(2026, 1, 5), date(2026, 4, 4), LONDON, time(11, 0), 7),
+            utc(2026, 2, 19),
+            Phase.MIDDLE,
+            id="by-a-new-checkin-time",
+        ),
+    ],
+)
+def test_an_open_checkin_cannot_move(
+    schedule: list[ScheduledCheckin],
+    new_plan: tuple[PlannedCheckin, ...],
+    now: datetime,
+    phase: Phase,
+) -> None:
     with pytest.raises(InvalidScheduleChange) as raised:
-        reschedule(schedule, new_plan, utc(2026, 1, 6, 12))
+        reschedule(schedule, new_plan, now)
     assert raised.value.key == "errors.edit_moves_open"
-    assert raised.value.phase is Phase.BEGINNING
+    assert raised.value.phase is phase
     assert str(raised.value) == "errors.edit_moves_open"
     assert isinstance(raised.value, ValueError)
-
-
-def test_an_open_checkin_cannot_move_by_a_new_checkin_time() -> None:
-    schedule = [
-        slot_of(OLD_BEGINNING, SlotState.OPENED),
-        slot_of(OLD_MIDDLE, SlotState.OPENED, checkin_open=True),
-        slot_of(OLD_END),
-    ]
-    new_plan = plan_checkins(date(2026, 1, 5), date(2026, 4, 4), LONDON, time(11, 0), 7)
-    with pytest.raises(InvalidScheduleChange) as raised:
-        reschedule(schedule, new_plan, utc(2026, 2, 19))
-    assert raised.value.key == "errors.edit_moves_open"
-    assert raised.value.phase is Phase.MIDDLE
 
 
 def test_an_open_checkin_whose_opening_stays_is_fine() -> None:

@@ -57,6 +57,13 @@ def _write(directory: Path, name: str, data: dict[str, Any]) -> Path:
     return path
 
 
+def _refusal(path: Path) -> str:
+    """What load_framework says when it refuses the file at `path`."""
+    with pytest.raises(FrameworkError) as caught:
+        load_framework(path)
+    return str(caught.value)
+
+
 # --- the shipped files -----------------------------------------------------------------------
 
 
@@ -148,9 +155,7 @@ def test_unknown_field_is_refused(tmp_path: Path) -> None:
 def test_invalid_yaml_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("id: broken\ntitle: [unclosed\n", encoding="utf-8")
-    with pytest.raises(FrameworkError) as caught:
-        load_framework(path)
-    message = str(caught.value)
+    message = _refusal(path)
     assert message.startswith(f"{path}: not valid YAML")
 
 
@@ -165,9 +170,7 @@ def test_duplicate_component_keys_are_refused(tmp_path: Path) -> None:
     data = _shipped_data()
     data["components"][1]["key"] = "equal"
     path = _write(tmp_path, "twice", data)
-    with pytest.raises(FrameworkError) as caught:
-        load_framework(path)
-    message = str(caught.value)
+    message = _refusal(path)
     assert str(path) in message
     assert "keys must be unique, repeated: equal" in message
 
@@ -192,9 +195,7 @@ def test_scale_of_one_label_is_refused(tmp_path: Path) -> None:
     data = _shipped_data()
     data["scale"] = ["Fully"]
     path = _write(tmp_path, "one-point", data)
-    with pytest.raises(FrameworkError) as caught:
-        load_framework(path)
-    message = str(caught.value)
+    message = _refusal(path)
     assert str(path) in message
     assert "scale: List should have at least 2 items" in message
 
@@ -203,9 +204,7 @@ def test_id_must_match_file_name(tmp_path: Path) -> None:
     data = _shipped_data()
     path = tmp_path / "my-copy.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    with pytest.raises(FrameworkError) as caught:
-        load_framework(path)
-    assert str(caught.value) == f"{path}: id: must match the file name ('my-copy')"
+    assert _refusal(path) == f"{path}: id: must match the file name ('my-copy')"
 
 
 def test_one_bad_file_stops_the_whole_library(tmp_path: Path) -> None:

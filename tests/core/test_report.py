@@ -109,16 +109,24 @@ def response(
 
 
 def record(
-    phase: Phase, opened: datetime, responses: list[Response], *, invited: int = 8
+    phase: Phase,
+    opened: datetime,
+    responses: list[Response],
+    *,
+    invited: int = 8,
+    framework: Framework = FRAMEWORK,
+    names: list[str] = NAMES,
+    seed: int = 7,
 ) -> CheckinRecord:
+    """A check-in summarised as the bot does at the close, ready for the report."""
     summary = summarise_checkin(
-        FRAMEWORK,
+        framework,
         THRESHOLDS,
         phase,
         invited=invited,
         responses=responses,
-        names=NAMES,
-        rng=random.Random(7),
+        names=names,
+        rng=random.Random(seed),
     )
     return CheckinRecord(phase, opened, None, summary)
 
@@ -323,16 +331,10 @@ def test_a_twelve_component_framework_renders(prompts: Prompts) -> None:
         responses = [
             response({c.key: rng.randint(1, 5) for c in framework.components}) for _ in range(4)
         ]
-        summary = summarise_checkin(
-            framework,
-            THRESHOLDS,
-            phase,
-            invited=6,
-            responses=responses,
-            names=[],
-            rng=random.Random(1),
+        opened = datetime(2026, 2, day, 9, tzinfo=UTC)
+        records.append(
+            record(phase, opened, responses, invited=6, framework=framework, names=[], seed=1)
         )
-        records.append(CheckinRecord(phase, datetime(2026, 2, day, 9, tzinfo=UTC), None, summary))
     text = render_report("Big group", framework, records, prompts, timezone="Europe/London")
     rows = table(text)
     assert len(rows) == 2 + 12 + 1
@@ -346,16 +348,11 @@ def test_a_twelve_component_framework_renders(prompts: Prompts) -> None:
 
 def test_a_pipe_in_a_part_name_cannot_break_the_table(prompts: Prompts) -> None:
     framework = make_framework(2, name="Us | them {i}")
-    summary = summarise_checkin(
-        framework,
-        THRESHOLDS,
-        Phase.BEGINNING,
-        invited=3,
-        responses=[response({"c0": 3, "c1": 4}) for _ in range(3)],
-        names=[],
-        rng=random.Random(1),
-    )
-    records = [CheckinRecord(Phase.BEGINNING, datetime(2026, 1, 5, tzinfo=UTC), None, summary)]
+    responses = [response({"c0": 3, "c1": 4}) for _ in range(3)]
+    opened = datetime(2026, 1, 5, tzinfo=UTC)
+    records = [
+        record(Phase.BEGINNING, opened, responses, invited=3, framework=framework, names=[], seed=1)
+    ]
     text = render_report("Riverside", framework, records, prompts, timezone="UTC")
     assert "| Us \\| them 0 | 3.0 |" in text
     assert "| Us \\| them 1 | 4.0 |" in text

@@ -188,62 +188,107 @@ def test_checkin_days(starts_on: date, ends_on: date, middle: date) -> None:
     }
 
 
-def test_plan_across_the_spring_change_in_london() -> None:
-    plan = plan_checkins(date(2026, 1, 5), date(2026, 4, 4), LONDON, TEN, 7)
-    assert plan == (
-        PlannedCheckin(Phase.BEGINNING, utc(2026, 1, 5, 10), utc(2026, 1, 12, 10)),
-        PlannedCheckin(Phase.MIDDLE, utc(2026, 2, 18, 10), utc(2026, 2, 25, 10)),
-        # 10:00 BST after the clocks went forward on 2026-03-29.
-        PlannedCheckin(Phase.END, utc(2026, 4, 4, 9), utc(2026, 4, 11, 9)),
-    )
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "zone", "at", "window_days", "expected", "beginning_length"),
+    [
+        pytest.param(
+            date(2026, 1, 5),
+            date(2026, 4, 4),
+            LONDON,
+            TEN,
+            7,
+            (
+                PlannedCheckin(Phase.BEGINNING, utc(2026, 1, 5, 10), utc(2026, 1, 12, 10)),
+                PlannedCheckin(Phase.MIDDLE, utc(2026, 2, 18, 10), utc(2026, 2, 25, 10)),
+                # 10:00 BST after the clocks went forward on 2026-03-29.
+                PlannedCheckin(Phase.END, utc(2026, 4, 4, 9), utc(2026, 4, 11, 9)),
+            ),
+            timedelta(days=7),
+            id="across-the-spring-change-in-london",
+        ),
+        pytest.param(
+            date(2026, 3, 25),
+            date(2026, 5, 25),
+            LONDON,
+            TEN,
+            7,
+            (
+                # Opens 10:00 GMT, closes 10:00 BST a week later: 7 days less an hour.
+                PlannedCheckin(Phase.BEGINNING, utc(2026, 3, 25, 10), utc(2026, 4, 1, 9)),
+                PlannedCheckin(Phase.MIDDLE, utc(2026, 4, 24, 9), utc(2026, 5, 1, 9)),
+                PlannedCheckin(Phase.END, utc(2026, 5, 25, 9), utc(2026, 6, 1, 9)),
+            ),
+            timedelta(days=7, hours=-1),
+            id="a-window-crossing-the-spring-change-is-an-hour-short",
+        ),
+        pytest.param(
+            date(2026, 10, 20),
+            date(2026, 12, 20),
+            LONDON,
+            TEN,
+            7,
+            (
+                # Opens 10:00 BST, closes 10:00 GMT a week later: 7 days and an hour.
+                PlannedCheckin(Phase.BEGINNING, utc(2026, 10, 20, 9), utc(2026, 10, 27, 10)),
+                PlannedCheckin(Phase.MIDDLE, utc(2026, 11, 19, 10), utc(2026, 11, 26, 10)),
+                PlannedCheckin(Phase.END, utc(2026, 12, 20, 10), utc(2026, 12, 27, 10)),
+            ),
+            timedelta(days=7, hours=1),
+            id="a-window-crossing-the-autumn-change-is-an-hour-long",
+        ),
+        pytest.param(
+            date(2026, 3, 1),
+            date(2026, 5, 1),
+            SYDNEY,
+            time(9, 0),
+            7,
+            # Sydney leaves daylight saving on 2026-04-05: the middle's window crosses the change.
+            (
+                PlannedCheckin(Phase.BEGINNING, utc(2026, 2, 28, 22), utc(2026, 3, 7, 22)),
+                PlannedCheckin(Phase.MIDDLE, utc(2026, 3, 30, 22), utc(2026, 4, 6, 23)),
+                PlannedCheckin(Phase.END, utc(2026, 4, 30, 23), utc(2026, 5, 7, 23)),
+            ),
+            timedelta(days=7),
+            id="in-the-southern-hemisphere",
+        ),
+        pytest.param(
+            date(2026, 3, 1),
+            date(2026, 3, 31),
+            NEW_YORK,
+            time(18, 30),
+            3,
+            (
+                PlannedCheckin(Phase.BEGINNING, utc(2026, 3, 1, 23, 30), utc(2026, 3, 4, 23, 30)),
+                # 15 days in: 2026-03-16, EDT.
+                PlannedCheckin(Phase.MIDDLE, utc(2026, 3, 16, 22, 30), utc(2026, 3, 19, 22, 30)),
+                PlannedCheckin(Phase.END, utc(2026, 3, 31, 22, 30), utc(2026, 4, 3, 22, 30)),
+            ),
+            timedelta(days=3),
+            id="in-new-york-across-its-spring-change",
+        ),
+    ],
+)
+def test_plan_across_clock_changes(
+    starts_on: date,
+    ends_on: date,
+    zone: str,
+    at: time,
+    window_days: int,
+    expected: tuple[PlannedCheckin, ...],
+    beginning_length: timedelta,
+) -> None:
+    plan = plan_checkins(starts_on, ends_on, zone, at, window_days)
+    assert plan == expected
+    # Every window opens and closes at the wall-clock time asked for, `window_days` apart on
+    # the local calendar, however many hours that is.
     for planned in plan:
-        assert in_zone(planned.opens_at, LONDON).time() == TEN
-        assert in_zone(planned.closes_at, LONDON).time() == TEN
+        assert in_zone(planned.opens_at, zone).time() == at
+        assert in_zone(planned.closes_at, zone).time() == at
         assert (
-            in_zone(planned.closes_at, LONDON).date() - in_zone(planned.opens_at, LONDON).date()
-        ) == timedelta(days=7)
-
-
-def test_a_window_crossing_the_spring_change_is_an_hour_short() -> None:
-    plan = plan_checkins(date(2026, 3, 25), date(2026, 5, 25), LONDON, TEN, 7)
-    assert plan == (
-        # Opens 10:00 GMT, closes 10:00 BST a week later: 7 days less an hour.
-        PlannedCheckin(Phase.BEGINNING, utc(2026, 3, 25, 10), utc(2026, 4, 1, 9)),
-        PlannedCheckin(Phase.MIDDLE, utc(2026, 4, 24, 9), utc(2026, 5, 1, 9)),
-        PlannedCheckin(Phase.END, utc(2026, 5, 25, 9), utc(2026, 6, 1, 9)),
-    )
+            in_zone(planned.closes_at, zone).date() - in_zone(planned.opens_at, zone).date()
+        ) == timedelta(days=window_days)
     beginning = plan[0]
-    assert beginning.closes_at - beginning.opens_at == timedelta(days=7, hours=-1)
-
-
-def test_a_window_crossing_the_autumn_change_is_an_hour_long() -> None:
-    plan = plan_checkins(date(2026, 10, 20), date(2026, 12, 20), LONDON, TEN, 7)
-    beginning = plan[0]
-    assert beginning == PlannedCheckin(Phase.BEGINNING, utc(2026, 10, 20, 9), utc(2026, 10, 27, 10))
-    assert beginning.closes_at - beginning.opens_at == timedelta(days=7, hours=1)
-
-
-def test_plan_in_the_southern_hemisphere() -> None:
-    # Sydney leaves daylight saving on 2026-04-05: the middle's window crosses the change.
-    plan = plan_checkins(date(2026, 3, 1), date(2026, 5, 1), SYDNEY, time(9, 0), 7)
-    assert plan == (
-        PlannedCheckin(Phase.BEGINNING, utc(2026, 2, 28, 22), utc(2026, 3, 7, 22)),
-        PlannedCheckin(Phase.MIDDLE, utc(2026, 3, 30, 22), utc(2026, 4, 6, 23)),
-        PlannedCheckin(Phase.END, utc(2026, 4, 30, 23), utc(2026, 5, 7, 23)),
-    )
-    for planned in plan:
-        assert in_zone(planned.opens_at, SYDNEY).time() == time(9, 0)
-        assert in_zone(planned.closes_at, SYDNEY).time() == time(9, 0)
-
-
-def test_plan_in_new_york_across_its_spring_change() -> None:
-    plan = plan_checkins(date(2026, 3, 1), date(2026, 3, 31), NEW_YORK, time(18, 30), 3)
-    assert plan == (
-        PlannedCheckin(Phase.BEGINNING, utc(2026, 3, 1, 23, 30), utc(2026, 3, 4, 23, 30)),
-        # 15 days in: 2026-03-16, EDT.
-        PlannedCheckin(Phase.MIDDLE, utc(2026, 3, 16, 22, 30), utc(2026, 3, 19, 22, 30)),
-        PlannedCheckin(Phase.END, utc(2026, 3, 31, 22, 30), utc(2026, 4, 3, 22, 30)),
-    )
+    assert beginning.closes_at - beginning.opens_at == beginning_length
 
 
 def test_plan_project_reads_a_projects_dates() -> None:
@@ -659,32 +704,45 @@ def test_slots_missing_from_the_schedule_are_treated_as_planned() -> None:
     assert reschedule([], new_plan, utc(2026, 1, 1)) == new_plan
 
 
-def test_an_open_checkin_cannot_move() -> None:
-    schedule = [
-        slot_of(OLD_BEGINNING, SlotState.OPENED, checkin_open=True),
-        slot_of(OLD_MIDDLE),
-        slot_of(OLD_END),
-    ]
-    new_plan = plan_checkins(date(2026, 1, 6), date(2026, 4, 4), LONDON, TEN, 7)
+@pytest.mark.parametrize(
+    ("schedule", "new_plan", "now", "phase"),
+    [
+        pytest.param(
+            [
+                slot_of(OLD_BEGINNING, SlotState.OPENED, checkin_open=True),
+                slot_of(OLD_MIDDLE),
+                slot_of(OLD_END),
+            ],
+            plan_checkins(date(2026, 1, 6), date(2026, 4, 4), LONDON, TEN, 7),
+            utc(2026, 1, 6, 12),
+            Phase.BEGINNING,
+            id="by-a-new-start",
+        ),
+        pytest.param(
+            [
+                slot_of(OLD_BEGINNING, SlotState.OPENED),
+                slot_of(OLD_MIDDLE, SlotState.OPENED, checkin_open=True),
+                slot_of(OLD_END),
+            ],
+            plan_checkins(date(2026, 1, 5), date(2026, 4, 4), LONDON, time(11, 0), 7),
+            utc(2026, 2, 19),
+            Phase.MIDDLE,
+            id="by-a-new-checkin-time",
+        ),
+    ],
+)
+def test_an_open_checkin_cannot_move(
+    schedule: list[ScheduledCheckin],
+    new_plan: tuple[PlannedCheckin, ...],
+    now: datetime,
+    phase: Phase,
+) -> None:
     with pytest.raises(InvalidScheduleChange) as raised:
-        reschedule(schedule, new_plan, utc(2026, 1, 6, 12))
+        reschedule(schedule, new_plan, now)
     assert raised.value.key == "errors.edit_moves_open"
-    assert raised.value.phase is Phase.BEGINNING
+    assert raised.value.phase is phase
     assert str(raised.value) == "errors.edit_moves_open"
     assert isinstance(raised.value, ValueError)
-
-
-def test_an_open_checkin_cannot_move_by_a_new_checkin_time() -> None:
-    schedule = [
-        slot_of(OLD_BEGINNING, SlotState.OPENED),
-        slot_of(OLD_MIDDLE, SlotState.OPENED, checkin_open=True),
-        slot_of(OLD_END),
-    ]
-    new_plan = plan_checkins(date(2026, 1, 5), date(2026, 4, 4), LONDON, time(11, 0), 7)
-    with pytest.raises(InvalidScheduleChange) as raised:
-        reschedule(schedule, new_plan, utc(2026, 2, 19))
-    assert raised.value.key == "errors.edit_moves_open"
-    assert raised.value.phase is Phase.MIDDLE
 
 
 def test_an_open_checkin_whose_opening_stays_is_fine() -> None:

@@ -17,13 +17,7 @@ PROMPTS = Prompts.load(PROMPTS_PATH)
 
 def checkin(phase: Phase, responses: list[Response]) -> CheckinSummary:
     return summarise_checkin(
-        FRAMEWORK,
-        THRESHOLDS,
-        phase,
-        invited=5,
-        responses=responses,
-        names=[],
-        rng=random.Random(1),
+        FRAMEWORK, THRESHOLDS, phase, invited=5, responses=responses, names=[], rng=random.Random(1)
     )
 
 

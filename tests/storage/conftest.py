@@ -1,17 +1,30 @@
-"""Fixtures for the storage tests: a real SQLite file per test and a raw look inside it."""
+"""Fixtures for the storage tests: a real SQLite file per test, a raw look inside it, and
+the projects and check-ins most tests start from."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.core.models import Response
+from bot.core.models import Phase, Project, Response, Thresholds
+from bot.core.schedule import plan_project
 from bot.storage.store import Store
+from tests.storage.arrange import (
+    ANA,
+    BEN,
+    CAT,
+    FRAMEWORK,
+    GUILD,
+    CloseCheckin,
+    MakeProject,
+    OpenCheckin,
+    new_project,
+)
 
 
 @pytest.fixture
@@ -63,3 +76,60 @@ class FakeSummariser:
 @pytest.fixture
 def summarise() -> FakeSummariser:
     return FakeSummariser()
+
+
+@pytest.fixture
+def make_project(store: Store) -> MakeProject:
+    """Create a project (see `new_project`) with the check-ins plan_project gives it."""
+
+    async def make(
+        name: str = "Community Garden",
+        guild_id: int = GUILD,
+        starts_on: date = date(2025, 3, 3),
+        ends_on: date = date(2025, 6, 30),
+    ) -> Project:
+        project = new_project(name, guild_id, starts_on, ends_on)
+        return await store.create_project(project, plan_project(project))
+
+    return make
+
+
+@pytest.fixture
+def open_checkin(store: Store, now: datetime) -> OpenCheckin:
+    """Open a week-long check-in on a project now and return its id."""
+
+    async def open_(project_id: int, invitees: tuple[int, ...] = (ANA, BEN, CAT)) -> int:
+        checkin = await store.open_checkin(
+            project_id,
+            Phase.BEGINNING,
+            FRAMEWORK,
+            now,
+            now + timedelta(days=7),
+            Thresholds(),
+            invitees,
+        )
+        return checkin.id
+
+    return open_
+
+
+@pytest.fixture
+def close(store: Store, now: datetime, summarise: FakeSummariser) -> CloseCheckin:
+    """Close a check-in now, its results worked out by `summarise`."""
+
+    async def close_(checkin_id: int) -> bool:
+        return await store.close_checkin(checkin_id, now, summarise)
+
+    return close_
+
+
+@pytest.fixture
+async def project(make_project: MakeProject) -> Project:
+    """The default project (see `new_project`)."""
+    return await make_project()
+
+
+@pytest.fixture
+async def checkin_id(project: Project, open_checkin: OpenCheckin) -> int:
+    """A check-in open on `project`, Ana, Ben and Cat invited."""
+    return await open_checkin(project.id)

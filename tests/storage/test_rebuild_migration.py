@@ -1,7 +1,7 @@
 """A migration that rebuilds a table keeps every row that refers to it; a broken one is refused.
 
-The migrations here are test-only: the bot's own five, plus a sixth handed to the runner as a
-list, so the shipped numbering stays 0001…0005.
+The migrations here are test-only: the bot's own, plus one more handed to the runner as a list,
+so the shipped numbering stays as it is.
 """
 
 from __future__ import annotations
@@ -9,51 +9,56 @@ from __future__ import annotations
 import sqlite3
 import stat
 from contextlib import closing
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.core.models import NewProject, Phase, Thresholds
-from bot.core.schedule import plan_checkins
+from bot.core.models import Phase, Thresholds
+from bot.core.schedule import plan_project
 from bot.storage.errors import StorageError
 from bot.storage.migrate import Migration, load_migrations
 from bot.storage.store import Store
+from tests.storage.arrange import ANA, BEN, CAT, FRAMEWORK, GUILD, new_project
 
-GUILD = 811234567890123401
-CHANNEL = 899999999999999901
-PEOPLE = (733456789012345603, 744567890123456704, 755678901234567805)
+PEOPLE = (ANA, BEN, CAT)
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
-# SQLite's 12-step procedure: make the new table, copy, drop the old one, rename the new one.
-# The new table gains a column, as a real migration that rebuilds would.
-REBUILD_PROJECTS = """
-CREATE TABLE projects_new (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    guild_id        INTEGER NOT NULL,
-    name            TEXT    NOT NULL,
-    name_key        TEXT    NOT NULL,
-    channel_id      INTEGER NOT NULL,
-    starts_on       TEXT    NOT NULL,
-    ends_on         TEXT    NOT NULL,
-    framework_id    TEXT    NOT NULL,
-    timezone        TEXT    NOT NULL,
-    checkin_time    TEXT    NOT NULL CHECK (checkin_time GLOB '[0-2][0-9]:[0-5][0-9]'),
-    window_days     INTEGER NOT NULL CHECK (window_days >= 1),
-    card_message_id INTEGER,
-    created_at      TEXT    NOT NULL,
-    archived        INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (guild_id, name_key)
-);
-INSERT INTO projects_new (id, guild_id, name, name_key, channel_id, starts_on, ends_on,
-                          framework_id, timezone, checkin_time, window_days, card_message_id,
-                          created_at)
-SELECT id, guild_id, name, name_key, channel_id, starts_on, ends_on, framework_id, timezone,
-       checkin_time, window_days, card_message_id, created_at
+
+def projects_table() -> tuple[str, list[str]]:
+    """The projects table as the shipped migrations leave it: its CREATE TABLE and columns."""
+    with closing(sqlite3.connect(":memory:")) as db:
+        for migration in load_migrations():
+            db.executescript(migration.sql)
+        (create,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'projects'").fetchone()
+        columns = [str(info[1]) for info in db.execute("PRAGMA table_info(projects)")]
+    return str(create), columns
+
+
+def rebuild_projects() -> str:
+    """SQLite's 12-step procedure: make the new table, copy, drop the old one, rename the new
+    one. The new table is the shipped one (derived, so it follows the migrations) gaining a
+    column before its table constraints, as a real migration that rebuilds would."""
+    create, columns = projects_table()
+    head, constraints = create.split("\n    UNIQUE (", 1)
+    assert head.startswith("CREATE TABLE projects ("), create
+    new_table = (
+        head.replace("CREATE TABLE projects (", "CREATE TABLE projects_new (", 1)
+        + "\n    archived INTEGER NOT NULL DEFAULT 0,\n    UNIQUE ("
+        + constraints
+    )
+    listed = ", ".join(columns)
+    return f"""
+{new_table};
+INSERT INTO projects_new ({listed})
+SELECT {listed}
 FROM projects;
 DROP TABLE projects;
 ALTER TABLE projects_new RENAME TO projects;
 """
+
+
+REBUILD_PROJECTS = rebuild_projects()
 
 # The same, but one project is left behind: its participants would point at nothing.
 REBUILD_LOSING_A_PROJECT = REBUILD_PROJECTS.replace("FROM projects;", "FROM projects WHERE 0;")
@@ -77,7 +82,10 @@ def with_sixth(sql: str) -> list[Migration]:
     return [*load_migrations(), Migration(NEXT, f"{NEXT:04d}_rebuild_projects.sql", sql)]
 
 
-def contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
+Contents = dict[str, list[tuple[object, ...]]]
+
+
+def contents(path: Path) -> Contents:
     with closing(sqlite3.connect(path)) as db:
         return {
             table: sorted(db.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
@@ -94,43 +102,31 @@ async def fill(path: Path, secret: bytes) -> None:
     """A project with participants, a check-in with invitations, responses and answers."""
     store = await Store.open(path, secret=secret, clock=lambda: NOW)
     try:
-        project = NewProject(
-            guild_id=GUILD,
-            name="Community Garden",
-            channel_id=CHANNEL,
-            starts_on=date(2025, 3, 3),
-            ends_on=date(2025, 6, 30),
-            framework_id="ten-components",
-            timezone="Europe/London",
-            checkin_time=time(10, 0),
-            window_days=7,
-        )
-        plan = plan_checkins(project.starts_on, project.ends_on, project.timezone, time(10, 0), 7)
-        created = await store.create_project(project, plan)
+        project = new_project()
+        created = await store.create_project(project, plan_project(project))
         for number, person in enumerate(PEOPLE):
             await store.add_participant(created.id, person, [f"member{number}"])
         checkin = await store.open_checkin(
-            created.id,
-            Phase.EXTRA,
-            "ten-components",
-            NOW,
-            NOW + timedelta(days=7),
-            Thresholds(),
-            PEOPLE,
+            created.id, Phase.EXTRA, FRAMEWORK, NOW, NOW + timedelta(days=7), Thresholds(), PEOPLE
         )
         for number, person in enumerate(PEOPLE):
             assert await store.record_rating(checkin.id, person, "purpose", 1 + number)
             assert await store.record_comment(checkin.id, person, "purpose", f"note {number}")
-        await store.add_audit(GUILD, PEOPLE[0], "project.create", project="Community Garden")
+        await store.add_audit(GUILD, PEOPLE[0], "project.create", project=project.name)
     finally:
         await store.close()
 
 
-async def test_a_migration_that_rebuilds_projects_keeps_every_row_under_them(
-    db_path: Path, secret: bytes
-) -> None:
+@pytest.fixture
+async def before(db_path: Path, secret: bytes) -> Contents:
+    """What a filled database holds before any test migration runs."""
     await fill(db_path, secret)
-    before = contents(db_path)
+    return contents(db_path)
+
+
+async def test_a_migration_that_rebuilds_projects_keeps_every_row_under_them(
+    db_path: Path, secret: bytes, before: Contents
+) -> None:
     assert all(before[table] for table in ("participants", "invitations", "responses", "answers"))
 
     store = await Store.open(db_path, secret=secret, migrations=with_sixth(REBUILD_PROJECTS))
@@ -151,11 +147,8 @@ async def test_a_migration_that_rebuilds_projects_keeps_every_row_under_them(
 
 
 async def test_a_migration_that_would_leave_rows_pointing_at_nothing_is_rolled_back(
-    db_path: Path, secret: bytes
+    db_path: Path, secret: bytes, before: Contents
 ) -> None:
-    await fill(db_path, secret)
-    before = contents(db_path)
-
     with pytest.raises(StorageError, match="broken foreign keys"):
         await Store.open(db_path, secret=secret, migrations=with_sixth(REBUILD_LOSING_A_PROJECT))
 
@@ -164,11 +157,8 @@ async def test_a_migration_that_would_leave_rows_pointing_at_nothing_is_rolled_b
 
 
 async def test_an_existing_database_is_copied_beside_it_before_it_is_migrated(
-    db_path: Path, secret: bytes, caplog: pytest.LogCaptureFixture
+    db_path: Path, secret: bytes, before: Contents, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await fill(db_path, secret)
-    before = contents(db_path)
-
     store = await Store.open(
         db_path, secret=secret, clock=lambda: NOW, migrations=with_sixth(REBUILD_PROJECTS)
     )

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 
 import pytest
@@ -23,85 +22,31 @@ from bot.core.models import (
     GuildSettings,
     Invitation,
     MemberDataErased,
-    NewProject,
     Participant,
     Phase,
     Project,
     Response,
     Thresholds,
 )
-from bot.core.schedule import plan_checkins
 from bot.keys import respondent_key
 from bot.storage.errors import CheckinAlreadyOpen, DuplicateProjectName, StorageError
 from bot.storage.store import Store
+from tests.storage.arrange import (
+    ANA,
+    BEN,
+    CAT,
+    DAN,
+    GUILD,
+    OTHER_GUILD,
+    CloseCheckin,
+    MakeProject,
+    OpenCheckin,
+    new_project,
+    rows,
+)
 
 if TYPE_CHECKING:
     from tests.storage.conftest import FakeSummariser
-
-# Realistic Discord snowflakes, distinct enough that a substring search means something.
-GUILD = 811234567890123401
-OTHER_GUILD = 822345678901234502
-ANA = 733456789012345603
-BEN = 744567890123456704
-CAT = 755678901234567805
-DAN = 766789012345678906  # invited nowhere unless a test says so
-CHANNEL = 899999999999999901
-
-MakeProject = Callable[..., Awaitable[Project]]
-OpenCheckin = Callable[..., Awaitable[int]]
-
-
-def new_project(name: str = "Community Garden", guild_id: int = GUILD) -> NewProject:
-    return NewProject(
-        guild_id=guild_id,
-        name=name,
-        channel_id=CHANNEL,
-        starts_on=date(2025, 3, 3),
-        ends_on=date(2025, 6, 30),
-        framework_id="ten-components",
-        timezone="Europe/London",
-        checkin_time=time(10, 0),
-        window_days=7,
-    )
-
-
-@pytest.fixture
-def make_project(store: Store) -> MakeProject:
-    async def make(name: str = "Community Garden", guild_id: int = GUILD) -> Project:
-        project = new_project(name, guild_id)
-        plan = plan_checkins(
-            project.starts_on,
-            project.ends_on,
-            project.timezone,
-            project.checkin_time,
-            project.window_days,
-        )
-        return await store.create_project(project, plan)
-
-    return make
-
-
-@pytest.fixture
-def open_checkin(store: Store, now: datetime) -> OpenCheckin:
-    """Open a check-in on a project and return its id."""
-
-    async def open_(project_id: int, invitees: tuple[int, ...] = (ANA, BEN, CAT)) -> int:
-        checkin = await store.open_checkin(
-            project_id,
-            Phase.BEGINNING,
-            "ten-components",
-            now,
-            now + timedelta(days=7),
-            Thresholds(),
-            invitees,
-        )
-        return checkin.id
-
-    return open_
-
-
-def rows(raw: sqlite3.Connection, sql: str, *params: object) -> list[tuple[object, ...]]:
-    return raw.execute(sql, params).fetchall()
 
 
 def answer_rows(raw: sqlite3.Connection, checkin_id: int) -> list[tuple[object, ...]]:
@@ -191,11 +136,13 @@ async def test_find_list_card_and_delete(store: Store, make_project: MakeProject
 
 
 async def test_ids_are_never_reused_after_a_delete(
-    store: Store, make_project: MakeProject, open_checkin: OpenCheckin
+    store: Store,
+    make_project: MakeProject,
+    open_checkin: OpenCheckin,
+    project: Project,
+    checkin_id: int,
 ) -> None:
     # Ids travel in the custom_ids of old DM buttons and in respondent keys.
-    project = await make_project()
-    checkin_id = await open_checkin(project.id)
     await store.delete_project(project.id)
 
     again = await make_project()
@@ -206,9 +153,7 @@ async def test_ids_are_never_reused_after_a_delete(
 # -- participants ---------------------------------------------------------------------------------
 
 
-async def test_participants_join_refresh_and_leave(store: Store, make_project: MakeProject) -> None:
-    project = await make_project()
-
+async def test_participants_join_refresh_and_leave(store: Store, project: Project) -> None:
     assert await store.add_participant(project.id, ANA, ["Ana", "ana_b"]) is True
     assert await store.add_participant(project.id, ANA, ["Ana B."]) is False
     assert await store.add_participant(project.id, BEN, []) is True
@@ -229,9 +174,8 @@ async def test_participants_join_refresh_and_leave(store: Store, make_project: M
 
 
 async def test_opening_a_checkin_invites_everyone_pending(
-    store: Store, make_project: MakeProject, now: datetime
+    store: Store, project: Project, now: datetime
 ) -> None:
-    project = await make_project()
     checkin = await store.open_checkin(
         project.id,
         Phase.MIDDLE,
@@ -253,9 +197,8 @@ async def test_opening_a_checkin_invites_everyone_pending(
 
 
 async def test_datetimes_are_stored_as_utc_text_and_returned_aware(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, project: Project
 ) -> None:
-    project = await make_project()
     paris = timezone(timedelta(hours=1))
     checkin = await store.open_checkin(
         project.id,
@@ -276,8 +219,7 @@ async def test_datetimes_are_stored_as_utc_text_and_returned_aware(
     assert stored.opened_at.utcoffset() == timedelta(0)
 
 
-async def test_naive_datetimes_are_refused(store: Store, make_project: MakeProject) -> None:
-    project = await make_project()
+async def test_naive_datetimes_are_refused(store: Store, project: Project) -> None:
     with pytest.raises(ValueError, match="naive"):
         await store.open_checkin(
             project.id,
@@ -293,12 +235,10 @@ async def test_naive_datetimes_are_refused(store: Store, make_project: MakeProje
 async def test_a_project_has_at_most_one_open_checkin(
     store: Store,
     raw: sqlite3.Connection,
-    make_project: MakeProject,
+    project: Project,
     open_checkin: OpenCheckin,
-    now: datetime,
-    summarise: FakeSummariser,
+    close: CloseCheckin,
 ) -> None:
-    project = await make_project()
     first = await open_checkin(project.id)
 
     with pytest.raises(CheckinAlreadyOpen):
@@ -314,15 +254,14 @@ async def test_a_project_has_at_most_one_open_checkin(
             (project.id,),
         )
 
-    await store.close_checkin(first, now, summarise)
+    await close(first)
     second = await open_checkin(project.id)
     assert [c.id for c in await store.list_checkins(project.id)] == [first, second]
 
 
 async def test_opening_a_checkin_is_one_transaction(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, now: datetime
+    store: Store, raw: sqlite3.Connection, project: Project, now: datetime
 ) -> None:
-    project = await make_project()
     bad_invitees: list[int] = [ANA, None]  # type: ignore[list-item]  # fails NOT NULL
 
     with pytest.raises(sqlite3.IntegrityError):
@@ -343,13 +282,8 @@ async def test_opening_a_checkin_for_an_unknown_project_fails(
 
 
 async def test_close_happens_once(
-    store: Store,
-    raw: sqlite3.Connection,
-    make_project: MakeProject,
-    open_checkin: OpenCheckin,
-    summarise: FakeSummariser,
+    store: Store, project: Project, open_checkin: OpenCheckin, summarise: FakeSummariser
 ) -> None:
-    project = await make_project()
     await store.add_participant(project.id, ANA, ["Ana"])
     checkin_id = await open_checkin(project.id)
     await store.record_rating(checkin_id, ANA, "power", 4)
@@ -380,28 +314,15 @@ async def test_close_happens_once(
 
 
 async def test_concurrent_closes_close_once(
-    store: Store,
-    make_project: MakeProject,
-    open_checkin: OpenCheckin,
-    now: datetime,
-    summarise: FakeSummariser,
+    checkin_id: int, close: CloseCheckin, summarise: FakeSummariser
 ) -> None:
-    project = await make_project()
-    checkin_id = await open_checkin(project.id)
-
-    results = await asyncio.gather(
-        *(store.close_checkin(checkin_id, now, summarise) for _ in range(10))
-    )
+    results = await asyncio.gather(*(close(checkin_id) for _ in range(10)))
 
     assert sorted(results) == [False] * 9 + [True]
     assert len(summarise.calls) == 1  # the results were frozen once
 
 
-async def test_summary_message_and_reminders(
-    store: Store, make_project: MakeProject, open_checkin: OpenCheckin, now: datetime
-) -> None:
-    project = await make_project()
-    checkin_id = await open_checkin(project.id)
+async def test_summary_message_and_reminders(store: Store, checkin_id: int, now: datetime) -> None:
     gap = timedelta(hours=12)
 
     assert await store.mark_reminded(checkin_id, now, gap) is True
@@ -419,15 +340,8 @@ async def test_summary_message_and_reminders(
 
 
 async def test_invitation_delivery_and_decline(
-    store: Store,
-    raw: sqlite3.Connection,
-    make_project: MakeProject,
-    open_checkin: OpenCheckin,
-    secret: bytes,
+    store: Store, raw: sqlite3.Connection, checkin_id: int, secret: bytes
 ) -> None:
-    project = await make_project()
-    checkin_id = await open_checkin(project.id)
-
     await store.record_delivery(
         checkin_id, ANA, Delivery.DELIVERED, dm_channel_id=11, dm_message_id=12
     )
@@ -459,36 +373,25 @@ async def test_invitation_delivery_and_decline(
 
 
 async def test_a_late_joiner_can_be_invited_to_an_open_checkin_only(
-    store: Store,
-    make_project: MakeProject,
-    open_checkin: OpenCheckin,
-    now: datetime,
-    summarise: FakeSummariser,
+    store: Store, checkin_id: int, close: CloseCheckin
 ) -> None:
-    project = await make_project()
-    checkin_id = await open_checkin(project.id)
-
     assert await store.add_invitation(checkin_id, DAN) is True
     assert await store.add_invitation(checkin_id, DAN) is False
     assert await store.record_rating(checkin_id, DAN, "power", 3)  # and may answer
-    await store.close_checkin(checkin_id, now, summarise)
+    await close(checkin_id)
     assert await store.add_invitation(checkin_id, 5) is False
     assert [i.user_id for i in await store.list_invitations(checkin_id)] == [ANA, BEN, CAT, DAN]
 
 
 async def test_open_checkins_for_user(
-    store: Store,
-    make_project: MakeProject,
-    open_checkin: OpenCheckin,
-    now: datetime,
-    summarise: FakeSummariser,
+    store: Store, make_project: MakeProject, open_checkin: OpenCheckin, close: CloseCheckin
 ) -> None:
     garden = await make_project("Garden")
     bees = await make_project("Bees", OTHER_GUILD)
     closed = await make_project("Closed")
     garden_checkin = await open_checkin(garden.id, (ANA, BEN))
     bees_checkin = await open_checkin(bees.id, (ANA,))
-    await store.close_checkin(await open_checkin(closed.id, (ANA,)), now, summarise)
+    await close(await open_checkin(closed.id, (ANA,)))
 
     found = await store.open_checkins_for_user(ANA)
     assert [(p.name, c.id) for p, c in found] == [
@@ -504,10 +407,9 @@ async def test_open_checkins_for_user(
 
 
 async def test_rating_skip_and_comment_upserts_keep_the_other_columns(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, open_checkin: OpenCheckin
+    store: Store, raw: sqlite3.Connection, checkin_id: int
 ) -> None:
-    project = await make_project()
-    c = await open_checkin(project.id)
+    c = checkin_id
 
     assert await store.record_rating(c, ANA, "power", 4)
     assert answer_rows(raw, c) == [("power", 4, 0, None, None)]
@@ -532,10 +434,9 @@ async def test_rating_skip_and_comment_upserts_keep_the_other_columns(
 
 
 async def test_direction_choices_and_their_skip(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, open_checkin: OpenCheckin
+    store: Store, raw: sqlite3.Connection, checkin_id: int
 ) -> None:
-    project = await make_project()
-    c = await open_checkin(project.id)
+    c = checkin_id
 
     await store.record_comment(c, BEN, "uncomfortable", "A bit")
     await store.record_choice(c, BEN, "uncomfortable", DirectionChoice.YES)
@@ -551,10 +452,9 @@ async def test_direction_choices_and_their_skip(
 
 
 async def test_a_too_long_comment_is_refused(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, open_checkin: OpenCheckin
+    store: Store, raw: sqlite3.Connection, checkin_id: int
 ) -> None:
-    project = await make_project()
-    c = await open_checkin(project.id)
+    c = checkin_id
     with pytest.raises(ValueError, match="1000"):
         await store.record_comment(c, ANA, "power", "x" * 1001)
     assert answer_rows(raw, c) == []
@@ -563,13 +463,11 @@ async def test_a_too_long_comment_is_refused(
 async def test_writes_are_refused_after_close_and_for_the_uninvited(
     store: Store,
     raw: sqlite3.Connection,
-    make_project: MakeProject,
+    project: Project,
     open_checkin: OpenCheckin,
-    now: datetime,
-    summarise: FakeSummariser,
+    close: CloseCheckin,
     secret: bytes,
 ) -> None:
-    project = await make_project()
     c = await open_checkin(project.id, (ANA,))
 
     assert await store.record_rating(c, DAN, "power", 5) is False
@@ -579,7 +477,7 @@ async def test_writes_are_refused_after_close_and_for_the_uninvited(
     assert await store.set_declined(c, DAN, True) is False
     assert await store.record_rating(9999, ANA, "power", 5) is False  # no such check-in
 
-    await store.close_checkin(c, now, summarise)
+    await close(c)
     assert await store.record_rating(c, ANA, "power", 5) is False
     assert await store.record_choice(c, ANA, "uncomfortable", DirectionChoice.NO) is False
     assert await store.record_comment(c, ANA, "power", "late") is False
@@ -596,10 +494,9 @@ async def test_writes_are_refused_after_close_and_for_the_uninvited(
 
 
 async def test_submitting_marks_the_invitation_finished(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, open_checkin: OpenCheckin
+    store: Store, raw: sqlite3.Connection, checkin_id: int
 ) -> None:
-    project = await make_project()
-    c = await open_checkin(project.id)
+    c = checkin_id
     invitations = rows(raw, "SELECT * FROM invitations ORDER BY user_id")
     await store.record_rating(c, ANA, "power", 3)
 
@@ -626,9 +523,8 @@ async def test_submitting_marks_the_invitation_finished(
 
 
 async def test_responses_are_listed_without_identities(
-    store: Store, make_project: MakeProject, open_checkin: OpenCheckin
+    store: Store, project: Project, open_checkin: OpenCheckin
 ) -> None:
-    project = await make_project()
     c = await open_checkin(project.id, (ANA, BEN, CAT, DAN))
     await store.record_rating(c, ANA, "power", 5)
     await store.record_rating(c, BEN, "power", 1)
@@ -653,18 +549,14 @@ async def test_responses_are_listed_without_identities(
 
 
 async def test_member_responses_finds_only_the_members_own_answers(
-    store: Store,
-    make_project: MakeProject,
-    open_checkin: OpenCheckin,
-    now: datetime,
-    summarise: FakeSummariser,
+    store: Store, make_project: MakeProject, open_checkin: OpenCheckin, close: CloseCheckin
 ) -> None:
     garden = await make_project("Garden")
     bees = await make_project("Bees", OTHER_GUILD)
     first = await open_checkin(garden.id)
     await store.record_rating(first, ANA, "power", 4)
     await store.record_rating(first, BEN, "power", 1)
-    await store.close_checkin(first, now, summarise)
+    await close(first)
     second = await open_checkin(garden.id)  # ANA invited, answered nothing
     elsewhere = await open_checkin(bees.id)
     await store.record_rating(elsewhere, ANA, "power", 2)
@@ -682,8 +574,7 @@ async def test_delete_member_data_erases_answers_and_participation(
     raw: sqlite3.Connection,
     make_project: MakeProject,
     open_checkin: OpenCheckin,
-    now: datetime,
-    summarise: FakeSummariser,
+    close: CloseCheckin,
     secret: bytes,
 ) -> None:
     garden = await make_project("Garden")
@@ -697,7 +588,7 @@ async def test_delete_member_data_erases_answers_and_participation(
     await store.record_rating(closed, ANA, "trust", 3)
     await store.set_submitted(closed, ANA, True)
     await store.record_rating(closed, BEN, "power", 1)
-    await store.close_checkin(closed, now, summarise)
+    await close(closed)
     current = await open_checkin(garden.id)
     await store.record_delivery(
         current, ANA, Delivery.DELIVERED, dm_channel_id=11, dm_message_id=12
@@ -740,12 +631,11 @@ async def test_delete_member_data_erases_answers_and_participation(
 async def test_answers_and_responses_hold_no_user_id(
     store: Store,
     raw: sqlite3.Connection,
-    make_project: MakeProject,
+    project: Project,
     open_checkin: OpenCheckin,
     secret: bytes,
 ) -> None:
     users = (ANA, BEN, CAT, DAN)
-    project = await make_project()
     c = await open_checkin(project.id, users)
     for n, user in enumerate(users):
         await store.record_rating(c, user, "power", n + 1)
@@ -776,8 +666,7 @@ async def test_deleting_a_project_leaves_no_orphan_rows(
     raw: sqlite3.Connection,
     make_project: MakeProject,
     open_checkin: OpenCheckin,
-    now: datetime,
-    summarise: FakeSummariser,
+    close: CloseCheckin,
 ) -> None:
     await store.set_thresholds(GUILD, Thresholds(3, 5))
     doomed, kept = await make_project("Doomed"), await make_project("Kept")
@@ -791,7 +680,7 @@ async def test_deleting_a_project_leaves_no_orphan_rows(
         await store.record_delivery(
             first, ANA, Delivery.DELIVERED, dm_channel_id=11, dm_message_id=project.id
         )
-        await store.close_checkin(first, now, summarise)
+        await close(first)
         second = await open_checkin(project.id)
         await store.record_choice(second, CAT, "uncomfortable", DirectionChoice.YES)
         checkins[project.id] = [first, second]
@@ -845,9 +734,8 @@ async def test_deleting_a_project_leaves_no_orphan_rows(
 
 
 async def test_concurrent_writes_do_not_trip_over_each_other(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, open_checkin: OpenCheckin
+    store: Store, raw: sqlite3.Connection, project: Project, open_checkin: OpenCheckin
 ) -> None:
-    project = await make_project()
     users = list(range(1000, 1040))
     c = await open_checkin(project.id, tuple(users))
 

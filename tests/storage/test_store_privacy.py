@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from bot.core.models import ANYTHING_ELSE, AuditEntry
 from bot.storage.store import Store
-from tests.storage.test_store import (
+from tests.storage.arrange import (
     ANA,
     BEN,
     GUILD,
     OTHER_GUILD,
+    CloseCheckin,
     MakeProject,
     OpenCheckin,
-    make_project,
-    open_checkin,
     rows,
 )
-
-if TYPE_CHECKING:
-    from tests.storage.conftest import FakeSummariser
-
-__all__ = ["make_project", "open_checkin"]  # fixtures shared with test_store.py
 
 
 async def test_old_comment_text_is_erased_and_the_numbers_stay(
@@ -31,8 +24,8 @@ async def test_old_comment_text_is_erased_and_the_numbers_stay(
     raw: sqlite3.Connection,
     make_project: MakeProject,
     open_checkin: OpenCheckin,
+    close: CloseCheckin,
     now: datetime,
-    summarise: FakeSummariser,
 ) -> None:
     old_project, new_project = await make_project("Old"), await make_project("New")
     old, new = await open_checkin(old_project.id), await open_checkin(new_project.id)
@@ -40,7 +33,7 @@ async def test_old_comment_text_is_erased_and_the_numbers_stay(
         await store.record_rating(checkin_id, ANA, "equal", 4)
         await store.record_comment(checkin_id, ANA, "equal", "about equal")
         await store.record_comment(checkin_id, BEN, ANYTHING_ELSE, "only a comment")
-    await store.close_checkin(old, now, summarise)
+    await close(old)
     frozen = await store.get_results(old)
     assert await store.oldest_comment_close() == now
 

@@ -19,7 +19,6 @@ from bot.core.models import (
     GuildSettings,
     Invitation,
     MemberDataErased,
-    NewProject,
     Phase,
     Project,
     ReminderTarget,
@@ -27,30 +26,33 @@ from bot.core.models import (
     SlotState,
     Thresholds,
 )
-from bot.core.schedule import PlannedCheckin, plan_checkins
+from bot.core.schedule import PlannedCheckin, plan_project
 from bot.keys import respondent_key
 from bot.storage.errors import CheckinAlreadyOpen
 from bot.storage.store import Store
+from tests.storage.arrange import (
+    ANA,
+    BEN,
+    CAT,
+    CHANNEL,
+    DAN,
+    EVE,
+    FAY,
+    FRAMEWORK,
+    GUILD,
+    GUS,
+    HAL,
+    IDA,
+    OTHER_GUILD,
+    MakeProject,
+    count,
+    counts,
+    new_project,
+    rows,
+)
 
 if TYPE_CHECKING:
     from tests.storage.conftest import FakeSummariser
-
-# Realistic Discord snowflakes, as in test_store.py.
-GUILD = 811234567890123401
-OTHER_GUILD = 822345678901234502
-ANA = 733456789012345603
-BEN = 744567890123456704
-CAT = 755678901234567805
-DAN = 766789012345678906
-EVE = 777890123456789007
-FAY = 788901234567890108
-GUS = 799012345678901209
-HAL = 700123456789012310
-IDA = 711234567890123411
-CHANNEL = 899999999999999901
-FRAMEWORK = "ten-components"
-
-MakeProject = Callable[..., Awaitable[Project]]
 
 
 def utc(year: int, month: int, day: int, hour: int = 0) -> datetime:
@@ -62,59 +64,10 @@ def text(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-def new_project(
-    name: str = "Community Garden",
-    guild_id: int = GUILD,
-    starts_on: date = date(2025, 3, 3),
-    ends_on: date = date(2025, 6, 30),
-) -> NewProject:
-    return NewProject(
-        guild_id=guild_id,
-        name=name,
-        channel_id=CHANNEL,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        framework_id=FRAMEWORK,
-        timezone="Europe/London",
-        checkin_time=time(10, 0),
-        window_days=7,
-    )
-
-
-def plan_for(project: NewProject) -> tuple[PlannedCheckin, ...]:
-    return plan_checkins(
-        project.starts_on,
-        project.ends_on,
-        project.timezone,
-        project.checkin_time,
-        project.window_days,
-    )
-
-
 # The default project's schedule (London is on GMT in March, on BST from 30 March).
 BEGINNING = (utc(2025, 3, 3, 10), utc(2025, 3, 10, 10))
 MIDDLE = (utc(2025, 5, 1, 9), utc(2025, 5, 8, 9))
 END = (utc(2025, 6, 30, 9), utc(2025, 7, 7, 9))
-
-
-@pytest.fixture
-def make_project(store: Store) -> MakeProject:
-    """Create a project with the check-ins plan_checkins gives it."""
-
-    async def make(
-        name: str = "Community Garden",
-        guild_id: int = GUILD,
-        starts_on: date = date(2025, 3, 3),
-        ends_on: date = date(2025, 6, 30),
-    ) -> Project:
-        project = new_project(name, guild_id, starts_on, ends_on)
-        return await store.create_project(project, plan_for(project))
-
-    return make
-
-
-def rows(raw: sqlite3.Connection, sql: str, *params: object) -> list[tuple[object, ...]]:
-    return raw.execute(sql, params).fetchall()
 
 
 def slot_rows(raw: sqlite3.Connection, project_id: int) -> list[tuple[object, ...]]:
@@ -124,11 +77,6 @@ def slot_rows(raw: sqlite3.Connection, project_id: int) -> list[tuple[object, ..
         "FROM scheduled_checkins WHERE project_id = ? ORDER BY opens_at",
         project_id,
     )
-
-
-def count(raw: sqlite3.Connection, table: str) -> int:
-    (value,) = raw.execute(f"SELECT count(*) FROM {table}").fetchone()
-    return int(value)
 
 
 async def open_scheduled(
@@ -143,16 +91,21 @@ async def open_scheduled(
     )
 
 
-async def open_by_hand(
-    store: Store,
-    project_id: int,
-    phase: Phase,
-    now: datetime,
-    invitees: tuple[int, ...] = (ANA, BEN, CAT),
-) -> Checkin:
-    return await store.open_checkin(
-        project_id, phase, FRAMEWORK, now, now + timedelta(days=7), Thresholds(), invitees
-    )
+OpenByHand = Callable[..., Awaitable[Checkin]]
+
+
+@pytest.fixture
+def open_by_hand(store: Store, now: datetime) -> OpenByHand:
+    """Open a week-long check-in by hand (any phase) now, outside the schedule."""
+
+    async def open_(
+        project_id: int, phase: Phase, invitees: tuple[int, ...] = (ANA, BEN, CAT)
+    ) -> Checkin:
+        return await store.open_checkin(
+            project_id, phase, FRAMEWORK, now, now + timedelta(days=7), Thresholds(), invitees
+        )
+
+    return open_
 
 
 async def opened_checkin_id(store: Store, project_id: int, invitees: tuple[int, ...]) -> int:
@@ -167,7 +120,7 @@ async def opened_checkin_id(store: Store, project_id: int, invitees: tuple[int, 
 async def test_a_new_project_stores_its_three_planned_checkins(
     store: Store, raw: sqlite3.Connection
 ) -> None:
-    project = await store.create_project(new_project(), plan_for(new_project()))
+    project = await store.create_project(new_project(), plan_project(new_project()))
 
     assert await store.list_schedule(project.id) == [
         ScheduledCheckin(project.id, Phase.BEGINNING, *BEGINNING),
@@ -265,10 +218,8 @@ async def test_list_planned_is_soonest_first_across_projects(
 
 
 async def test_a_scheduled_checkin_opens_once(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, summarise: FakeSummariser
+    store: Store, raw: sqlite3.Connection, project: Project, summarise: FakeSummariser
 ) -> None:
-    project = await make_project()
-
     checkin = await open_scheduled(store, project.id, invitees=(ANA, BEN, BEN))
 
     assert checkin is not None
@@ -317,35 +268,33 @@ async def test_a_scheduled_checkin_opens_once(
     assert await open_scheduled(store, project.id, now=BEGINNING[0] + timedelta(hours=1)) is None
     assert await store.close_checkin(checkin.id, BEGINNING[0] + timedelta(hours=2), summarise)
     assert await open_scheduled(store, project.id, now=BEGINNING[0] + timedelta(hours=3)) is None
-    assert count(raw, "checkins") == 1
-    assert count(raw, "invitations") == 2
-    assert count(raw, "responses") == 2
+    assert counts(raw, "checkins", "invitations", "responses") == {
+        "checkins": 1,
+        "invitations": 2,
+        "responses": 2,
+    }
     assert (await store.list_schedule(project.id))[0] == dataclasses.replace(
         schedule[0], checkin_open=False
     )
 
 
 async def test_concurrent_openings_of_one_slot_open_it_once(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, project: Project
 ) -> None:
-    project = await make_project()
-
     results = await asyncio.gather(*(open_scheduled(store, project.id) for _ in range(5)))
 
     assert sum(result is not None for result in results) == 1
-    assert count(raw, "checkins") == 1
-    assert count(raw, "invitations") == 3
+    assert counts(raw, "checkins", "invitations") == {"checkins": 1, "invitations": 3}
 
 
 async def test_a_scheduled_checkin_waits_while_another_is_open(
     store: Store,
     raw: sqlite3.Connection,
-    make_project: MakeProject,
-    now: datetime,
+    project: Project,
+    open_by_hand: OpenByHand,
     summarise: FakeSummariser,
 ) -> None:
-    project = await make_project()
-    extra = await open_by_hand(store, project.id, Phase.EXTRA, now, invitees=(DAN,))
+    extra = await open_by_hand(project.id, Phase.EXTRA, invitees=(DAN,))
     before = slot_rows(raw, project.id)
 
     assert await open_scheduled(store, project.id) is None
@@ -363,16 +312,14 @@ async def test_a_scheduled_checkin_waits_while_another_is_open(
 
 
 async def test_a_scheduled_checkin_does_not_open_once_its_window_ended(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, project: Project
 ) -> None:
-    project = await make_project()
     before = slot_rows(raw, project.id)
 
     assert await open_scheduled(store, project.id, now=BEGINNING[1]) is None
     assert await open_scheduled(store, project.id, now=BEGINNING[1] + timedelta(days=1)) is None
 
-    assert count(raw, "checkins") == 0
-    assert count(raw, "invitations") == 0
+    assert counts(raw, "checkins", "invitations") == {"checkins": 0, "invitations": 0}
     assert slot_rows(raw, project.id) == before
 
     last_moment = BEGINNING[1] - timedelta(microseconds=1)
@@ -382,17 +329,15 @@ async def test_a_scheduled_checkin_does_not_open_once_its_window_ended(
 
 
 async def test_missed_extra_and_unknown_slots_do_not_open(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, project: Project
 ) -> None:
-    project = await make_project()
     assert await store.mark_missed(project.id, Phase.BEGINNING)
 
     assert await open_scheduled(store, project.id, Phase.BEGINNING) is None
     assert await open_scheduled(store, project.id, Phase.EXTRA) is None
     assert await open_scheduled(store, project.id + 1) is None
 
-    assert count(raw, "checkins") == 0
-    assert count(raw, "invitations") == 0
+    assert counts(raw, "checkins", "invitations") == {"checkins": 0, "invitations": 0}
 
 
 # -- check-ins opened by hand ---------------------------------------------------------------------
@@ -401,13 +346,12 @@ async def test_missed_extra_and_unknown_slots_do_not_open(
 async def test_a_middle_checkin_opened_by_hand_takes_the_planned_slot(
     store: Store,
     raw: sqlite3.Connection,
-    make_project: MakeProject,
+    project: Project,
+    open_by_hand: OpenByHand,
     now: datetime,
     summarise: FakeSummariser,
 ) -> None:
-    project = await make_project()
-
-    by_hand = await open_by_hand(store, project.id, Phase.MIDDLE, now)
+    by_hand = await open_by_hand(project.id, Phase.MIDDLE)
 
     schedule = await store.list_schedule(project.id)
     assert schedule == [
@@ -435,12 +379,11 @@ async def test_a_middle_checkin_opened_by_hand_takes_the_planned_slot(
 
 
 async def test_an_extra_checkin_claims_no_slot(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, now: datetime
+    store: Store, raw: sqlite3.Connection, project: Project, open_by_hand: OpenByHand
 ) -> None:
-    project = await make_project()
     before = slot_rows(raw, project.id)
 
-    extra = await open_by_hand(store, project.id, Phase.EXTRA, now)
+    extra = await open_by_hand(project.id, Phase.EXTRA)
 
     assert extra.phase is Phase.EXTRA
     assert slot_rows(raw, project.id) == before
@@ -448,14 +391,13 @@ async def test_an_extra_checkin_claims_no_slot(
 
 
 async def test_a_refused_checkin_by_hand_leaves_the_slot_planned(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, now: datetime
+    raw: sqlite3.Connection, project: Project, open_by_hand: OpenByHand
 ) -> None:
-    project = await make_project()
-    await open_by_hand(store, project.id, Phase.EXTRA, now)
+    await open_by_hand(project.id, Phase.EXTRA)
     before = slot_rows(raw, project.id)
 
     with pytest.raises(CheckinAlreadyOpen):
-        await open_by_hand(store, project.id, Phase.MIDDLE, now)
+        await open_by_hand(project.id, Phase.MIDDLE)
 
     assert slot_rows(raw, project.id) == before
     assert count(raw, "checkins") == 1
@@ -465,10 +407,8 @@ async def test_a_refused_checkin_by_hand_leaves_the_slot_planned(
 
 
 async def test_a_missed_checkin_is_announced_once(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, project: Project
 ) -> None:
-    project = await make_project()
-
     assert await store.mark_missed(project.id, Phase.BEGINNING) is True
     assert await store.mark_missed(project.id, Phase.BEGINNING) is False
 
@@ -497,9 +437,8 @@ async def test_a_missed_checkin_is_announced_once(
 
 
 async def test_an_opened_or_unknown_slot_cannot_be_missed(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, project: Project
 ) -> None:
-    project = await make_project()
     checkin = await open_scheduled(store, project.id)
     assert checkin is not None
 
@@ -575,9 +514,8 @@ async def test_closing_makes_the_summary_due_until_it_is_posted(
 
 
 async def test_advancing_reminder_rounds_is_compare_and_set(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, summarise: FakeSummariser
+    store: Store, raw: sqlite3.Connection, project: Project, summarise: FakeSummariser
 ) -> None:
-    project = await make_project()
     checkin_id = await opened_checkin_id(store, project.id, (ANA,))
 
     def rounds() -> list[tuple[object, ...]]:
@@ -601,9 +539,8 @@ async def test_advancing_reminder_rounds_is_compare_and_set(
 
 
 async def test_concurrent_round_advances_succeed_once(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, project: Project
 ) -> None:
-    project = await make_project()
     checkin_id = await opened_checkin_id(store, project.id, (ANA,))
 
     results = await asyncio.gather(
@@ -618,9 +555,8 @@ async def test_concurrent_round_advances_succeed_once(
 
 
 async def test_record_delivery_counts_attempts_and_list_undelivered_paces_retries(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, project: Project
 ) -> None:
-    project = await make_project()
     checkin_id = await opened_checkin_id(store, project.id, (DAN, CAT, BEN, ANA))
 
     # Ana's DM failed twice for a passing reason; Ben's went through; Cat's DMs are closed.
@@ -666,9 +602,8 @@ async def test_record_delivery_counts_attempts_and_list_undelivered_paces_retrie
 
 
 async def test_reminder_targets_are_those_a_reminder_may_reach_now(
-    store: Store, make_project: MakeProject, secret: bytes
+    store: Store, project: Project, secret: bytes
 ) -> None:
-    project = await make_project()
     everyone = (ANA, BEN, CAT, DAN, EVE, FAY, GUS, HAL, IDA)
     for user_id in everyone:
         await store.add_participant(project.id, user_id, [f"user {user_id}"])
@@ -712,9 +647,8 @@ async def test_reminder_targets_are_those_a_reminder_may_reach_now(
 
 
 async def test_record_reminder_counts_up_to_two(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject, secret: bytes
+    store: Store, raw: sqlite3.Connection, project: Project, secret: bytes
 ) -> None:
-    project = await make_project()
     checkin_id = await opened_checkin_id(store, project.id, (ANA, BEN))
     first, second = BEGINNING[0], BEGINNING[0] + timedelta(hours=12)
     keys = {respondent_key(secret, checkin_id, user): user for user in (ANA, BEN)}
@@ -797,9 +731,8 @@ async def test_deleting_member_data_forgets_their_dm_channel(
 
 
 async def test_update_project_moves_only_the_planned_checkins(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, project: Project
 ) -> None:
-    project = await make_project()
     await store.set_card_message(project.id, 4242)
     checkin = await open_scheduled(store, project.id)
     assert checkin is not None
@@ -812,7 +745,7 @@ async def test_update_project_moves_only_the_planned_checkins(
     )
 
     # The whole new plan is passed: the store itself keeps the opened beginning in place.
-    updated = await store.update_project(project.id, changed, plan_for(changed))
+    updated = await store.update_project(project.id, changed, plan_project(changed))
 
     assert updated == dataclasses.replace(
         project,
@@ -837,13 +770,12 @@ async def test_update_project_moves_only_the_planned_checkins(
 
 
 async def test_update_project_keeps_a_missed_checkins_times(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, project: Project
 ) -> None:
-    project = await make_project()
     assert await store.mark_missed(project.id, Phase.BEGINNING)
     changed = dataclasses.replace(new_project(), checkin_time=time(15, 0))
 
-    await store.update_project(project.id, changed, plan_for(changed))
+    await store.update_project(project.id, changed, plan_project(changed))
 
     assert [row[1:4] for row in slot_rows(raw, project.id)] == [
         (text(BEGINNING[0]), text(BEGINNING[1]), "missed"),
@@ -853,9 +785,8 @@ async def test_update_project_keeps_a_missed_checkins_times(
 
 
 async def test_update_project_changes_only_dates_and_times(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, project: Project
 ) -> None:
-    project = await make_project()
     renamed = dataclasses.replace(
         new_project(), name="Renamed", channel_id=CHANNEL + 1, framework_id="other", window_days=5
     )
@@ -874,7 +805,7 @@ async def test_update_project_plans_a_project_that_had_no_schedule(
 ) -> None:
     project = await store.create_project(new_project())
 
-    await store.update_project(project.id, new_project(), plan_for(new_project()))
+    await store.update_project(project.id, new_project(), plan_project(new_project()))
 
     assert [slot.phase for slot in await store.list_schedule(project.id)] == [
         Phase.BEGINNING,
@@ -885,13 +816,12 @@ async def test_update_project_plans_a_project_that_had_no_schedule(
 
 
 async def test_update_project_of_an_unknown_project_is_none(
-    store: Store, raw: sqlite3.Connection, make_project: MakeProject
+    store: Store, raw: sqlite3.Connection, project: Project
 ) -> None:
-    project = await make_project()
     before = (rows(raw, "SELECT * FROM projects"), slot_rows(raw, project.id))
     changed = dataclasses.replace(new_project(), window_days=3)
 
-    assert await store.update_project(project.id + 1, changed, plan_for(changed)) is None
+    assert await store.update_project(project.id + 1, changed, plan_project(changed)) is None
 
     assert (rows(raw, "SELECT * FROM projects"), slot_rows(raw, project.id)) == before
     assert rows(raw, "SELECT DISTINCT project_id FROM scheduled_checkins") == [(project.id,)]

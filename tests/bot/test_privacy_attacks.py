@@ -23,11 +23,14 @@ from tests.bot.world import (
     PROJECT,
     Answering,
     World,
+    answer_invitation,
+    current_checkin,
     dm_answering,
     make_world,
     reply_text,
     tampered_click,
 )
+from tests.bot.world import ready as ready_world
 from tests.conftest import TEST_SECRET
 
 SECRET = TEST_SECRET.encode()
@@ -55,10 +58,7 @@ ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 async def ready(env: simcord.Env, members: int = 5) -> World:
     """A project everyone has joined, at 10:00 in London (so reminders are allowed)."""
     await env.advance_time(10 * 3600)
-    world = make_world(env, members=members)
-    await world.create_project()
-    await world.join_all()
-    return world
+    return await ready_world(env, members=members, open_checkin=False)
 
 
 async def answer(
@@ -69,16 +69,7 @@ async def answer(
     on: int = 0,
 ) -> Answering:
     """Answer the latest DM invitation in full (commenting on component `on`) and submit."""
-    answering = dm_answering(member)
-    await answering.click("Start")
-    await answering.answer_all(list(ratings), comments={on: comment} if comment else None)
-    return answering
-
-
-async def current_checkin(world: World, name: str = PROJECT) -> Any:
-    store = world.env.bot.store
-    project = await store.find_project(world.guild.id, name)
-    return await store.current_checkin(project.id) or (await store.list_checkins(project.id))[-1]
+    return await answer_invitation(member, ratings, comments={on: comment} if comment else None)
 
 
 def summary_of(world: World) -> Any:
@@ -89,10 +80,7 @@ def summary_of(world: World) -> Any:
 
 def everything_posted(world: World) -> str:
     """What the whole group can read: the channel and every thread under it."""
-    messages = [*world.channel.history()]
-    for thread in world.channel.threads:
-        messages += thread.history()
-    return "\n".join(m.content for m in messages)
+    return "\n".join(m.content for m in world.posts())
 
 
 async def shown_with_files(result: simcord.InteractionResult) -> list[str]:

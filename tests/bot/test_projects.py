@@ -18,15 +18,10 @@ from tests.bot.world import (
     labels,
     make_world,
     reply_text,
+    shown,
 )
 
 STARTS, ENDS = "2026-01-05", "2026-06-26"
-
-
-def shown(result: Any) -> str:
-    """Everything the person who acted sees: the response and every follow-up."""
-    parts = [result.response.content] if result.response is not None else []
-    return "\n".join(parts + [f.content for f in result.followups])
 
 
 def cards(world: World) -> list[discord.Message]:

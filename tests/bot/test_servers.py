@@ -13,8 +13,7 @@ import simcord
 from simcord.backend import serializers
 
 from bot.settings import Settings, SettingsError
-from tests.bot.test_scheduler import advance_to, answer
-from tests.bot.world import PROJECT, World, make_world
+from tests.bot.world import PROJECT, World, advance_to, answer, make_world
 
 # Every table that holds a server's data, directly or under one of its projects.
 GUILD_TABLES = ("projects", "guild_settings", "audit_log", "guild_departures")

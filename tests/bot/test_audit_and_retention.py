@@ -12,20 +12,18 @@ from tests.bot.world import (
     answer,
     dm_answering,
     make_world,
+    ready,
     reply_text,
     scheduled_beginning,
+    start_answering,
     utc,
 )
 
 
 async def test_the_audit_log_lists_facilitator_actions_and_never_answers(env):
-    world = make_world(env, members=3)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
+    world = await ready(env, members=3)
     for member in world.members:
-        answering = dm_answering(member)
-        await answering.click("Start")
+        answering = await start_answering(member)
         await answering.answer_all([4] * 10, last_word="secret-words-123")
     await world.close_checkin()
     await world.facilitator.slash(world.channel, "settings thresholds", scores=4, comments=6)

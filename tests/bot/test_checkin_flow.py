@@ -18,6 +18,7 @@ from tests.bot.world import (
     make_world,
     ready,
     reply_text,
+    start_answering,
     tampered_click,
 )
 
@@ -37,8 +38,7 @@ async def test_invitation_dm_says_what_when_and_promises_anonymity(env):
 async def test_each_click_is_stored_at_once_and_review_lists_answers(env):
     world = await ready(env)
     member = world.members[0]
-    answering = dm_answering(member)
-    await answering.click("Start")
+    answering = await start_answering(member)
     assert "question 1 of 10" in answering.message.content
     assert "## Equal" in answering.message.content
     await answering.rate(4)
@@ -80,8 +80,7 @@ async def test_each_click_is_stored_at_once_and_review_lists_answers(env):
 
 async def test_change_my_answers_until_close(env):
     world = await ready(env)
-    answering = dm_answering(world.members[0])
-    await answering.click("Start")
+    answering = await start_answering(world.members[0])
     await answering.answer_all(RATINGS)
     await answering.click("Change my answers")
     assert "question 1 of 10" in answering.message.content
@@ -105,8 +104,7 @@ async def test_change_my_answers_until_close(env):
 
 async def test_answering_a_closed_checkin_changes_nothing(env):
     world = await ready(env)
-    answering = dm_answering(world.members[0])
-    await answering.click("Start")
+    answering = await start_answering(world.members[0])
     await answering.rate(5)
     # The answering screen cannot be emptied at the close (Discord refuses the edit), so its
     # buttons are still there to click.
@@ -152,8 +150,7 @@ async def test_not_this_time_then_start_after_all(env):
 async def test_buttons_keep_working_after_a_restart(env, make_bot):
     world = await ready(env)
     member = world.members[0]
-    answering = dm_answering(member)
-    await answering.click("Start")
+    answering = await start_answering(member)
     await answering.rate(4)
     await answering.rate(3)
     await answering.comment("Before the restart")
@@ -169,8 +166,7 @@ async def test_buttons_keep_working_after_a_restart(env, make_bot):
     assert [stored.answers[k].rating for k in ("equal", "inclusive", "open")] == [4, 3, 2]
     assert stored.answers["open"].comment == "Before the restart"
     # A member who had not started yet can start after the restart too.
-    other = dm_answering(world.members[1])
-    await other.click("Start")
+    other = await start_answering(world.members[1])
     await other.answer_all(RATINGS)
     assert "Submitted" in other.message.content
 
@@ -216,8 +212,7 @@ async def test_a_click_on_someone_elses_checkin_is_refused(env):
 async def test_a_forged_button_with_a_bad_verb_or_rating_is_refused(env):
     world = await ready(env, members=3)
     member = world.members[0]
-    answering = dm_answering(member)
-    await answering.click("Start")
+    await start_answering(member)
     checkin = await current_checkin(env)
     for forged in (
         f"cr1:q:{checkin.id}:rate:0:9",  # off the scale
@@ -274,8 +269,7 @@ async def test_closed_dms_are_recorded_not_retried_and_reflect_works_in_the_serv
 async def test_reflect_in_dms_resumes_where_the_member_left_off(env):
     world = await ready(env, members=3)
     member = world.members[0]
-    answering = dm_answering(member)
-    await answering.click("Start")
+    answering = await start_answering(member)
     await answering.rate(4)
     await answering.rate(4)
     result = await member.user.slash("reflect")
@@ -285,8 +279,7 @@ async def test_reflect_in_dms_resumes_where_the_member_left_off(env):
 
 async def test_comment_over_the_limit_is_refused(env):
     world = await ready(env, members=3)
-    answering = dm_answering(world.members[0])
-    await answering.click("Start")
+    answering = await start_answering(world.members[0])
     shown = await answering.actor.click(answering.message, label="Add a comment")
     assert shown.modal is not None
     with pytest.raises(SetupError):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from tests.bot.world import (
     PROJECT,
     answer_invitation,
-    dm_answering,
     labels,
     make_world,
     ready,
     reply_text,
+    start_answering,
 )
 
 RATINGS = [4, 3, 2, 5, 4, 3, 2, 1, 5, 3]
@@ -79,8 +79,7 @@ async def test_remind_only_those_not_finished_once_per_12_hours(env):
     third = await world.facilitator.slash(world.channel, "checkin remind", project=PROJECT)
     assert "had their two reminders already" in reply_text(third)
     # The reminder's Start button carries on where the member is.
-    answering = dm_answering(world.members[1])
-    await answering.click("Start")
+    answering = await start_answering(world.members[1])
     assert "question 1 of 10" in answering.message.content
 
 

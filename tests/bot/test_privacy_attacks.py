@@ -25,9 +25,8 @@ from tests.bot.world import (
     World,
     answer_invitation,
     current_checkin,
-    dm_answering,
-    make_world,
     reply_text,
+    start_answering,
     tampered_click,
 )
 from tests.bot.world import ready as ready_world
@@ -285,8 +284,7 @@ async def test_a_button_naming_a_checkin_the_clicker_was_not_invited_to_changes_
         await invitation.click("Start")
         await invitation.rate(index + 1)
     intruder = world.members[0]  # invited to the Youth Board only
-    answering = dm_answering(intruder)
-    await answering.click("Start")
+    answering = await start_answering(intruder)
     with raw_database(env) as raw:
         before = every_table(raw)
 
@@ -315,8 +313,7 @@ async def test_a_button_lifted_from_someone_elses_dm_answers_only_for_the_clicke
     outsider = world.guild.add_member(env.create_user("zed"))  # never joined
     await world.open_checkin()
     ana, ben, _ = world.members
-    bens = dm_answering(ben)
-    await bens.click("Start")
+    bens = await start_answering(ben)
     await bens.rate(1)  # Ben is on question 2 now
     lifted = custom_id_of(env, bens.message, "5 · Fully")
     checkin = await current_checkin(world)
@@ -326,8 +323,7 @@ async def test_a_button_lifted_from_someone_elses_dm_answers_only_for_the_clicke
     with pytest.raises(SetupError):
         await ana.user.click(bens.message, label="5 · Fully")
     # The lifted custom_id on Ana's own DM answers for Ana, never for Ben.
-    anas = dm_answering(ana)
-    await anas.click("Start")
+    anas = await start_answering(ana)
     await tampered_click(env, ana.user, anas.message, "4 · Mostly", lifted)
     # Someone who was never invited gets nothing recorded, under any key.
     refused = await tampered_click(env, outsider, world.card, "Join", lifted)
@@ -541,10 +537,7 @@ async def test_an_erased_comment_does_not_linger_in_the_database_files(env):
 
 
 async def test_a_member_who_left_before_the_close_is_still_not_named_in_comments(env):
-    world = make_world(env, members=5)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
+    world = await ready_world(env, members=5)
     leaver = world.members[4]
     for member in world.members:
         comment = f"I think {leaver.name} should chair" if member is world.members[0] else None

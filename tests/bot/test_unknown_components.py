@@ -13,7 +13,7 @@ from tests.bot.world import (
     crafted_click,
     dm_answering,
     labels,
-    make_world,
+    ready,
     reply_text,
     tampered_click,
 )
@@ -38,10 +38,7 @@ def _assert_stale(env: simcord.Env, result: simcord.InteractionResult, custom_id
 
 
 async def _world(env: simcord.Env):  # type: ignore[no-untyped-def]
-    world = make_world(env, members=3)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
+    world = await ready(env, members=3)
     return world
 
 

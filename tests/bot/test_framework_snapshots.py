@@ -17,7 +17,7 @@ from bot.core.frameworks import FrameworkLibrary
 from bot.core.models import Checkin, Phase, Thresholds
 from bot.settings import PROJECT_ROOT, Settings
 from bot.simworld import VirtualClock
-from tests.bot.world import PROJECT, answer_invitation, dm_answering, make_world, reply_text
+from tests.bot.world import PROJECT, answer_invitation, dm_answering, make_world, ready, reply_text
 from tests.conftest import settings_for
 
 SIX = "six-principles"
@@ -61,10 +61,7 @@ async def answer_six(member: simcord.MemberActor, rating: int) -> None:
 async def test_a_removed_framework_keeps_its_open_checkin_and_refuses_new_ones(
     env, settings, clock, frameworks_dir
 ):
-    world = make_world(env, members=5)
-    await world.create_project(framework=SIX)
-    await world.join_all()
-    await world.open_checkin("beginning")
+    world = await ready(env, members=5, framework=SIX)
     await env.settle()
 
     await restart_without_six(env, settings, clock, frameworks_dir)
@@ -99,10 +96,7 @@ async def test_a_removed_framework_keeps_its_open_checkin_and_refuses_new_ones(
 async def test_editing_a_framework_file_does_not_rewrite_an_open_checkin(
     env, settings, clock, frameworks_dir
 ):
-    world = make_world(env, members=3)
-    await world.create_project(framework=SIX)
-    await world.join_all()
-    await world.open_checkin("beginning")
+    world = await ready(env, members=3, framework=SIX)
     await env.settle()
 
     path = frameworks_dir / f"{SIX}.yaml"

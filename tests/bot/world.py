@@ -69,10 +69,13 @@ def make_world(env: simcord.Env, members: int = 5) -> World:
     return arrange(env, "Riverside", people)
 
 
-async def ready(env: simcord.Env, members: int = 5, *, open_checkin: bool = True) -> World:
-    """A project everyone has joined, with its beginning check-in open unless told not to."""
+async def ready(
+    env: simcord.Env, members: int = 5, *, open_checkin: bool = True, **project: Any
+) -> World:
+    """A project (created with these options) everyone has joined, with its beginning
+    check-in open unless told not to."""
     world = make_world(env, members=members)
-    await world.create_project()
+    await world.create_project(**project)
     await world.join_all()
     if open_checkin:
         await world.open_checkin()

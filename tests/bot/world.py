@@ -39,6 +39,7 @@ __all__ = [
     "answer_invitation",
     "block_dms",
     "crafted_click",
+    "crafted_interaction",
     "current_checkin",
     "dm_answering",
     "dm_channel_id",
@@ -149,18 +150,23 @@ def allow_facilitator_commands(env: simcord.Env, guild: simcord.GuildHandle, *ta
 # -- forgeries: what a modified client could send ------------------------------------------------
 
 
-async def crafted_click(actor: Any, message: Any, custom_id: str) -> simcord.InteractionResult:
-    """Send a button click with a custom_id the message never had, as a modified client could.
+async def crafted_interaction(
+    actor: Any, message: Any, data: dict[str, Any]
+) -> simcord.InteractionResult:
+    """Send a component interaction with `data` (a custom_id, a type, values) that the message
+    never offered, as a modified client could.
 
-    SimCord's public `click` only presses buttons that are on the message, so this builds the
-    interaction with SimCord's private helpers: a deliberate forgery.
+    SimCord's public `click` and `select` only use components that are on the message, so this
+    builds the interaction with SimCord's private helpers: a deliberate forgery.
     """
     from simcord.actors import _component_interaction, _visible_message
 
-    stored = _visible_message(actor, message)
-    return await _component_interaction(
-        actor, stored, {"custom_id": custom_id, "component_type": 2}
-    )
+    return await _component_interaction(actor, _visible_message(actor, message), data)
+
+
+async def crafted_click(actor: Any, message: Any, custom_id: str) -> simcord.InteractionResult:
+    """Send a button click with a custom_id the message never had."""
+    return await crafted_interaction(actor, message, {"custom_id": custom_id, "component_type": 2})
 
 
 async def tampered_click(

@@ -21,10 +21,23 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
+import simcord
 
 from bot.app import create_bot
 from bot.core.schedule import local_label
 from bot.settings import Settings
+from bot.simworld import (
+    Answering,
+    VirtualClock,
+    advance_to,
+    arrange,
+    block_dms,
+    dms,
+    labels,
+    reply_text,
+    running,
+    start_answering,
+)
 
 RULE = "─" * 72
 PROJECT = "Youth Board 2026"
@@ -39,7 +52,6 @@ CHECKIN_TIME = time(10, 0)
 WINDOW = timedelta(days=7)
 STEP = timedelta(hours=3)  # how far the clock moves at a time while a check-in is open
 LONG_STEP = timedelta(days=7)  # ... and between check-ins
-SETTLE_TIMEOUT = 15.0  # real seconds each simulated step may take to settle
 DIRECTIONS = {"Y": "Yes", "N": "No", "?": "Not sure"}
 
 
@@ -142,42 +154,13 @@ CLOSED_DMS = "dana"  # this member's DMs are closed: she answers with /reflect i
 NARRATOR = "amira"  # whose DMs are printed at the beginning check-in
 
 
-class VirtualClock:
-    """The bot's injected clock: SimCord's virtual time, once the world exists."""
-
-    def __init__(self) -> None:
-        self.env: Any = None
-
-    def __call__(self) -> datetime:
-        if self.env is None:
-            raise RuntimeError("the clock was read before the simulated world started")
-        now: datetime = self.env.now()
-        return now
-
-
-def _buttons(message: Any) -> list[str]:
-    labels = []
-    for row in getattr(message, "components", []) or []:
-        for child in getattr(row, "children", []):
-            if getattr(child, "label", None):
-                labels.append(str(child.label))
-    return labels
-
-
-def said(result: Any) -> str:
-    """What the person who used a command sees in reply."""
-    if result.followups:
-        return str(result.followups[-1].content)
-    return str(result.response.content) if result.response else ""
-
-
 def show(title: str, message: Any) -> None:
     """Print one message as a person would read it."""
     print(f"\n┌ {title}")
     for line in (message.content or "").splitlines() or [""]:
         for wrapped in textwrap.wrap(line, 70) or [""]:
             print(f"│ {wrapped}")
-    buttons = " ".join(f"[{label}]" for label in _buttons(message))
+    buttons = " ".join(f"[{label}]" for label in labels(message))
     if buttons:
         print(f"│ {buttons}")
     for attachment in getattr(message, "attachments", []):
@@ -204,52 +187,27 @@ def local_moment(day: date) -> datetime:
     return datetime.combine(day, CHECKIN_TIME, tzinfo=ZoneInfo(ZONE)).astimezone(UTC)
 
 
-async def _answer(
-    user: Any, message: Any, reply: Reply, narrate: str | None = None, started: bool = False
-) -> None:
-    """Click through every step of the check-in as the member would; narrate = their name."""
-
-    async def click(label: str) -> None:
-        nonlocal message
-        result = await user.click(message, label=label)
-        message = result.response.message if result.response else message
-
-    async def comment(text: str) -> None:
-        nonlocal message
-        shown = await user.click(message, label="Add a comment")
-        result = await user.submit_modal(shown, {"comment": text})
-        message = result.response.message if result.response else message
-
-    if not started:
-        await click("Start")
-    for index, rating in enumerate(reply.ratings):
-        if narrate and index == 0:
-            show(f"{narrate}'s DM: the first question", message)
-        if index in reply.comments:
-            await comment(reply.comments[index])
-        if rating == "-":
-            await click("Skip")
-        else:
-            await click(
-                next(label for label in _buttons(message) if label.startswith(f"{rating} ·"))
-            )
-    for choice in reply.directions:
-        await click(DIRECTIONS[choice])
-    if reply.last_word:
-        await comment(reply.last_word)
-    else:
-        await click("Next")
+async def _answer(answering: Answering, reply: Reply, narrate: str | None = None) -> None:
+    """Click through every step from the first question, as the member would; narrate = their
+    name, to print what they see on the way."""
     if narrate:
-        show(f"{narrate}'s DM: the review screen", message)
-    await click("Submit")
+        show(f"{narrate}'s DM: the first question", answering.message)
+    await answering.answer_all(
+        [None if rating == "-" else int(rating) for rating in reply.ratings],
+        [DIRECTIONS[choice] for choice in reply.directions],
+        reply.comments,
+        reply.last_word or None,
+        submit=False,
+    )
     if narrate:
-        show(f"{narrate}'s DM: after Submit", message)
+        show(f"{narrate}'s DM: the review screen", answering.message)
+    await answering.click("Submit")
+    if narrate:
+        show(f"{narrate}'s DM: after Submit", answering.message)
 
 
 async def play(out: Path) -> int:
     """Play the scripted project and print what people see; 1 if something didn't happen."""
-    import simcord
-
     with tempfile.TemporaryDirectory() as scratch:
         # DMs keep their real pacing (dm_gap_seconds, 1 s): they go out while the clock is
         # being advanced, so the gaps pass in virtual time.
@@ -261,17 +219,10 @@ async def play(out: Path) -> int:
             scheduler_max_sleep=86400.0,
         )
         clock = VirtualClock()
-        bot = create_bot(settings, clock=clock)
-        env = simcord.Env(bot, settle_timeout=SETTLE_TIMEOUT)
-        clock.env = env  # before start: the scheduler reads the clock as soon as it is ready
-        await env.start()
-        try:
+        # On the way out, anything the bot raised along the way fails the demo.
+        async with running(create_bot(settings, clock=clock), clock) as env:
             with env.time_context():
                 problems = await Story(env, out).play()
-        finally:
-            await env.shutdown()
-            await bot.close()  # closes the database too; the simulated world is already gone
-        env.raise_errors()  # anything the bot raised along the way fails the demo
     print(RULE)
     for problem in problems:
         print(f"✗ {problem}")
@@ -282,15 +233,16 @@ async def play(out: Path) -> int:
 class Story:
     """The scripted project, told in the order things happen on the virtual clock."""
 
-    def __init__(self, env: Any, out: Path) -> None:
+    def __init__(self, env: simcord.Env, out: Path) -> None:
         self.env = env
         self.out = out  # where the charts, summaries and the report are written
         self.written: list[Path] = []
-        self.guild = env.create_guild(name="Riverside Community Hub")
-        self.channel = self.guild.create_text_channel("youth-board")
-        lead = self.guild.create_role("Lead", permissions=discord.Permissions(manage_guild=True))
-        self.facilitator = self.guild.add_member(env.create_user("sam"), roles=[lead])
-        self.members = {m.name: self.guild.add_member(env.create_user(m.name)) for m in GROUP}
+        self.world = arrange(
+            env, "Riverside Community Hub", [m.name for m in GROUP], project=PROJECT
+        )
+        self.channel = self.world.channel
+        self.facilitator = self.world.facilitator
+        self.members = {m.name: member for m, member in zip(GROUP, self.world.members, strict=True)}
         self.seen: set[int] = set()
         self.reminder_shown = False  # one reminder DM is printed in full
         self.summaries: dict[str, datetime] = {}  # phase → when its summary was posted
@@ -299,14 +251,11 @@ class Story:
     # -- watching what the bot sends ---------------------------------------------------------
 
     def _dms(self, name: str) -> list[discord.Message]:
-        return list(self.members[name].user.dm_channel.history())
+        return dms(self.members[name])
 
     def _channel_posts(self) -> list[discord.Message]:
-        """The channel's messages, then those in its threads (a summary's comments)."""
-        posts = [m for m in self.channel.history() if not m.flags.ephemeral]
-        for thread in self.channel.threads:
-            posts += thread.history()
-        return posts
+        """What everyone sees: the channel's messages, then those in its threads."""
+        return [m for m in self.world.posts() if not m.flags.ephemeral]
 
     def look(self) -> None:
         """Everything there is now has been seen: what appears next is new."""
@@ -325,8 +274,7 @@ class Story:
 
     async def advance_to(self, moment: datetime, step: timedelta = LONG_STEP) -> None:
         """Move the virtual clock to `moment` in steps; the bot does whatever falls due."""
-        while self.env.now() < moment:
-            await self.env.advance_time(min(step, moment - self.env.now()).total_seconds())
+        await advance_to(self.env, moment, step)
 
     # -- the story ---------------------------------------------------------------------------
 
@@ -364,10 +312,11 @@ class Story:
             message = result.followups[-1] if result.followups else result.response
             extra = " ".join(f"{k}:{v}" for k, v in options.items())
             print(f"  /{command} name:{PROJECT} {extra}".rstrip())
-            print(f"  → (only sam sees) {said(result)}")
-            if not message.attachments:
+            print(f"  → (only sam sees) {reply_text(result)}")
+            files = message.attachments if message is not None else []
+            if not files:
                 self.problems.append(f"/{command} {extra} attached no file")
-            for attachment in message.attachments:
+            for attachment in files:
                 self.write(attachment.filename, await attachment.read())
 
     def write(self, name: str, data: bytes) -> None:
@@ -383,32 +332,16 @@ class Story:
         print(f"  /project create name:{PROJECT} channel:#youth-board")
         print(f"                  starts:{STARTS} ends:{ENDS}")
         print("  (time zone, check-in time and window left at their defaults)")
-        result = await self.facilitator.slash(
-            self.channel,
-            "project create",
-            name=PROJECT,
-            channel=self.channel,
-            starts=STARTS,
-            ends=ENDS,
-        )
-        print(f"  → (only sam sees) {said(result)}")
+        result = await self.world.create_project(starts=STARTS, ends=ENDS)
+        print(f"  → (only sam sees) {reply_text(result)}")
         card = self.channel.last_message
         show("#youth-board: the project card", card)
 
         print("\nEight members press Join. Each sees a consent note (only them):")
-        for name, member in self.members.items():
-            joined = await member.click(card, label="Join")
-            if name == NARRATOR:
-                show(f"what {name} sees after Join", joined.response)
+        joined = dict(zip(self.members, await self.world.join_all(card), strict=True))
+        show(f"what {NARRATOR} sees after Join", joined[NARRATOR].response)
         # Discord refuses the bot's DMs to this member: she has turned off DMs from servers.
-        self.env.inject_error(
-            "POST",
-            f"/channels/{self.members[CLOSED_DMS].user.dm_channel.id}/messages",
-            status=403,
-            code=50007,
-            message="Cannot send messages to this user",
-            times=None,
-        )
+        block_dms(self.env, self.members[CLOSED_DMS])
         print(f"  ({CLOSED_DMS} doesn't accept DMs from server members.)")
         print(
             "\nNobody uses /checkin from here on: the demo only moves the virtual clock forward,"
@@ -427,7 +360,7 @@ class Story:
             name: message
             for name, messages in self.new_dms().items()
             for message in messages
-            if "Start" in _buttons(message)
+            if "Start" in labels(message)
         }
         if not invitations:
             self.problems.append(
@@ -510,11 +443,12 @@ class Story:
             member = self.members[name]
             if name == CLOSED_DMS:
                 shown = await member.slash(self.channel, "reflect")
+                assert shown.response is not None, "/reflect did not answer"
                 # /reflect resumes where she is: at the first question.
-                await _answer(member, shown.response.message, reply, started=True)
+                await _answer(Answering(member, shown.response.message), reply)
             else:
                 narrate = name if name == NARRATOR and phase == "beginning" else None
-                await _answer(member.user, invitations[name], reply, narrate)
+                await _answer(await start_answering(member, invitations[name]), reply, narrate)
         by_dm = [name for name in answering if name != CLOSED_DMS]
         if by_dm:
             print(f"  {names(by_dm)} answer{'s' if len(by_dm) == 1 else ''} by DM.")

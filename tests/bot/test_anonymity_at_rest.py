@@ -27,11 +27,10 @@ from tests.bot.test_privacy_attacks import (
     PATTERNS,
     SECRET,
     answer,
-    current_checkin,
     ready,
     summary_of,
 )
-from tests.bot.world import PROJECT, World, dm_answering, labels, reply_text
+from tests.bot.world import PROJECT, World, current_checkin, dm_answering, labels, reply_text
 
 WAL_HEADER = 32
 FRAME_HEADER = 24

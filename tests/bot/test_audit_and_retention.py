@@ -5,24 +5,25 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-from tests.bot.test_scheduler import advance_to, answer, utc
 from tests.bot.world import (
     PROJECT,
+    advance_to,
     allow_facilitator_commands,
+    answer,
     dm_answering,
     make_world,
+    ready,
     reply_text,
+    scheduled_beginning,
+    start_answering,
+    utc,
 )
 
 
 async def test_the_audit_log_lists_facilitator_actions_and_never_answers(env):
-    world = make_world(env, members=3)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
+    world = await ready(env, members=3)
     for member in world.members:
-        answering = dm_answering(member)
-        await answering.click("Start")
+        answering = await start_answering(member)
         await answering.answer_all([4] * 10, last_word="secret-words-123")
     await world.close_checkin()
     await world.facilitator.slash(world.channel, "settings thresholds", scores=4, comments=6)
@@ -66,10 +67,7 @@ async def test_an_empty_audit_log_says_so(env):
 
 
 async def test_comment_text_is_erased_180_days_after_close_and_the_numbers_stay(env):
-    world = make_world(env, members=5)
-    await world.create_project(starts="2026-01-05", ends="2026-03-01")
-    await world.join_all()
-    await advance_to(env, utc(2026, 1, 5, 10, 5))
+    world = await scheduled_beginning(env, members=5)
     for member in world.members:
         await answer(member, 4)
     comment = "keep-me-a-while"

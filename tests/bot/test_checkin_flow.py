@@ -11,35 +11,22 @@ from tests.bot.world import (
     Answering,
     block_dms,
     crafted_click,
+    current_checkin,
     dm_answering,
     dm_channel_id,
     labels,
     make_world,
+    ready,
     reply_text,
+    start_answering,
     tampered_click,
 )
 
 RATINGS = [4, 3, 2, 5, 4, 3, 2, 1, 5, None]
 
 
-async def _ready(env, members: int = 5):
-    world = make_world(env, members=members)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
-    return world
-
-
-async def _checkin(env):
-    project = await env.bot.store.find_project(env.guild.id, "Youth Board")
-    return (
-        await env.bot.store.current_checkin(project.id)
-        or (await env.bot.store.list_checkins(project.id))[-1]
-    )
-
-
 async def test_invitation_dm_says_what_when_and_promises_anonymity(env):
-    world = await _ready(env)
+    world = await ready(env)
     invitation = world.members[0].user.dm_channel.last_message
     assert "Youth Board: beginning check-in" in invitation.content
     assert "10 short questions" in invitation.content
@@ -49,14 +36,13 @@ async def test_invitation_dm_says_what_when_and_promises_anonymity(env):
 
 
 async def test_each_click_is_stored_at_once_and_review_lists_answers(env):
-    world = await _ready(env)
+    world = await ready(env)
     member = world.members[0]
-    answering = dm_answering(member)
-    await answering.click("Start")
+    answering = await start_answering(member)
     assert "question 1 of 10" in answering.message.content
     assert "## Equal" in answering.message.content
     await answering.rate(4)
-    checkin = await _checkin(env)
+    checkin = await current_checkin(env)
     stored = await env.bot.store.get_response(checkin.id, member.id)
     assert stored.answers["equal"].rating == 4
     assert "question 2 of 10" in answering.message.content
@@ -93,14 +79,13 @@ async def test_each_click_is_stored_at_once_and_review_lists_answers(env):
 
 
 async def test_change_my_answers_until_close(env):
-    world = await _ready(env)
-    answering = dm_answering(world.members[0])
-    await answering.click("Start")
+    world = await ready(env)
+    answering = await start_answering(world.members[0])
     await answering.answer_all(RATINGS)
     await answering.click("Change my answers")
     assert "question 1 of 10" in answering.message.content
     await answering.rate(1)
-    checkin = await _checkin(env)
+    checkin = await current_checkin(env)
     stored = await env.bot.store.get_response(checkin.id, world.members[0].id)
     assert stored.answers["equal"].rating == 1
     assert stored.submitted  # changing does not withdraw the answers
@@ -118,9 +103,8 @@ async def test_change_my_answers_until_close(env):
 
 
 async def test_answering_a_closed_checkin_changes_nothing(env):
-    world = await _ready(env)
-    answering = dm_answering(world.members[0])
-    await answering.click("Start")
+    world = await ready(env)
+    answering = await start_answering(world.members[0])
     await answering.rate(5)
     # The answering screen cannot be emptied at the close (Discord refuses the edit), so its
     # buttons are still there to click.
@@ -137,17 +121,17 @@ async def test_answering_a_closed_checkin_changes_nothing(env):
     result = await answering.actor.click(answering.message, label="3 · Partly")
     assert result.ephemeral
     assert "This check-in has closed" in reply_text(result)
-    checkin = await _checkin(env)
+    checkin = await current_checkin(env)
     stored = await env.bot.store.get_response(checkin.id, world.members[0].id)
     assert "inclusive" not in stored.answers
 
 
 async def test_not_this_time_then_start_after_all(env):
-    world = await _ready(env)
+    world = await ready(env)
     answering = dm_answering(world.members[0])
     await answering.click("Not this time")
     assert "No problem" in answering.message.content
-    checkin = await _checkin(env)
+    checkin = await current_checkin(env)
     store, member_id = env.bot.store, world.members[0].id
 
     async def may_be_reminded() -> bool:
@@ -164,10 +148,9 @@ async def test_not_this_time_then_start_after_all(env):
 
 
 async def test_buttons_keep_working_after_a_restart(env, make_bot):
-    world = await _ready(env)
+    world = await ready(env)
     member = world.members[0]
-    answering = dm_answering(member)
-    await answering.click("Start")
+    answering = await start_answering(member)
     await answering.rate(4)
     await answering.rate(3)
     await answering.comment("Before the restart")
@@ -178,19 +161,18 @@ async def test_buttons_keep_working_after_a_restart(env, make_bot):
 
     await answering.rate(2)  # the third question, on the message sent before the restart
     assert "question 4 of 10" in answering.message.content
-    checkin = await _checkin(env)
+    checkin = await current_checkin(env)
     stored = await env.bot.store.get_response(checkin.id, member.id)
     assert [stored.answers[k].rating for k in ("equal", "inclusive", "open")] == [4, 3, 2]
     assert stored.answers["open"].comment == "Before the restart"
     # A member who had not started yet can start after the restart too.
-    other = dm_answering(world.members[1])
-    await other.click("Start")
+    other = await start_answering(world.members[1])
     await other.answer_all(RATINGS)
     assert "Submitted" in other.message.content
 
 
 async def test_a_click_on_someone_elses_checkin_is_refused(env):
-    world = await _ready(env, members=4)
+    world = await ready(env, members=4)
     outsider = world.guild.add_member(env.create_user("zed"))
     # zed takes part in another project, so has a DM from the bot to click in.
     await world.facilitator.slash(
@@ -205,7 +187,7 @@ async def test_a_click_on_someone_elses_checkin_is_refused(env):
     await outsider.click(other_card, label="Join")
     await world.facilitator.slash(world.channel, "checkin open", project="Other", phase="beginning")
     own_dm = outsider.user.dm_channel.last_message
-    youth = await _checkin(env)
+    youth = await current_checkin(env)
 
     await outsider.user.click(own_dm, label="Start")
     own_dm = outsider.user.dm_channel.last_message
@@ -228,11 +210,10 @@ async def test_a_click_on_someone_elses_checkin_is_refused(env):
 
 
 async def test_a_forged_button_with_a_bad_verb_or_rating_is_refused(env):
-    world = await _ready(env, members=3)
+    world = await ready(env, members=3)
     member = world.members[0]
-    answering = dm_answering(member)
-    await answering.click("Start")
-    checkin = await _checkin(env)
+    await start_answering(member)
+    checkin = await current_checkin(env)
     for forged in (
         f"cr1:q:{checkin.id}:rate:0:9",  # off the scale
         f"cr1:q:{checkin.id}:choose:0:yes",  # a direction answer on a component step
@@ -260,7 +241,7 @@ async def test_closed_dms_are_recorded_not_retried_and_reflect_works_in_the_serv
     status = await world.facilitator.slash(world.channel, "checkin status", project="Youth Board")
     assert "(3 reached by DM so far)" in reply_text(status)
     assert "1 couldn't be reached by DM" in reply_text(status)
-    checkin = await _checkin(env)
+    checkin = await current_checkin(env)
     invitation = await env.bot.store.get_invitation(checkin.id, closed.id)
     assert invitation.delivery is Delivery.FAILED
     attempts = [
@@ -286,10 +267,9 @@ async def test_closed_dms_are_recorded_not_retried_and_reflect_works_in_the_serv
 
 
 async def test_reflect_in_dms_resumes_where_the_member_left_off(env):
-    world = await _ready(env, members=3)
+    world = await ready(env, members=3)
     member = world.members[0]
-    answering = dm_answering(member)
-    await answering.click("Start")
+    answering = await start_answering(member)
     await answering.rate(4)
     await answering.rate(4)
     result = await member.user.slash("reflect")
@@ -298,13 +278,12 @@ async def test_reflect_in_dms_resumes_where_the_member_left_off(env):
 
 
 async def test_comment_over_the_limit_is_refused(env):
-    world = await _ready(env, members=3)
-    answering = dm_answering(world.members[0])
-    await answering.click("Start")
+    world = await ready(env, members=3)
+    answering = await start_answering(world.members[0])
     shown = await answering.actor.click(answering.message, label="Add a comment")
     assert shown.modal is not None
     with pytest.raises(SetupError):
         await answering.actor.submit_modal(shown, {"comment": "x" * 1001})
-    checkin = await _checkin(env)
+    checkin = await current_checkin(env)
     stored = await env.bot.store.get_response(checkin.id, world.members[0].id)
     assert stored.answers == {}

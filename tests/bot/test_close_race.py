@@ -4,8 +4,7 @@ and the audit log lists only what took effect."""
 
 from __future__ import annotations
 
-from tests.bot.test_scheduler import answer
-from tests.bot.world import PROJECT, make_world, reply_text
+from tests.bot.world import answer, make_world, reply_text
 
 
 async def test_a_close_that_lost_the_race_says_so_and_is_not_logged(env, monkeypatch):

@@ -7,33 +7,18 @@ import pytest
 from bot.core.models import ANYTHING_ELSE
 from bot.exts.answering._box import submitted_text
 from tests.bot.world import (
-    Answering,
-    dm_answering,
+    current_checkin,
     labels,
-    make_world,
     open_comment_box,
+    ready,
     reply_text,
+    start_answering,
     submit_box_as,
 )
 
 
-async def _ready(env, members: int = 3):
-    world = make_world(env, members=members)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
-    return world
-
-
-async def _started(member) -> Answering:
-    answering = dm_answering(member)
-    await answering.click("Start")
-    return answering
-
-
 async def _answers(env, member):
-    project = await env.bot.store.find_project(env.guild.id, "Youth Board")
-    checkin = (await env.bot.store.list_checkins(project.id))[-1]
+    checkin = await current_checkin(env)
     return (await env.bot.store.get_response(checkin.id, member.id)).answers
 
 
@@ -55,9 +40,9 @@ def _refused(env, result, key: str = "errors.box_not_yours") -> bool:
 
 @pytest.mark.parametrize("first", [0, 1])
 async def test_two_members_commenting_on_one_step_at_once_each_keep_their_own(env, first):
-    world = await _ready(env)
+    world = await ready(env, members=3)
     ana, ben = world.members[:2]
-    answering = {ana.id: await _started(ana), ben.id: await _started(ben)}
+    answering = {ana.id: await start_answering(ana), ben.id: await start_answering(ben)}
     boxes = {member.id: await open_comment_box(answering[member.id]) for member in (ana, ben)}
     assert boxes[ana.id].modal["custom_id"] != boxes[ben.id].modal["custom_id"]
     texts = {ana.id: "Ana: the agenda felt rushed", ben.id: "Ben: decisions happen elsewhere"}
@@ -77,12 +62,12 @@ async def test_two_members_commenting_on_one_step_at_once_each_keep_their_own(en
 
 
 async def test_a_box_sent_by_someone_else_is_refused_and_shows_no_one_anything(env):
-    world = await _ready(env)
+    world = await ready(env, members=3)
     ana, ben = world.members[:2]
-    ana_answering = await _started(ana)
+    ana_answering = await start_answering(ana)
     await ana_answering.comment("Ana's own words")
     ana_box = await open_comment_box(ana_answering)  # prefilled with Ana's comment
-    ben_box = await open_comment_box(await _started(ben))
+    ben_box = await open_comment_box(await start_answering(ben))
 
     forged = await submit_box_as(
         ben.user, ben_box, ana_box.modal["custom_id"], "Ben writing as Ana"
@@ -99,9 +84,9 @@ async def test_a_box_sent_by_someone_else_is_refused_and_shows_no_one_anything(e
 
 
 async def test_a_box_opened_before_a_restart_is_saved_after_it(env, make_bot):
-    world = await _ready(env)
+    world = await ready(env, members=3)
     ana = world.members[0]
-    answering = await _started(ana)
+    answering = await start_answering(ana)
     await answering.rate(4)
     box = await open_comment_box(answering)
 
@@ -143,9 +128,9 @@ def _tampered(custom_id: str, checkin_id: int) -> dict[str, str]:
     ],
 )
 async def test_a_tampered_box_is_refused_privately_and_stores_nothing(env, how):
-    world = await _ready(env)
+    world = await ready(env, members=3)
     ana = world.members[0]
-    box = await open_comment_box(await _started(ana))
+    box = await open_comment_box(await start_answering(ana))
     project = await env.bot.store.find_project(env.guild.id, "Youth Board")
     [checkin] = await env.bot.store.list_checkins(project.id)
     custom_id = _tampered(box.modal["custom_id"], checkin.id)[how]
@@ -157,9 +142,9 @@ async def test_a_tampered_box_is_refused_privately_and_stores_nothing(env, how):
 
 
 async def test_a_box_sent_after_the_checkin_closed_is_refused(env):
-    world = await _ready(env)
+    world = await ready(env, members=3)
     ana = world.members[0]
-    box = await open_comment_box(await _started(ana))
+    box = await open_comment_box(await start_answering(ana))
     await world.close_checkin()
 
     result = await ana.user.submit_modal(box, {"comment": "Too late"})
@@ -169,9 +154,9 @@ async def test_a_box_sent_after_the_checkin_closed_is_refused(env):
 
 
 async def test_the_anything_else_box_leads_to_the_review(env):
-    world = await _ready(env)
+    world = await ready(env, members=3)
     ana = world.members[0]
-    answering = await _started(ana)
+    answering = await start_answering(ana)
     await answering.answer_all([3] * 10, last_word="Thanks, everyone", submit=False)
     assert "Thanks, everyone" in answering.message.content
     assert "## Your answers" in answering.message.content  # shown in place of the last step

@@ -15,9 +15,7 @@ import pytest
 
 from bot.services.pacer import DEFAULT_PER_SECOND
 from bot.settings import Settings
-from tests.bot.test_pacing import advance_in_steps
-from tests.bot.test_scheduler import advance_to, answer, utc
-from tests.bot.world import make_world, reply_text
+from tests.bot.world import advance_in_steps, advance_to, answer, make_world, reply_text, utc
 from tests.conftest import TEST_MAX_SLEEP, TEST_SECRET
 
 MONDAY = utc(2026, 1, 5, 10)  # 10:00 in London (GMT in January)

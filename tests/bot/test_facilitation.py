@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from tests.bot.world import PROJECT, Answering, dm_answering, labels, make_world, reply_text
+from tests.bot.world import (
+    PROJECT,
+    answer_invitation,
+    labels,
+    make_world,
+    ready,
+    reply_text,
+    start_answering,
+)
 
 RATINGS = [4, 3, 2, 5, 4, 3, 2, 1, 5, 3]
-
-
-async def _answer(member, ratings=RATINGS, **kwargs) -> Answering:
-    answering = dm_answering(member)
-    await answering.click("Start")
-    await answering.answer_all(list(ratings), **kwargs)
-    return answering
-
-
-async def _ready(env, members=5):
-    world = make_world(env, members=members)
-    await world.create_project()
-    await world.join_all()
-    return world
 
 
 async def test_open_needs_participants_and_refuses_a_second_open_checkin(env):
@@ -46,9 +40,9 @@ async def test_open_needs_participants_and_refuses_a_second_open_checkin(env):
 
 
 async def test_status_counts_only_and_never_names(env):
-    world = await _ready(env, members=4)
+    world = await ready(env, members=4, open_checkin=False)
     await world.open_checkin()
-    await _answer(world.members[0])
+    await answer_invitation(world.members[0], RATINGS)
     result = await world.facilitator.slash(world.channel, "checkin status", project=PROJECT)
     text = reply_text(result)
     assert result.ephemeral
@@ -58,11 +52,11 @@ async def test_status_counts_only_and_never_names(env):
 
 
 async def test_remind_only_those_not_finished_once_per_12_hours(env):
-    world = await _ready(env, members=3)
+    world = await ready(env, members=3, open_checkin=False)
     await env.advance_time(10 * 3600)  # 10:00 in London: reminders are allowed
     await world.open_checkin()
     finished = world.members[0]
-    await _answer(finished)
+    await answer_invitation(finished, RATINGS)
     before = {m.id: len(m.user.dm_channel.history()) for m in world.members}
 
     result = await world.facilitator.slash(world.channel, "checkin remind", project=PROJECT)
@@ -85,16 +79,15 @@ async def test_remind_only_those_not_finished_once_per_12_hours(env):
     third = await world.facilitator.slash(world.channel, "checkin remind", project=PROJECT)
     assert "had their two reminders already" in reply_text(third)
     # The reminder's Start button carries on where the member is.
-    answering = Answering(world.members[1].user, world.members[1].user.dm_channel.last_message)
-    await answering.click("Start")
+    answering = await start_answering(world.members[1])
     assert "question 1 of 10" in answering.message.content
 
 
 async def test_close_posts_the_anonymised_summary_once(env):
-    world = await _ready(env, members=5)
+    world = await ready(env, members=5, open_checkin=False)
     await world.open_checkin()
     for member in world.members:
-        await _answer(member)
+        await answer_invitation(member, RATINGS)
     result = await world.close_checkin()
     assert "posted the summary" in reply_text(result)
     posted = [m for m in world.channel.history() if "beginning check-in" in m.content]
@@ -107,10 +100,10 @@ async def test_close_posts_the_anonymised_summary_once(env):
 
 
 async def test_below_the_scores_threshold_only_the_too_few_line_is_posted(env):
-    world = await _ready(env, members=5)
+    world = await ready(env, members=5, open_checkin=False)
     await world.open_checkin()
     for member in world.members[:2]:
-        await _answer(member, comments={0: "A secret worth keeping"})
+        await answer_invitation(member, RATINGS, comments={0: "A secret worth keeping"})
     await world.close_checkin()
     summary = world.channel.history()[-1]
     assert "I only share results once at least 3 people have answered" in summary.content
@@ -121,19 +114,19 @@ async def test_below_the_scores_threshold_only_the_too_few_line_is_posted(env):
 
 
 async def test_thresholds_are_frozen_when_a_checkin_opens(env):
-    world = await _ready(env, members=4)
+    world = await ready(env, members=4, open_checkin=False)
     await world.facilitator.slash(world.channel, "settings thresholds", scores=4, comments=4)
     await world.open_checkin()
     await world.facilitator.slash(world.channel, "settings thresholds", scores=3, comments=3)
     for member in world.members[:3]:
-        await _answer(member)
+        await answer_invitation(member, RATINGS)
     await world.close_checkin()
     summary = world.channel.history()[-1]
     assert "on average" not in summary.content  # 3 answered, the frozen threshold is 4
 
 
 async def test_comments_never_ping_and_never_show_names_mentions_or_emails(env):
-    world = await _ready(env, members=5)
+    world = await ready(env, members=5, open_checkin=False)
     role = world.guild.create_role("Staff")
     await world.open_checkin()
     target = world.members[1]
@@ -143,7 +136,9 @@ async def test_comments_never_ping_and_never_show_names_mentions_or_emails(env):
     )
     for index, member in enumerate(world.members):
         comments = {0: nasty} if index == 0 else {}
-        await _answer(member, comments=comments, last_word="Thanks all" if index == 2 else None)
+        await answer_invitation(
+            member, RATINGS, comments=comments, last_word="Thanks all" if index == 2 else None
+        )
     await world.close_checkin()
 
     posted = [m for m in world.channel.history() if m.author.id == env.bot.user.id][1:]
@@ -167,10 +162,10 @@ async def test_comments_never_ping_and_never_show_names_mentions_or_emails(env):
 
 
 async def test_no_command_output_ties_a_member_to_an_answer(env):
-    world = await _ready(env, members=5)
+    world = await ready(env, members=5, open_checkin=False)
     await world.open_checkin()
     for index, member in enumerate(world.members):
-        await _answer(member, comments={0: f"comment number {index}"})
+        await answer_invitation(member, RATINGS, comments={0: f"comment number {index}"})
     outputs = []
     for command, options in (
         ("checkin status", {"project": PROJECT}),

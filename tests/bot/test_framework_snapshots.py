@@ -16,8 +16,9 @@ from bot.app import create_bot
 from bot.core.frameworks import FrameworkLibrary
 from bot.core.models import Checkin, Phase, Thresholds
 from bot.settings import PROJECT_ROOT, Settings
-from tests.bot.world import PROJECT, dm_answering, make_world, reply_text
-from tests.conftest import TEST_MAX_SLEEP, TEST_SECRET, EnvClock
+from bot.simworld import VirtualClock
+from tests.bot.world import PROJECT, answer_invitation, dm_answering, make_world, ready, reply_text
+from tests.conftest import settings_for
 
 SIX = "six-principles"
 SIX_NAMES = [
@@ -42,16 +43,11 @@ def frameworks_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, frameworks_dir: Path) -> Settings:
-    return Settings(
-        database_path=tmp_path / "coreflect.sqlite3",
-        secret=TEST_SECRET,
-        dm_gap_seconds=0.0,
-        scheduler_max_sleep=TEST_MAX_SLEEP,
-    )
+    return settings_for(tmp_path)
 
 
 async def restart_without_six(
-    env: simcord.Env, settings: Settings, clock: EnvClock, frameworks_dir: Path
+    env: simcord.Env, settings: Settings, clock: VirtualClock, frameworks_dir: Path
 ) -> None:
     (frameworks_dir / f"{SIX}.yaml").unlink()
     await env.restart_bot(create_bot(settings, clock=clock))
@@ -59,18 +55,13 @@ async def restart_without_six(
 
 
 async def answer_six(member: simcord.MemberActor, rating: int) -> None:
-    answering = dm_answering(member)
-    await answering.click("Start")
-    await answering.answer_all([rating] * len(SIX_NAMES))
+    await answer_invitation(member, [rating] * len(SIX_NAMES))
 
 
 async def test_a_removed_framework_keeps_its_open_checkin_and_refuses_new_ones(
     env, settings, clock, frameworks_dir
 ):
-    world = make_world(env, members=5)
-    await world.create_project(framework=SIX)
-    await world.join_all()
-    await world.open_checkin("beginning")
+    world = await ready(env, members=5, framework=SIX)
     await env.settle()
 
     await restart_without_six(env, settings, clock, frameworks_dir)
@@ -105,10 +96,7 @@ async def test_a_removed_framework_keeps_its_open_checkin_and_refuses_new_ones(
 async def test_editing_a_framework_file_does_not_rewrite_an_open_checkin(
     env, settings, clock, frameworks_dir
 ):
-    world = make_world(env, members=3)
-    await world.create_project(framework=SIX)
-    await world.join_all()
-    await world.open_checkin("beginning")
+    world = await ready(env, members=3, framework=SIX)
     await env.settle()
 
     path = frameworks_dir / f"{SIX}.yaml"

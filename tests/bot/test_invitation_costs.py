@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from tests.bot.test_scheduler import advance_to, invitations, restart, utc
-from tests.bot.world import make_world
+from tests.bot.world import advance_to, invitations, make_world, restart, utc
 
 DATA = re.compile(r"^\s*(WITH|SELECT|INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 OPENS = utc(2026, 1, 5, 10)

@@ -4,36 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.bot.world import PROJECT, Answering, World, dm_answering, labels, make_world, reply_text
+from tests.bot.world import (
+    PROJECT,
+    Answering,
+    World,
+    current_checkin,
+    labels,
+    make_world,
+    ready,
+    reply_text,
+    shown,
+    start_answering,
+)
 
 GARDEN = "Garden Group"
 
 
-def shown(result: Any) -> str:
-    """Everything the person who acted sees: the response and every follow-up."""
-    parts = [result.response.content] if result.response is not None else []
-    return "\n".join(parts + [f.content for f in result.followups])
-
-
-async def ready(env: Any, members: int = 3) -> World:
-    """A project everyone has joined, with its beginning check-in open."""
-    world = make_world(env, members=members)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
-    return world
-
-
-async def current_checkin(world: World, name: str = PROJECT) -> Any:
-    store = world.env.bot.store
-    project = await store.find_project(world.guild.id, name)
-    return await store.current_checkin(project.id)
-
-
 async def answer_first(member: Any, ratings: list[int], comment: str | None = None) -> Answering:
     """From the DM invitation: Start, then rate the first components (commenting on the first)."""
-    answering = dm_answering(member)
-    await answering.click("Start")
+    answering = await start_answering(member)
     for index, rating in enumerate(ratings):
         if index == 0 and comment:
             await answering.comment(comment)

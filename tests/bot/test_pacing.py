@@ -15,9 +15,18 @@ import simcord
 
 from bot.core.models import Delivery
 from bot.settings import Settings
-from tests.bot.test_scheduler import advance_to, invitations, restart, utc
-from tests.bot.world import PROJECT, block_dms, dm_channel_id, make_world
-from tests.conftest import TEST_MAX_SLEEP, TEST_SECRET
+from tests.bot.world import (
+    PROJECT,
+    advance_in_steps,
+    advance_to,
+    block_dms,
+    dm_channel_id,
+    invitations,
+    make_world,
+    restart,
+    utc,
+)
+from tests.conftest import settings_for
 
 REMINDER = "A gentle reminder"
 OPENS = utc(2026, 1, 5, 10)
@@ -25,18 +34,8 @@ OPENS = utc(2026, 1, 5, 10)
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        database_path=tmp_path / "coreflect.sqlite3",
-        secret=TEST_SECRET,
-        scheduler_max_sleep=TEST_MAX_SLEEP,
-    )
-
-
-async def advance_in_steps(env: simcord.Env, seconds: float, step: float = 30) -> None:
-    """Advance virtual time in short steps: each one must settle within real seconds."""
-    end = env.now() + timedelta(seconds=seconds)
-    while env.now() < end:
-        await env.advance_time(min(step, (end - env.now()).total_seconds()))
+    # The bot's default gap between two DMs (1 s), passed here in virtual time.
+    return settings_for(tmp_path, dm_gap_seconds=1.0)
 
 
 def message_posts(env: simcord.Env, channel_id: int) -> list[Any]:

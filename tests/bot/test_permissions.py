@@ -10,8 +10,7 @@ from simcord.backend.models.channel import Overwrite
 from simcord.enums import OverwriteType
 
 from bot.exts._permissions import NEEDED
-from tests.bot.test_results import answer, summary_messages
-from tests.bot.world import PROJECT, World, make_world, reply_text
+from tests.bot.world import PROJECT, World, answer, make_world, reply_text, summaries
 
 FACILITATOR_GROUPS = {"project", "checkin", "settings"}
 MEMBER_COMMANDS = {"reflect", "mydata", "privacy", "framework"}
@@ -110,7 +109,7 @@ async def test_without_attach_files_the_summary_goes_out_without_its_chart(env):
     deny_bot(env, world.channel, attach_files=True)
     await run_beginning(world)
 
-    [summary] = summary_messages(world, "beginning")
+    [summary] = summaries(world, "beginning")
     assert summary.attachments == []
     assert "**5 of 5** participants took part" in summary.content
     [notice] = await notices(world)
@@ -130,7 +129,7 @@ async def test_without_thread_permissions_the_comments_follow_in_the_channel(env
 
     assert world.channel.threads == []
     assert any("Keep going" in m.content for m in world.channel.history())
-    [summary] = summary_messages(world, "beginning")
+    [summary] = summaries(world, "beginning")
     assert len(summary.attachments) == 1  # the chart is still allowed
     [notice] = [m.content for m in notes.history() if m.content.startswith("I posted")]
     assert "not in a thread" in notice
@@ -143,13 +142,13 @@ async def test_without_send_messages_the_summary_waits_and_is_tried_again(env):
     await world.join_all()
     deny_bot(env, world.channel, send_messages=True)
     await run_beginning(world)
-    assert summary_messages(world, "beginning") == []
+    assert summaries(world, "beginning") == []
     [checkin] = await env.bot.store.list_checkins(1)
     assert checkin.summary_due and checkin.summary_attempts == 1
 
     env.backend.delete_overwrite(world.channel.id, env.bot.user.id)
     await env.advance_time(10 * 60)
-    assert len(summary_messages(world, "beginning")) == 1
+    assert len(summaries(world, "beginning")) == 1
 
 
 async def test_facilitator_commands_are_hidden_from_members_by_default(env):

@@ -23,11 +23,13 @@ from tests.bot.world import (
     PROJECT,
     Answering,
     World,
-    dm_answering,
-    make_world,
+    answer_invitation,
+    current_checkin,
     reply_text,
+    start_answering,
     tampered_click,
 )
+from tests.bot.world import ready as ready_world
 from tests.conftest import TEST_SECRET
 
 SECRET = TEST_SECRET.encode()
@@ -55,10 +57,7 @@ ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 async def ready(env: simcord.Env, members: int = 5) -> World:
     """A project everyone has joined, at 10:00 in London (so reminders are allowed)."""
     await env.advance_time(10 * 3600)
-    world = make_world(env, members=members)
-    await world.create_project()
-    await world.join_all()
-    return world
+    return await ready_world(env, members=members, open_checkin=False)
 
 
 async def answer(
@@ -69,16 +68,7 @@ async def answer(
     on: int = 0,
 ) -> Answering:
     """Answer the latest DM invitation in full (commenting on component `on`) and submit."""
-    answering = dm_answering(member)
-    await answering.click("Start")
-    await answering.answer_all(list(ratings), comments={on: comment} if comment else None)
-    return answering
-
-
-async def current_checkin(world: World, name: str = PROJECT) -> Any:
-    store = world.env.bot.store
-    project = await store.find_project(world.guild.id, name)
-    return await store.current_checkin(project.id) or (await store.list_checkins(project.id))[-1]
+    return await answer_invitation(member, ratings, comments={on: comment} if comment else None)
 
 
 def summary_of(world: World) -> Any:
@@ -89,10 +79,7 @@ def summary_of(world: World) -> Any:
 
 def everything_posted(world: World) -> str:
     """What the whole group can read: the channel and every thread under it."""
-    messages = [*world.channel.history()]
-    for thread in world.channel.threads:
-        messages += thread.history()
-    return "\n".join(m.content for m in messages)
+    return "\n".join(m.content for m in world.posts())
 
 
 async def shown_with_files(result: simcord.InteractionResult) -> list[str]:
@@ -297,8 +284,7 @@ async def test_a_button_naming_a_checkin_the_clicker_was_not_invited_to_changes_
         await invitation.click("Start")
         await invitation.rate(index + 1)
     intruder = world.members[0]  # invited to the Youth Board only
-    answering = dm_answering(intruder)
-    await answering.click("Start")
+    answering = await start_answering(intruder)
     with raw_database(env) as raw:
         before = every_table(raw)
 
@@ -327,8 +313,7 @@ async def test_a_button_lifted_from_someone_elses_dm_answers_only_for_the_clicke
     outsider = world.guild.add_member(env.create_user("zed"))  # never joined
     await world.open_checkin()
     ana, ben, _ = world.members
-    bens = dm_answering(ben)
-    await bens.click("Start")
+    bens = await start_answering(ben)
     await bens.rate(1)  # Ben is on question 2 now
     lifted = custom_id_of(env, bens.message, "5 · Fully")
     checkin = await current_checkin(world)
@@ -338,8 +323,7 @@ async def test_a_button_lifted_from_someone_elses_dm_answers_only_for_the_clicke
     with pytest.raises(SetupError):
         await ana.user.click(bens.message, label="5 · Fully")
     # The lifted custom_id on Ana's own DM answers for Ana, never for Ben.
-    anas = dm_answering(ana)
-    await anas.click("Start")
+    anas = await start_answering(ana)
     await tampered_click(env, ana.user, anas.message, "4 · Mostly", lifted)
     # Someone who was never invited gets nothing recorded, under any key.
     refused = await tampered_click(env, outsider, world.card, "Join", lifted)
@@ -553,10 +537,7 @@ async def test_an_erased_comment_does_not_linger_in_the_database_files(env):
 
 
 async def test_a_member_who_left_before_the_close_is_still_not_named_in_comments(env):
-    world = make_world(env, members=5)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
+    world = await ready_world(env, members=5)
     leaver = world.members[4]
     for member in world.members:
         comment = f"I think {leaver.name} should chair" if member is world.members[0] else None

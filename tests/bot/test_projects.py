@@ -14,19 +14,14 @@ from tests.bot.world import (
     World,
     allow_facilitator_commands,
     block_dms,
-    dm_answering,
     labels,
     make_world,
     reply_text,
+    shown,
+    start_answering,
 )
 
 STARTS, ENDS = "2026-01-05", "2026-06-26"
-
-
-def shown(result: Any) -> str:
-    """Everything the person who acted sees: the response and every follow-up."""
-    parts = [result.response.content] if result.response is not None else []
-    return "\n".join(parts + [f.content for f in result.followups])
 
 
 def cards(world: World) -> list[discord.Message]:
@@ -285,8 +280,7 @@ async def test_show_gives_dates_counts_and_the_checkins_so_far(env):
     assert p("project.show_no_checkins") in text
 
     await world.open_checkin()
-    answering = dm_answering(world.members[0])
-    await answering.click("Start")
+    answering = await start_answering(world.members[0])
     await answering.answer_all([3] * 10)
 
     after = await world.facilitator.slash(world.channel, "project show", name=PROJECT)
@@ -315,8 +309,7 @@ async def test_delete_asks_first_then_erases_every_row_of_the_project(env):
     await create(world)
     await world.join_all()
     await world.open_checkin()
-    answering = dm_answering(world.members[0])
-    await answering.click("Start")
+    answering = await start_answering(world.members[0])
     await answering.rate(4)
     await answering.comment("Meetings start late")
     project = await project_of(world)

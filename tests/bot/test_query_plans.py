@@ -14,9 +14,16 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from tests.bot.test_scheduler import advance_to, restart, utc
-from tests.bot.test_servers import remove_bot
-from tests.bot.world import PROJECT, dm_answering, make_world, reply_text
+from tests.bot.world import (
+    PROJECT,
+    advance_to,
+    dm_answering,
+    make_world,
+    remove_bot,
+    reply_text,
+    restart,
+    utc,
+)
 
 # Tables whose size stays small whatever the history: one row per server, or per store.
 SMALL_TABLES = {"guild_settings", "store_meta", "guild_departures"}

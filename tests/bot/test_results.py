@@ -9,7 +9,6 @@ import json
 import shutil
 from pathlib import Path
 
-import discord
 import pytest
 import simcord
 from matplotlib.image import imread
@@ -21,11 +20,12 @@ from tests.bot.world import (
     PROJECT,
     World,
     allow_facilitator_commands,
-    dm_answering,
+    answer,
     make_world,
     reply_text,
+    summaries,
 )
-from tests.conftest import TEST_MAX_SLEEP, TEST_SECRET
+from tests.conftest import settings_for
 from tests.core.test_summary import framework_yaml
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -38,19 +38,7 @@ def settings(tmp_path: Path) -> Settings:
     frameworks = tmp_path / "frameworks"
     shutil.copytree(PROJECT_ROOT / "frameworks", frameworks)
     (frameworks / "test.yaml").write_text(framework_yaml(12), encoding="utf-8")
-    return Settings(
-        database_path=tmp_path / "coreflect.sqlite3",
-        secret=TEST_SECRET,
-        dm_gap_seconds=0.0,
-        scheduler_max_sleep=TEST_MAX_SLEEP,
-        frameworks_dir=frameworks,
-    )
-
-
-async def answer(member: simcord.MemberActor, rating: int, **kwargs: object) -> None:
-    answering = dm_answering(member)
-    await answering.click("Start")
-    await answering.answer_all([rating] * 10, **kwargs)  # type: ignore[arg-type]
+    return settings_for(tmp_path, frameworks_dir=frameworks)
 
 
 async def run_checkin(world: World, phase: str, ratings: list[int], **kwargs: object) -> None:
@@ -61,11 +49,6 @@ async def run_checkin(world: World, phase: str, ratings: list[int], **kwargs: ob
     await world.close_checkin()
 
 
-def summary_messages(world: World, phase: str) -> list[discord.Message]:
-    header = f"## 🌱 {PROJECT}: {phase} check-in"
-    return [m for m in world.channel.history() if m.content.startswith(header)]
-
-
 async def test_a_summary_carries_a_chart_trends_and_its_comments_in_a_thread(env):
     world = make_world(env, members=5)
     await world.create_project()
@@ -74,7 +57,7 @@ async def test_a_summary_carries_a_chart_trends_and_its_comments_in_a_thread(env
     await run_checkin(world, "middle", [2, 2], last_word="Too few of us")  # below threshold
     await run_checkin(world, "end", [4, 4, 5, 5, 5], last_word="We got there")
 
-    [beginning] = summary_messages(world, "beginning")
+    [beginning] = summaries(world, "beginning")
     [chart] = beginning.attachments
     assert chart.filename == "summary-chart.png"
     assert "same figures are in the text" in (chart.description or "")
@@ -82,11 +65,11 @@ async def test_a_summary_carries_a_chart_trends_and_its_comments_in_a_thread(env
     assert png.startswith(PNG) and len(png) < MIB
     assert imread(io.BytesIO(png)).shape[1] >= 900
 
-    [middle] = summary_messages(world, "middle")
+    [middle] = summaries(world, "middle")
     assert "2 of 5 participants took part this time" in middle.content
     assert middle.attachments == []  # below the threshold: no chart
 
-    [end] = summary_messages(world, "end")
+    [end] = summaries(world, "end")
     assert "4.6 on average (↑ +2.0 since the beginning)" in end.content
     assert "since the middle" not in end.content  # no trend through the middle
     assert len(end.attachments) == 1
@@ -109,7 +92,7 @@ async def test_comments_stay_below_the_summary_when_no_thread_can_be_made(env):
     assert world.channel.threads == []
     texts = [m.content for m in world.channel.history()]
     assert any("Still here" in t for t in texts)
-    assert len(summary_messages(world, "beginning")) == 1
+    assert len(summaries(world, "beginning")) == 1
 
 
 async def test_if_the_chart_cannot_be_drawn_the_text_still_goes_out(env, monkeypatch):
@@ -122,7 +105,7 @@ async def test_if_the_chart_cannot_be_drawn_the_text_still_goes_out(env, monkeyp
     await world.join_all()
     await run_checkin(world, "beginning", [4, 4, 4])
 
-    [summary] = summary_messages(world, "beginning")
+    [summary] = summaries(world, "beginning")
     assert summary.attachments == []
     assert "**3 of 3** participants took part" in summary.content
 
@@ -157,7 +140,7 @@ async def test_twelve_components_and_fifty_long_comments_stay_within_every_limit
     for comment in comments:  # every comment whole, in one message
         assert any(comment in m.content for m in thread.history()), comment[:12]
     assert text.count("END") == 50
-    [summary] = summary_messages(world, "beginning")
+    [summary] = summaries(world, "beginning")
     assert "**50 of 50** participants took part" in summary.content
 
 

@@ -23,7 +23,7 @@ from bot.core.models import (
 from bot.core.prompts import Prompts
 from bot.core.text import MESSAGE_LIMIT
 from bot.exts.answering._screens import step_screen
-from tests.bot.world import dm_answering, labels, make_world
+from tests.bot.world import labels, ready, start_answering
 
 PROMPTS = Prompts.load(Path(__file__).resolve().parents[2] / "prompts" / "en.yaml")
 RATINGS = [4, 3, 2, 5, 4, 3, 2, 1, 5, None]
@@ -39,13 +39,9 @@ def _long_comment(seed: str) -> str:
 
 
 async def test_review_keeps_every_answer_and_submit_when_every_comment_is_full(env):
-    world = make_world(env)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
+    world = await ready(env)
     framework = env.bot.frameworks.by_id("ten-components")
-    answering = dm_answering(world.members[0])
-    await answering.click("Start")
+    answering = await start_answering(world.members[0])
     comments = {i: _long_comment("word") for i in range(len(RATINGS))}
     await answering.answer_all(RATINGS, submit=False, comments=comments)
     # The direction checks were answered without comments above: go back and add them.
@@ -81,13 +77,9 @@ async def test_review_keeps_every_answer_and_submit_when_every_comment_is_full(e
 
 
 async def test_a_full_comment_on_its_step_leaves_question_and_buttons(env):
-    world = make_world(env)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
+    world = await ready(env)
     framework = env.bot.frameworks.by_id("ten-components")
-    answering = dm_answering(world.members[0])
-    await answering.click("Start")
+    answering = await start_answering(world.members[0])
     await answering.comment(_long_comment("word"))
     screen = answering.message.content
     assert len(screen) <= MESSAGE_LIMIT

@@ -5,7 +5,7 @@ SimCord's clock starts on 2026-01-01 00:00 UTC; nothing here sleeps for real.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import discord
@@ -14,47 +14,25 @@ import simcord
 from bot.core.models import Phase, SlotState
 from tests.bot.world import (
     PROJECT,
-    World,
+    advance_to,
     allow_facilitator_commands,
-    dm_answering,
+    answer,
+    dms,
+    invitations,
     make_world,
     reply_text,
+    restart,
+    scheduled_beginning,
+    summaries,
+    utc,
 )
 
 LONDON = ZoneInfo("Europe/London")
 REMINDER = "A gentle reminder"
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
-
-
-async def advance_to(env: simcord.Env, moment: datetime) -> None:
-    """Move virtual time to `moment`, a week at a time (each step must settle in real time)."""
-    while env.now() < moment:
-        step = min(timedelta(days=7), moment - env.now())
-        await env.advance_time(step.total_seconds())
-
-
 def local(message: discord.Message) -> datetime:
     return message.created_at.astimezone(LONDON)
-
-
-def summaries(world: World, phase: str) -> list[discord.Message]:
-    header = f"## 🌱 {PROJECT}: {phase} check-in"
-    return [m for m in world.channel.history() if m.content.startswith(header)]
-
-
-def dms(member: simcord.MemberActor, *texts: str) -> list[discord.Message]:
-    """The member's DMs from the bot that contain every one of `texts`."""
-    channel = member.user.dm_channel
-    if channel is None:
-        return []
-    return [m for m in channel.history() if all(t in m.content for t in texts)]
-
-
-def invitations(member: simcord.MemberActor, phase: str) -> list[discord.Message]:
-    return dms(member, f"{phase} check-in**", "It's time to reflect")
 
 
 def emptied(env: simcord.Env, member: simcord.MemberActor, messages: list[discord.Message]) -> bool:
@@ -63,19 +41,6 @@ def emptied(env: simcord.Env, member: simcord.MemberActor, messages: list[discor
     current = {m.id: m for m in member.user.dm_channel.history()}
     closed = env.bot.prompts("dm.checkin_closed")
     return all(current[m.id].content == closed and not current[m.id].components for m in messages)
-
-
-async def answer(member: simcord.MemberActor, rating: int) -> None:
-    """Answer every question of the latest invitation with the same rating, and submit."""
-    answering = dm_answering(member)
-    await answering.click("Start")
-    await answering.answer_all([rating] * 10)
-
-
-async def restart(env: simcord.Env, make_bot) -> None:  # type: ignore[no-untyped-def]
-    old = env.bot
-    await env.restart_bot(make_bot())
-    await old.store.close()  # the old process is gone: its database connection too
 
 
 async def go_down(env: simcord.Env) -> None:
@@ -209,10 +174,7 @@ async def test_an_opening_whose_window_passed_is_marked_missed_in_one_message(en
 
 
 async def test_a_restart_between_open_and_close_keeps_every_answer_and_closes_once(env, make_bot):
-    world = make_world(env, members=4)
-    await world.create_project(starts="2026-01-05", ends="2026-03-01")
-    await world.join_all()
-    await advance_to(env, utc(2026, 1, 5, 10, 5))
+    world = await scheduled_beginning(env, members=4)
     before, after = world.members[:2], world.members[2:]
     for member in before:
         await answer(member, 3)
@@ -235,10 +197,7 @@ async def test_a_restart_between_open_and_close_keeps_every_answer_and_closes_on
 
 
 async def test_a_restart_after_closing_but_before_posting_still_posts_the_summary(env, make_bot):
-    world = make_world(env, members=3)
-    await world.create_project(starts="2026-01-05", ends="2026-03-01")
-    await world.join_all()
-    await advance_to(env, utc(2026, 1, 5, 10, 5))
+    world = await scheduled_beginning(env, members=3)
     for member in world.members:
         await answer(member, 4)
     await go_down(env)
@@ -370,10 +329,7 @@ async def test_show_lists_the_schedule_with_local_times_and_what_happened(env):
 
 
 async def test_reminders_missed_while_down_are_not_sent_in_a_burst(env, make_bot):
-    world = make_world(env, members=3)
-    await world.create_project(starts="2026-01-05", ends="2026-03-01")
-    await world.join_all()
-    await advance_to(env, utc(2026, 1, 5, 10, 5))
+    world = await scheduled_beginning(env, members=3)
     for member in world.members[:2]:
         await answer(member, 4)
     silent = world.members[2]
@@ -393,10 +349,7 @@ async def test_reminders_missed_while_down_are_not_sent_in_a_burst(env, make_bot
 
 
 async def test_a_summary_that_could_not_be_posted_is_tried_again_later(env):
-    world = make_world(env, members=3)
-    await world.create_project(starts="2026-01-05", ends="2026-03-01")
-    await world.join_all()
-    await advance_to(env, utc(2026, 1, 5, 10, 5))
+    world = await scheduled_beginning(env, members=3)
     for member in world.members:
         await answer(member, 4)
     await advance_to(env, utc(2026, 1, 12, 9, 59))

@@ -9,8 +9,7 @@ from itertools import pairwise
 import pytest
 
 from bot.core.models import Checkin, CheckinStatus
-from tests.bot.test_scheduler import advance_to
-from tests.bot.world import make_world
+from tests.bot.world import advance_to, make_world
 
 MINUTE = timedelta(minutes=1)
 

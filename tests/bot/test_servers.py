@@ -10,11 +10,17 @@ from pathlib import Path
 
 import pytest
 import simcord
-from simcord.backend import serializers
 
 from bot.settings import Settings, SettingsError
-from tests.bot.test_scheduler import advance_to, answer
-from tests.bot.world import PROJECT, World, make_world
+from tests.bot.world import (
+    PROJECT,
+    World,
+    add_bot_back,
+    advance_to,
+    answer,
+    make_world,
+    remove_bot,
+)
 
 # Every table that holds a server's data, directly or under one of its projects.
 GUILD_TABLES = ("projects", "guild_settings", "audit_log", "guild_departures")
@@ -60,23 +66,6 @@ async def a_server_with_answers(env: simcord.Env) -> World:
     for member in world.members:
         await answer(member, 4)
     return world
-
-
-async def remove_bot(env: simcord.Env, world: World) -> tuple[object, dict[int, object]]:
-    """The server kicks the bot; what SimCord dropped is handed back, to add it again."""
-    guild = env.backend.guilds[world.guild.id]
-    channels = {cid: env.backend.channels[cid] for cid in guild.channel_ids}
-    env.backend.remove_guild(world.guild.id)
-    await env.settle()
-    return guild, channels
-
-
-async def add_bot_back(env: simcord.Env, removed: tuple[object, dict[int, object]]) -> None:
-    guild, channels = removed
-    env.backend.guilds[guild.id] = guild  # type: ignore[attr-defined]
-    env.backend.channels.update(channels)
-    env.backend.emit("GUILD_CREATE", serializers.guild_create_payload(env.backend, guild))
-    await env.settle()
 
 
 async def test_a_server_that_removed_the_bot_is_erased_after_30_days(env):

@@ -11,9 +11,10 @@ from bot.core.custom_ids import COMPONENT_TEMPLATES
 from tests.bot.world import (
     PROJECT,
     crafted_click,
+    crafted_interaction,
     dm_answering,
     labels,
-    make_world,
+    ready,
     reply_text,
     tampered_click,
 )
@@ -38,10 +39,7 @@ def _assert_stale(env: simcord.Env, result: simcord.InteractionResult, custom_id
 
 
 async def _world(env: simcord.Env):  # type: ignore[no-untyped-def]
-    world = make_world(env, members=3)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
+    world = await ready(env, members=3)
     return world
 
 
@@ -108,13 +106,10 @@ async def test_a_20_digit_id_on_a_real_button_gets_the_stale_answer(env, setting
 
 
 async def test_an_unknown_select_menu_gets_the_stale_answer(env):
-    from simcord.actors import _component_interaction, _visible_message
-
     world = await _world(env)
     member = world.members[0]
-    stored = _visible_message(member, world.card)
-    result = await _component_interaction(
-        member, stored, {"custom_id": "cr1:pick", "component_type": 3, "values": ["a"]}
+    result = await crafted_interaction(
+        member, world.card, {"custom_id": "cr1:pick", "component_type": 3, "values": ["a"]}
     )
     _assert_stale(env, result, "select")
 

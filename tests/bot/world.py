@@ -1,67 +1,141 @@
-"""Arranging a simulated server for the bot tests, and acting as its members would."""
+"""The shared SimCord driver (`bot.simworld`), arranged for the bot tests, plus what only
+tests do: read the bot's store, give facilitator commands to other roles, and forge what a
+modified client could send."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
 import simcord
+from simcord.backend import serializers
 
-PROJECT = "Youth Board"
-COMMENT_FIELD = "comment"
+from bot.simworld import (
+    COMMENT_FIELD,
+    PROJECT,
+    Answering,
+    World,
+    advance_to,
+    answer_invitation,
+    arrange,
+    block_dms,
+    dm_answering,
+    dm_channel_id,
+    dms,
+    labels,
+    reply_text,
+    start_answering,
+)
 
+__all__ = [
+    "COMMENT_FIELD",
+    "PROJECT",
+    "Answering",
+    "World",
+    "add_bot_back",
+    "advance_in_steps",
+    "advance_to",
+    "allow_facilitator_commands",
+    "answer",
+    "answer_invitation",
+    "block_dms",
+    "crafted_click",
+    "crafted_interaction",
+    "current_checkin",
+    "dm_answering",
+    "dm_channel_id",
+    "dms",
+    "invitations",
+    "labels",
+    "make_world",
+    "open_comment_box",
+    "ready",
+    "remove_bot",
+    "reply_text",
+    "restart",
+    "scheduled_beginning",
+    "shown",
+    "start_answering",
+    "submit_box_as",
+    "summaries",
+    "tampered_click",
+    "utc",
+]
 
-@dataclass
-class World:
-    env: simcord.Env
-    guild: simcord.GuildHandle
-    channel: simcord.ChannelHandle
-    facilitator: simcord.MemberActor
-    members: list[simcord.MemberActor] = field(default_factory=list)
-
-    @property
-    def card(self) -> discord.Message:
-        """The project card: the bot's first non-ephemeral message in the channel."""
-        return next(m for m in self.channel.history() if m.components)
-
-    async def create_project(
-        self, name: str = PROJECT, **options: Any
-    ) -> simcord.InteractionResult:
-        values = {"starts": "2026-01-05", "ends": "2026-06-26", **options}
-        return await self.facilitator.slash(
-            self.channel, "project create", name=name, channel=self.channel, **values
-        )
-
-    async def join_all(self, card: discord.Message | None = None) -> None:
-        card = card or self.card
-        for member in self.members:
-            await member.click(card, label="Join")
-
-    async def open_checkin(
-        self, phase: str = "beginning", **options: Any
-    ) -> simcord.InteractionResult:
-        return await self.facilitator.slash(
-            self.channel, "checkin open", project=PROJECT, phase=phase, **options
-        )
-
-    async def close_checkin(self) -> simcord.InteractionResult:
-        return await self.facilitator.slash(self.channel, "checkin close", project=PROJECT)
+NAMES = ["amira", "ben", "chidi", "dana", "eli", "farah", "gus", "hana", "ivo", "jo"]
+QUESTIONS = 10  # the default framework's components
 
 
 def make_world(env: simcord.Env, members: int = 5) -> World:
-    guild = env.create_guild(name="Riverside")
-    channel = guild.create_text_channel("youth-board")
-    lead = guild.create_role("Lead", permissions=discord.Permissions(manage_guild=True))
-    facilitator = guild.add_member(env.create_user("sam"), roles=[lead])
-    names = ["amira", "ben", "chidi", "dana", "eli", "farah", "gus", "hana", "ivo", "jo"]
-    people = [
-        guild.add_member(
-            env.create_user(names[i % len(names)] + ("" if i < len(names) else str(i)))
-        )
-        for i in range(members)
-    ]
-    return World(env, guild, channel, facilitator, people)
+    """Riverside, with `members` members named amira, ben, … (then amira10, ben11, …)."""
+    people = [NAMES[i % len(NAMES)] + ("" if i < len(NAMES) else str(i)) for i in range(members)]
+    return arrange(env, "Riverside", people)
+
+
+async def ready(
+    env: simcord.Env, members: int = 5, *, open_checkin: bool = True, **project: Any
+) -> World:
+    """A project (created with these options) everyone has joined, with its beginning
+    check-in open unless told not to."""
+    world = make_world(env, members=members)
+    await world.create_project(**project)
+    await world.join_all()
+    if open_checkin:
+        await world.open_checkin()
+    return world
+
+
+async def scheduled_beginning(env: simcord.Env, members: int) -> World:
+    """A project from 5 January to 1 March everyone has joined, five minutes after the
+    scheduler opened its beginning check-in (10:00 in London on 5 January)."""
+    world = make_world(env, members=members)
+    await world.create_project(starts="2026-01-05", ends="2026-03-01")
+    await world.join_all()
+    await advance_to(env, utc(2026, 1, 5, 10, 5))
+    return world
+
+
+async def answer(member: simcord.MemberActor, rating: int, **options: Any) -> Answering:
+    """Answer every question of the latest invitation with the same rating, and submit."""
+    return await answer_invitation(member, [rating] * QUESTIONS, **options)
+
+
+async def current_checkin(where: World | simcord.Env, name: str = PROJECT) -> Any:
+    """The project's open check-in, or its latest once none is open, as the store has it."""
+    env = where.env if isinstance(where, World) else where
+    store = env.bot.store
+    project = await store.find_project(env.guild.id, name)
+    return await store.current_checkin(project.id) or (await store.list_checkins(project.id))[-1]
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+def invitations(member: simcord.MemberActor, phase: str) -> list[discord.Message]:
+    """The member's invitations to the `phase` check-in."""
+    return dms(member, f"{phase} check-in**", "It's time to reflect")
+
+
+async def restart(env: simcord.Env, make_bot: Callable[[], discord.Client]) -> None:
+    """Restart the bot on the same database, as a host restarting its process would."""
+    old = env.bot
+    await env.restart_bot(make_bot())
+    await old.store.close()  # type: ignore[attr-defined]  # the old process is gone: its database too
+
+
+def summaries(world: World, phase: str) -> list[discord.Message]:
+    """The summaries of the project's `phase` check-in posted in its channel."""
+    header = f"## 🌱 {PROJECT}: {phase} check-in"
+    return [m for m in world.channel.history() if m.content.startswith(header)]
+
+
+def shown(result: simcord.InteractionResult) -> str:
+    """Everything the person who acted sees: the response and every follow-up."""
+    parts = [result.response.content] if result.response is not None else []
+    return "\n".join(parts + [f.content for f in result.followups])
 
 
 FACILITATOR_GROUPS = ("project", "checkin", "settings")
@@ -77,94 +151,26 @@ def allow_facilitator_commands(env: simcord.Env, guild: simcord.GuildHandle, *ta
                 guild.set_command_permissions(int(command["id"]), dict.fromkeys(targets, True))
 
 
-def reply_text(result: simcord.InteractionResult) -> str:
-    """What the person who acted sees: the response, or the last follow-up."""
-    if result.followups:
-        return result.followups[-1].content
-    if result.response is not None:
-        return result.response.content
-    return ""
+# -- forgeries: what a modified client could send ------------------------------------------------
 
 
-def labels(message: Any) -> list[str]:
-    """The labels of every button on a message."""
-    out = []
-    for row in message.components:
-        children = row.children if hasattr(row, "children") else row.get("components", [])
-        for child in children:
-            label = child.label if hasattr(child, "label") else child.get("label")
-            if label:
-                out.append(label)
-    return out
+async def crafted_interaction(
+    actor: Any, message: Any, data: dict[str, Any]
+) -> simcord.InteractionResult:
+    """Send a component interaction with `data` (a custom_id, a type, values) that the message
+    never offered, as a modified client could.
 
+    SimCord's public `click` and `select` only use components that are on the message, so this
+    builds the interaction with SimCord's private helpers: a deliberate forgery.
+    """
+    from simcord.actors import _component_interaction, _visible_message
 
-class Answering:
-    """One member going through a check-in, always on the message they are looking at."""
-
-    def __init__(self, actor: Any, message: Any) -> None:
-        self.actor = actor  # a UserHandle in DMs, a MemberActor for the in-server flow
-        self.message = message
-
-    async def click(self, label: str) -> simcord.InteractionResult:
-        result = await self.actor.click(self.message, label=label)
-        if result.response is not None and not result.followups:
-            self.message = result.response.message
-        return result
-
-    async def rate(self, value: int) -> simcord.InteractionResult:
-        label = next(text for text in labels(self.message) if text.startswith(f"{value} ·"))
-        return await self.click(label)
-
-    async def comment(self, text: str) -> simcord.InteractionResult:
-        shown = await self.actor.click(
-            self.message,
-            label=next(t for t in labels(self.message) if t in ("Add a comment", "Edit comment")),
-        )
-        result = await self.actor.submit_modal(shown, {COMMENT_FIELD: text})
-        if result.response is not None and not result.followups:
-            self.message = result.response.message
-        return result
-
-    async def answer_all(
-        self,
-        ratings: list[int | None],
-        directions: tuple[str, str] = ("Yes", "Not sure"),
-        comments: dict[int, str] | None = None,
-        last_word: str | None = None,
-        submit: bool = True,
-    ) -> None:
-        """Rate every component (None = Skip), answer both direction checks, then submit."""
-        comments = comments or {}
-        for index, rating in enumerate(ratings):
-            if index in comments:
-                await self.comment(comments[index])
-            if rating is None:
-                await self.click("Skip")
-            else:
-                await self.rate(rating)
-        for choice in directions:
-            await self.click(choice)
-        if last_word:
-            await self.comment(last_word)
-        else:
-            await self.click("Next")
-        if submit:
-            await self.click("Submit")
-
-
-def dm_answering(member: simcord.MemberActor) -> Answering:
-    """Start answering from the member's latest DM (the invitation)."""
-    return Answering(member.user, member.user.dm_channel.last_message)
+    return await _component_interaction(actor, _visible_message(actor, message), data)
 
 
 async def crafted_click(actor: Any, message: Any, custom_id: str) -> simcord.InteractionResult:
-    """Send a button click with a custom_id the message never had, as a modified client could."""
-    from simcord.actors import _component_interaction, _visible_message
-
-    stored = _visible_message(actor, message)
-    return await _component_interaction(
-        actor, stored, {"custom_id": custom_id, "component_type": 2}
-    )
+    """Send a button click with a custom_id the message never had."""
+    return await crafted_interaction(actor, message, {"custom_id": custom_id, "component_type": 2})
 
 
 async def tampered_click(
@@ -187,28 +193,11 @@ async def tampered_click(
     return await actor.click(message, label=label)
 
 
-def dm_channel_id(member: simcord.MemberActor) -> int:
-    return member.user.dm_channel.id
-
-
-def block_dms(env: simcord.Env, member: simcord.MemberActor) -> None:
-    """The member has turned off DMs from server members: Discord answers 50007."""
-    env.inject_error(
-        "POST",
-        f"/channels/{dm_channel_id(member)}/messages",
-        status=403,
-        code=50007,
-        message="Cannot send messages to this user",
-        times=None,
-    )
-
-
 async def open_comment_box(answering: Answering) -> simcord.InteractionResult:
     """Click the comment button on the member's current step; the result holds the box."""
-    label = next(t for t in labels(answering.message) if t in ("Add a comment", "Edit comment"))
-    shown = await answering.actor.click(answering.message, label=label)
-    assert shown.modal is not None
-    return shown
+    shown_box = await answering.open_comment_box()
+    assert shown_box.modal is not None
+    return shown_box
 
 
 async def submit_box_as(
@@ -225,3 +214,27 @@ async def submit_box_as(
     """
     shown._interaction.modal["custom_id"] = custom_id
     return await actor.submit_modal(shown, {COMMENT_FIELD: text})
+
+
+async def advance_in_steps(env: simcord.Env, seconds: float, step: float = 30) -> None:
+    """Advance virtual time in short steps: each one must settle within real seconds."""
+    end = env.now() + timedelta(seconds=seconds)
+    while env.now() < end:
+        await env.advance_time(min(step, (end - env.now()).total_seconds()))
+
+
+async def remove_bot(env: simcord.Env, world: World) -> tuple[object, dict[int, object]]:
+    """The server kicks the bot; what SimCord dropped is handed back, to add it again."""
+    guild = env.backend.guilds[world.guild.id]
+    channels = {cid: env.backend.channels[cid] for cid in guild.channel_ids}
+    env.backend.remove_guild(world.guild.id)
+    await env.settle()
+    return guild, channels
+
+
+async def add_bot_back(env: simcord.Env, removed: tuple[object, dict[int, object]]) -> None:
+    guild, channels = removed
+    env.backend.guilds[guild.id] = guild  # type: ignore[attr-defined]
+    env.backend.channels.update(channels)
+    env.backend.emit("GUILD_CREATE", serializers.guild_create_payload(env.backend, guild))
+    await env.settle()

@@ -239,13 +239,10 @@ class Scheduler:
                 await self._announce_missed()
         if not self._running(DM_CLEAR, 0) and await self.store.list_dm_messages(limit=1):
             self._start_run(DM_CLEAR, 0, self._clear_screens())
-        for checkin in await self.store.list_open_checkins():
-            if self._running(DELIVER, checkin.id):
-                continue
-            project = await self.store.get_project(checkin.project_id)
-            if project is None or project.guild_id in away:
-                continue
-            if await self._dms_due(project, checkin):
+        open_ones = await self.store.open_checkins_with_projects()
+        inviting = await self.store.checkins_with_invitations_due(self.clock())
+        for project, checkin in self._sendable(open_ones, away):
+            if self._dms_due(project, checkin, inviting):
                 self._start_run(DELIVER, checkin.id, self._send_dms(project, checkin.id))
         for guild_id in await self.store.departures_due(self.clock()):
             async with self._attempt(ERASE, guild_id) as go:
@@ -270,11 +267,12 @@ class Scheduler:
 
         self._runs[key] = asyncio.create_task(run(), name=f"coreflect-{what}-{item}")
 
-    async def _dms_due(self, project: Project, checkin: Checkin) -> bool:
-        """Whether the check-in has invitations to send now, or a reminder round due."""
+    def _dms_due(self, project: Project, checkin: Checkin, inviting: set[int]) -> bool:
+        """Whether the check-in has invitations to send now (it is in `inviting`), or a
+        reminder round due."""
         now = self.clock()
         sending = not self.backoff.waiting((DELIVER, checkin.id), now)
-        if sending and await self.store.list_undelivered(checkin.id, now):
+        if sending and checkin.id in inviting:
             return True
         if checkin.closes_at <= now or self.backoff.waiting((REMIND, checkin.id), now):
             return False
@@ -367,30 +365,32 @@ class Scheduler:
             until = self.backoff.until((OPENING, slot.project_id))
             if slot.opens_at <= now and until is not None and until > now:
                 moments.append(until)
-        for checkin in await self.store.list_open_checkins():
+        open_ones = await self.store.open_checkins_with_projects()
+        for _, checkin in open_ones:
             moments.append(later((CLOSING, checkin.id), checkin.closes_at))
-            if self._running(DELIVER, checkin.id):
-                continue  # its run looks again when it ends
-            project = await self.store.get_project(checkin.project_id)
-            if project is None or project.guild_id in away:
-                continue
+        for project, checkin in self._sendable(open_ones, away):
             if at := self.checkins.next_reminder_at(project, checkin):
                 moments.append(later((REMIND, checkin.id), at))
         if (erase := await self.store.next_departure()) is not None:
             moments.append(self._unless_backed_off(ERASE, erase))
         return min(moments, default=None)
 
+    def _sendable(
+        self, open_ones: list[tuple[Project, Checkin]], away: set[int]
+    ) -> list[tuple[Project, Checkin]]:
+        """The open check-ins whose DMs are the scheduler's to look at now: not of a server
+        that removed the bot, with no run of theirs sending (it looks again when it ends)."""
+        return [
+            (project, checkin)
+            for project, checkin in open_ones
+            if project.guild_id not in away and not self._running(DELIVER, checkin.id)
+        ]
+
     async def _deliveries_due(self, away: set[int]) -> bool:
         """Whether an invitation of a server the bot is still on is due to be sent now."""
-        for checkin in await self.store.list_open_checkins():
-            if self._running(DELIVER, checkin.id):
-                continue
-            project = await self.store.get_project(checkin.project_id)
-            if project is None or project.guild_id in away:
-                continue
-            if await self.store.list_undelivered(checkin.id, self.clock()):
-                return True
-        return False
+        open_ones = await self.store.open_checkins_with_projects()
+        inviting = await self.store.checkins_with_invitations_due(self.clock())
+        return any(checkin.id in inviting for _, checkin in self._sendable(open_ones, away))
 
     def _unless_backed_off(self, what: str, moment: datetime) -> datetime:
         """A moment the store gives for a kind of item as a whole: if it has come while such

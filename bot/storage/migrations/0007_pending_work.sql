@@ -23,6 +23,13 @@ CREATE INDEX checkins_with_screens ON checkins (id)
     WHERE status = 'closed' AND screens_pending = 1;
 CREATE INDEX checkins_summary_due ON checkins (id)
     WHERE status = 'closed' AND summary_due = 1;
+-- An invitation still pending when its check-in closed is never sent: it is marked failed
+-- at the close, so the pending ones (a partial index) are only those of open check-ins.
+UPDATE invitations SET delivery = 'failed'
+WHERE delivery = 'pending' AND checkin_id IN (SELECT id FROM checkins WHERE status = 'closed');
+
 CREATE INDEX participants_by_user ON participants (user_id);
+CREATE INDEX invitations_pending ON invitations (checkin_id, next_attempt_at)
+    WHERE delivery = 'pending';
 CREATE INDEX scheduled_checkins_unannounced ON scheduled_checkins (opens_at, project_id)
     WHERE state = 'missed' AND announced = 0;

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from importlib.resources.abc import Traversable
 from typing import Annotated
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -17,7 +16,7 @@ from pydantic import (
 )
 
 from bot.core.models import Checkin, Phase
-from bot.core.yamltext import load_yaml
+from bot.core.yamltext import load_yaml_mapping
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
@@ -123,12 +122,7 @@ def _describe(error: ValidationError) -> str:
 
 def parse_framework(text: str, *, source: str) -> Framework:
     """Validate one framework's YAML text; `source` names it in errors."""
-    try:
-        data = load_yaml(text)
-    except yaml.YAMLError as exc:
-        raise FrameworkError(f"{source}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise FrameworkError(f"{source}: expected a mapping at the top level")
+    data = load_yaml_mapping(text, source=source, error=FrameworkError)
     try:
         return Framework.model_validate(data)
     except ValidationError as exc:

@@ -10,7 +10,9 @@ The comments are kept apart so they can be dropped once the summary is posted.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from bot.core.models import DirectionChoice, Phase, Thresholds
 from bot.core.summary import (
@@ -37,20 +39,16 @@ def freeze(summary: CheckinSummary) -> tuple[str, str | None]:
         "took_part": summary.took_part,
         "invited": summary.invited,
         "enough": summary.enough,
-        "components": [_component(r) for r in summary.components],
-        "strongest": [_highlight(h) for h in summary.strongest],
-        "weakest": [_highlight(h) for h in summary.weakest],
-        "directions": [_direction(d) for d in summary.directions],
+        "components": [_COMPONENT.freeze(r) for r in summary.components],
+        "strongest": [_HIGHLIGHT.freeze(h) for h in summary.strongest],
+        "weakest": [_HIGHLIGHT.freeze(h) for h in summary.weakest],
+        "directions": [_DIRECTION.freeze(d) for d in summary.directions],
         "comments_hidden_reason": summary.comments_hidden_reason,
     }
     comments = None
     if summary.comments is not None:
         comments = json.dumps(
-            [
-                {"item": g.item, "title": g.title, "comments": list(g.comments)}
-                for g in summary.comments
-            ],
-            ensure_ascii=False,
+            [_COMMENT_GROUP.freeze(g) for g in summary.comments], ensure_ascii=False
         )
     return json.dumps(figures, ensure_ascii=False, separators=(",", ":")), comments
 
@@ -63,10 +61,7 @@ def thaw(figures: str, comments: str | None = None) -> CheckinSummary:
             raise FrozenResultsError(f"stored results have format {data.get('format')!r}")
         groups = None
         if comments is not None:
-            groups = [
-                CommentGroup(g["item"], g["title"], tuple(g["comments"]))
-                for g in json.loads(comments)
-            ]
+            groups = [_COMMENT_GROUP.thaw(g) for g in json.loads(comments)]
         scores, comment_threshold = data["thresholds"]
         return CheckinSummary(
             phase=Phase(data["phase"]),
@@ -74,10 +69,10 @@ def thaw(figures: str, comments: str | None = None) -> CheckinSummary:
             took_part=data["took_part"],
             invited=data["invited"],
             enough=data["enough"],
-            components=[_thaw_component(c) for c in data["components"]],
-            strongest=tuple(_thaw_highlight(h) for h in data["strongest"]),
-            weakest=tuple(_thaw_highlight(h) for h in data["weakest"]),
-            directions=[_thaw_direction(d) for d in data["directions"]],
+            components=[_COMPONENT.thaw(c) for c in data["components"]],
+            strongest=tuple(_HIGHLIGHT.thaw(h) for h in data["strongest"]),
+            weakest=tuple(_HIGHLIGHT.thaw(h) for h in data["weakest"]),
+            directions=[_DIRECTION.thaw(d) for d in data["directions"]],
             comments=groups,
             comments_hidden_reason=data["comments_hidden_reason"],
         )
@@ -87,60 +82,63 @@ def thaw(figures: str, comments: str | None = None) -> CheckinSummary:
         raise FrozenResultsError(f"stored results cannot be read: {error}") from error
 
 
-def _component(result: ComponentResult) -> dict[str, Any]:
-    return {
-        "key": result.key,
-        "name": result.name,
-        "rated": result.rated_count,
-        "skipped": result.skipped_count,
-        "average": result.average,
-        "distribution": [[value, count] for value, count in result.distribution.items()],
-        "enough": result.enough,
-        "views_differ": result.views_differ,
-    }
+_Record = TypeVar("_Record")
 
 
-def _thaw_component(data: dict[str, Any]) -> ComponentResult:
-    return ComponentResult(
-        key=data["key"],
-        name=data["name"],
-        rated_count=data["rated"],
-        skipped_count=data["skipped"],
-        average=data["average"],
-        distribution={int(value): int(count) for value, count in data["distribution"]},
-        enough=data["enough"],
-        views_differ=data["views_differ"],
-    )
+@dataclass(frozen=True, slots=True)
+class _Stored(Generic[_Record]):
+    """How one kind of record is stored, for freezing and thawing alike: the attributes
+    kept (in stored order), the stored keys of those renamed, and how values whose JSON
+    form differs are written and read back."""
+
+    make: Callable[..., _Record]
+    attributes: tuple[str, ...]
+    renamed: Mapping[str, str] = field(default_factory=dict)  # attribute -> stored key
+    write: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    read: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+
+    def freeze(self, record: _Record) -> dict[str, Any]:
+        return {
+            self.renamed.get(name, name): self.write.get(name, _as_is)(getattr(record, name))
+            for name in self.attributes
+        }
+
+    def thaw(self, data: dict[str, Any]) -> _Record:
+        return self.make(
+            **{
+                name: self.read.get(name, _as_is)(data[self.renamed.get(name, name)])
+                for name in self.attributes
+            }
+        )
 
 
-def _highlight(highlight: Highlight) -> dict[str, Any]:
-    return {
-        "key": highlight.key,
-        "name": highlight.name,
-        "average": highlight.average,
-        "discussion_prompt": highlight.discussion_prompt,
-    }
+def _as_is(value: Any) -> Any:
+    return value
 
 
-def _thaw_highlight(data: dict[str, Any]) -> Highlight:
-    return Highlight(data["key"], data["name"], data["average"], data["discussion_prompt"])
-
-
-def _direction(result: DirectionResult) -> dict[str, Any]:
-    return {
-        "key": result.key,
-        "question": result.question,
-        "answered": result.answered,
-        "counts": {choice.value: count for choice, count in result.counts.items()},
-        "enough": result.enough,
-    }
-
-
-def _thaw_direction(data: dict[str, Any]) -> DirectionResult:
-    return DirectionResult(
-        key=data["key"],
-        question=data["question"],
-        answered=data["answered"],
-        counts={DirectionChoice(choice): count for choice, count in data["counts"].items()},
-        enough=data["enough"],
-    )
+_COMPONENT = _Stored(
+    ComponentResult,
+    (
+        "key",
+        "name",
+        "rated_count",
+        "skipped_count",
+        "average",
+        "distribution",
+        "enough",
+        "views_differ",
+    ),
+    renamed={"rated_count": "rated", "skipped_count": "skipped"},
+    write={"distribution": lambda counts: [[value, n] for value, n in counts.items()]},
+    read={"distribution": lambda pairs: {int(value): int(n) for value, n in pairs}},
+)
+_HIGHLIGHT = _Stored(Highlight, ("key", "name", "average", "discussion_prompt"))
+_DIRECTION = _Stored(
+    DirectionResult,
+    ("key", "question", "answered", "counts", "enough"),
+    write={"counts": lambda counts: {choice.value: n for choice, n in counts.items()}},
+    read={"counts": lambda counts: {DirectionChoice(choice): n for choice, n in counts.items()}},
+)
+_COMMENT_GROUP = _Stored(
+    CommentGroup, ("item", "title", "comments"), write={"comments": list}, read={"comments": tuple}
+)

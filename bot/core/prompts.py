@@ -6,10 +6,8 @@ import string
 from importlib.resources.abc import Traversable
 from typing import Any
 
-import yaml
-
 from bot.core.models import Phase
-from bot.core.yamltext import load_yaml
+from bot.core.yamltext import load_yaml_mapping
 
 
 class PromptError(ValueError):
@@ -37,12 +35,7 @@ def _flatten(node: Any, prefix: str, source: str, out: dict[str, str]) -> None:
 
 def parse_prompts(text: str, *, source: str) -> dict[str, str]:
     """Validate prompts YAML text into a flat {dotted.key: sentence} mapping."""
-    try:
-        data = load_yaml(text)
-    except yaml.YAMLError as exc:
-        raise PromptError(f"{source}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise PromptError(f"{source}: expected a mapping at the top level")
+    data = load_yaml_mapping(text, source=source, error=PromptError)
     out: dict[str, str] = {}
     _flatten(data, "", source, out)
     return out

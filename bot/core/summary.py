@@ -44,7 +44,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from bot.core.chart_data import ChartData, ChartSeries
 from bot.core.frameworks import Framework
-from bot.core.models import ANYTHING_ELSE, DirectionChoice, Phase, Response, Thresholds
+from bot.core.models import (
+    ANYTHING_ELSE,
+    Answer,
+    DirectionChoice,
+    Phase,
+    Response,
+    Thresholds,
+)
 from bot.core.redaction import Redactor
 from bot.core.text import clip
 
@@ -147,17 +154,22 @@ def views_differ(ratings: Sequence[int], points: int) -> bool:
     return statistics.pstdev(ratings) >= (points - 1) / 4 - 1e-9
 
 
+def _answers_to(item: str, responses: Sequence[Response]) -> list[Answer]:
+    """The answers the responses hold to one item (a component, check or ANYTHING_ELSE)."""
+    return [answer for response in responses if (answer := response.answers.get(item)) is not None]
+
+
 def _component_results(
     framework: Framework, responses: Sequence[Response], thresholds: Thresholds
 ) -> list[ComponentResult]:
     results = []
     scale = framework.scale_values
     for component in framework.components:
-        ratings: list[int] = []
-        for response in responses:
-            answer = response.answers.get(component.key)
-            if answer is not None and answer.rating is not None and answer.rating in scale:
-                ratings.append(answer.rating)
+        ratings = [
+            answer.rating
+            for answer in _answers_to(component.key, responses)
+            if answer.rating is not None and answer.rating in scale
+        ]
         enough = len(ratings) >= thresholds.scores
         spread = len(ratings) >= thresholds.comments
         counts = Counter(ratings)
@@ -216,11 +228,7 @@ def _direction_results(
 ) -> list[DirectionResult]:
     results = []
     for check in framework.direction_checks:
-        choices = [
-            answer.choice
-            for response in responses
-            if (answer := response.answers.get(check.key)) is not None and answer.choice
-        ]
+        choices = [answer.choice for answer in _answers_to(check.key, responses) if answer.choice]
         enough = len(choices) >= threshold
         counts = Counter(choices)
         results.append(
@@ -247,11 +255,11 @@ def _comment_groups(
     groups = []
     redactor = Redactor(names)  # built once for every comment of the check-in
     for item, title in titles:
-        comments = []
-        for response in responses:
-            answer = response.answers.get(item)
-            if answer is not None and answer.comment and answer.comment.strip():
-                comments.append(clip(redactor.redact(answer.comment.strip()), MAX_RENDERED_COMMENT))
+        comments = [
+            clip(redactor.redact(answer.comment.strip()), MAX_RENDERED_COMMENT)
+            for answer in _answers_to(item, responses)
+            if answer.comment and answer.comment.strip()
+        ]
         if comments:
             rng.shuffle(comments)
             groups.append(CommentGroup(item=item, title=title, comments=tuple(comments)))

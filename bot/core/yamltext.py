@@ -1,4 +1,5 @@
-"""Reading YAML strictly: a key written twice in one mapping is an error, not a silent overwrite."""
+"""Reading YAML strictly: a key written twice in one mapping is an error, not a silent overwrite,
+and a file whose top level must be a mapping says so, naming the file."""
 
 from __future__ import annotations
 
@@ -27,3 +28,14 @@ class _StrictLoader(yaml.SafeLoader):
 def load_yaml(text: str) -> Any:
     """Parse YAML safely, refusing repeated keys; raises yaml.YAMLError."""
     return yaml.load(text, Loader=_StrictLoader)
+
+
+def load_yaml_mapping(text: str, *, source: str, error: type[ValueError]) -> dict[Any, Any]:
+    """Parse YAML text whose top level is a mapping; else `error`, its message led by `source`."""
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as exc:
+        raise error(f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise error(f"{source}: expected a mapping at the top level")
+    return data

@@ -28,7 +28,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import aiosqlite
 
@@ -111,6 +111,9 @@ _SELECT_SCHEDULE = (
     "s.announced, c.status AS checkin_status "
     "FROM scheduled_checkins AS s LEFT JOIN checkins AS c ON c.id = s.checkin_id "
 )
+
+
+_T = TypeVar("_T")
 
 
 def _system_clock() -> datetime:
@@ -233,6 +236,29 @@ class Store:
         async with self._reading() as db:
             return await _one(db, sql, params)
 
+    async def _select_as(
+        self, build: Callable[[aiosqlite.Row], _T], sql: str, params: Sequence[Any] = ()
+    ) -> list[_T]:
+        """Every row of one read, each made into what `build` makes of it."""
+        return [build(row) for row in await self._select(sql, params)]
+
+    async def _select_one_as(
+        self, build: Callable[[aiosqlite.Row], _T], sql: str, params: Sequence[Any] = ()
+    ) -> _T | None:
+        """The first row of one read made into what `build` makes of it, or None."""
+        row = await self._select_one(sql, params)
+        return build(row) if row else None
+
+    async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """One statement in a write transaction of its own; how many rows it changed."""
+        async with self._writing() as db:
+            return await _run(db, sql, params)
+
+    async def _write_if(self, sql: str, params: Sequence[Any] = ()) -> bool:
+        """One conditional statement on one row (named by its key) in a write transaction of
+        its own; whether it took effect."""
+        return await self._write(sql, params) > 0
+
     @contextlib.asynccontextmanager
     async def _reading(self) -> AsyncIterator[aiosqlite.Connection]:
         """The connection, while no write is half done."""
@@ -263,45 +289,40 @@ class Store:
 
     async def set_facilitator_role(self, guild_id: int, role_id: int | None) -> None:
         """Set (or clear, with None) the server's facilitator role."""
-        defaults = Thresholds()
-        async with self._writing() as db:
-            await _run(
-                db,
-                "INSERT INTO guild_settings "
-                "(guild_id, facilitator_role_id, scores_threshold, comments_threshold) "
-                "VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (guild_id) DO UPDATE SET "
-                "facilitator_role_id = excluded.facilitator_role_id",
-                (guild_id, role_id, defaults.scores, defaults.comments),
-            )
+        await self._set_guild_setting(guild_id, "facilitator_role_id", role_id)
 
     async def set_facilitator_channel(self, guild_id: int, channel_id: int | None) -> None:
         """Set (or clear, with None) where notices for the server's facilitators go."""
+        await self._set_guild_setting(guild_id, "facilitator_channel_id", channel_id)
+
+    async def _set_guild_setting(
+        self,
+        guild_id: int,
+        column: Literal["facilitator_role_id", "facilitator_channel_id"],
+        value: int | None,
+    ) -> None:
+        """Set one column of the server's settings, making its row (with the default
+        thresholds) if it has none."""
         defaults = Thresholds()
-        async with self._writing() as db:
-            await _run(
-                db,
-                "INSERT INTO guild_settings "
-                "(guild_id, facilitator_channel_id, scores_threshold, comments_threshold) "
-                "VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (guild_id) DO UPDATE SET "
-                "facilitator_channel_id = excluded.facilitator_channel_id",
-                (guild_id, channel_id, defaults.scores, defaults.comments),
-            )
+        # `column` is one of the literals above, never text from outside.
+        await self._write(
+            f"INSERT INTO guild_settings (guild_id, {column}, scores_threshold, "  # noqa: S608
+            "comments_threshold) VALUES (?, ?, ?, ?) "
+            f"ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column}",
+            (guild_id, value, defaults.scores, defaults.comments),
+        )
 
     async def set_thresholds(self, guild_id: int, thresholds: Thresholds) -> None:
         """Set the server's anonymity thresholds for check-ins opened from now on."""
         _check_thresholds(thresholds)
-        async with self._writing() as db:
-            await _run(
-                db,
-                "INSERT INTO guild_settings (guild_id, scores_threshold, comments_threshold) "
-                "VALUES (?, ?, ?) "
-                "ON CONFLICT (guild_id) DO UPDATE SET "
-                "scores_threshold = excluded.scores_threshold, "
-                "comments_threshold = excluded.comments_threshold",
-                (guild_id, thresholds.scores, thresholds.comments),
-            )
+        await self._write(
+            "INSERT INTO guild_settings (guild_id, scores_threshold, comments_threshold) "
+            "VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET "
+            "scores_threshold = excluded.scores_threshold, "
+            "comments_threshold = excluded.comments_threshold",
+            (guild_id, thresholds.scores, thresholds.comments),
+        )
 
     # -- projects ------------------------------------------------------------------------------
 
@@ -344,29 +365,29 @@ class Store:
 
     async def get_project(self, project_id: int) -> Project | None:
         """The project with this id, or None."""
-        row = await self._select_one(_SELECT_PROJECTS + "WHERE p.id = ?", (project_id,))
-        return _project(row) if row else None
+        return await self._select_one_as(
+            _project, _SELECT_PROJECTS + "WHERE p.id = ?", (project_id,)
+        )
 
     async def find_project(self, guild_id: int, name: str) -> Project | None:
         """The server's project of this name, ignoring case and extra spaces, or None."""
-        row = await self._select_one(
+        return await self._select_one_as(
+            _project,
             _SELECT_PROJECTS + "WHERE p.guild_id = ? AND p.name_key = ?",
             (guild_id, name_key(name)),
         )
-        return _project(row) if row else None
 
     async def list_projects(self, guild_id: int) -> list[Project]:
         """The server's projects, by name."""
-        rows = await self._select(
+        return await self._select_as(
+            _project,
             _SELECT_PROJECTS + "WHERE p.guild_id = ? ORDER BY p.name_key, p.id",
             (guild_id,),
         )
-        return [_project(row) for row in rows]
 
     async def list_all_projects(self) -> list[Project]:
         """Every project in every server, oldest first."""
-        rows = await self._select(_SELECT_PROJECTS + "ORDER BY p.id")
-        return [_project(row) for row in rows]
+        return await self._select_as(_project, _SELECT_PROJECTS + "ORDER BY p.id")
 
     async def update_project(
         self, project_id: int, changed: Dated, moved: Sequence[PlannedCheckin]
@@ -406,10 +427,9 @@ class Store:
 
     async def set_card_message(self, project_id: int, message_id: int | None) -> None:
         """Remember the message holding the project's Join/Leave card."""
-        async with self._writing() as db:
-            await _run(
-                db, "UPDATE projects SET card_message_id = ? WHERE id = ?", (message_id, project_id)
-            )
+        await self._write(
+            "UPDATE projects SET card_message_id = ? WHERE id = ?", (message_id, project_id)
+        )
 
     async def delete_project(self, project_id: int) -> bool:
         """Erase the project and everything that belongs to it; False if there was none."""
@@ -423,36 +443,34 @@ class Store:
 
     async def list_schedule(self, project_id: int) -> list[ScheduledCheckin]:
         """The project's beginning, middle and end check-ins as scheduled, in order."""
-        rows = await self._select(
-            _SELECT_SCHEDULE + "WHERE s.project_id = ? ORDER BY s.opens_at", (project_id,)
+        return await self._select_as(
+            _scheduled,
+            _SELECT_SCHEDULE + "WHERE s.project_id = ? ORDER BY s.opens_at",
+            (project_id,),
         )
-        return [_scheduled(row) for row in rows]
 
     async def list_planned(self) -> list[ScheduledCheckin]:
         """Every check-in not opened yet, in every server, soonest first (for the scheduler)."""
-        rows = await self._select(
-            _SELECT_SCHEDULE + "WHERE s.state = 'planned' ORDER BY s.opens_at, s.project_id"
+        return await self._select_as(
+            _scheduled,
+            _SELECT_SCHEDULE + "WHERE s.state = 'planned' ORDER BY s.opens_at, s.project_id",
         )
-        return [_scheduled(row) for row in rows]
 
     async def mark_missed(self, project_id: int, phase: Phase) -> bool:
         """A planned check-in whose window passed: missed, facilitators not told yet."""
-        async with self._writing() as db:
-            marked = await _run(
-                db,
-                "UPDATE scheduled_checkins SET state = 'missed', announced = 0 "
-                "WHERE project_id = ? AND phase = ? AND state = 'planned'",
-                (project_id, Phase(phase).value),
-            )
-        return marked == 1
+        return await self._write_if(
+            "UPDATE scheduled_checkins SET state = 'missed', announced = 0 "
+            "WHERE project_id = ? AND phase = ? AND state = 'planned'",
+            (project_id, Phase(phase).value),
+        )
 
     async def list_unannounced(self) -> list[ScheduledCheckin]:
         """Missed check-ins the facilitators have not been told about yet."""
-        rows = await self._select(
+        return await self._select_as(
+            _scheduled,
             _SELECT_SCHEDULE
             + "WHERE s.state = 'missed' AND s.announced = 0 ORDER BY s.opens_at, s.project_id",
         )
-        return [_scheduled(row) for row in rows]
 
     async def mark_announced(self, missed: Sequence[ScheduledCheckin]) -> None:
         async with self._writing() as db:
@@ -527,13 +545,11 @@ class Store:
         detail: str = "",
     ) -> None:
         """Record a facilitator's action (never an answer)."""
-        async with self._writing() as db:
-            await _run(
-                db,
-                "INSERT INTO audit_log (guild_id, at, actor_id, action, project, detail) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (guild_id, _utc_text(self._clock()), actor_id, action, project, detail),
-            )
+        await self._write(
+            "INSERT INTO audit_log (guild_id, at, actor_id, action, project, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (guild_id, _utc_text(self._clock()), actor_id, action, project, detail),
+        )
 
     async def list_audit(self, guild_id: int, limit: int) -> list[AuditEntry]:
         """The server's latest facilitator actions, newest first."""
@@ -602,13 +618,10 @@ class Store:
 
     async def remove_participant(self, project_id: int, user_id: int) -> bool:
         """Remove a participant; False if they were not one."""
-        async with self._writing() as db:
-            removed = await _run(
-                db,
-                "DELETE FROM participants WHERE project_id = ? AND user_id = ?",
-                (project_id, user_id),
-            )
-        return removed > 0
+        return await self._write_if(
+            "DELETE FROM participants WHERE project_id = ? AND user_id = ?",
+            (project_id, user_id),
+        )
 
     async def list_participants(self, project_id: int) -> list[Participant]:
         """The project's participants, by user id."""
@@ -801,24 +814,25 @@ class Store:
 
     async def get_checkin(self, checkin_id: int) -> Checkin | None:
         """The check-in with this id, or None."""
-        row = await self._select_one(_SELECT_CHECKINS + "WHERE c.id = ?", (checkin_id,))
-        return _checkin(row) if row else None
+        return await self._select_one_as(
+            _checkin, _SELECT_CHECKINS + "WHERE c.id = ?", (checkin_id,)
+        )
 
     async def current_checkin(self, project_id: int) -> Checkin | None:
         """The project's open check-in, or None."""
-        row = await self._select_one(
+        return await self._select_one_as(
+            _checkin,
             _SELECT_CHECKINS + "WHERE c.project_id = ? AND c.status = 'open'",
             (project_id,),
         )
-        return _checkin(row) if row else None
 
     async def list_checkins(self, project_id: int) -> list[Checkin]:
         """The project's check-ins, oldest first."""
-        rows = await self._select(
+        return await self._select_as(
+            _checkin,
             _SELECT_CHECKINS + "WHERE c.project_id = ? ORDER BY c.opened_at, c.id",
             (project_id,),
         )
-        return [_checkin(row) for row in rows]
 
     async def list_open_checkins(self) -> list[Checkin]:
         """Every open check-in in every server, soonest to close first (for the scheduler)."""
@@ -826,12 +840,12 @@ class Store:
 
     async def open_checkins_with_projects(self) -> list[tuple[Project, Checkin]]:
         """`list_open_checkins`, each with its project, in one read."""
-        rows = await self._select(
+        return await self._select_as(
+            _project_and_checkin,
             f"SELECT {_PROJECT_FIELDS}, {_CHECKIN_FIELDS} FROM checkins AS c "  # noqa: S608
             "JOIN projects AS p ON p.id = c.project_id "
             "WHERE c.status = 'open' ORDER BY c.closes_at, c.id",
         )
-        return [(_project(row), _checkin(row)) for row in rows]
 
     async def close_checkin(
         self, checkin_id: int, closed_at: datetime, summarise: Summariser
@@ -925,30 +939,26 @@ class Store:
     async def set_summary_message(self, checkin_id: int, message_id: int | None) -> None:
         """Record that the summary was posted (its first message) or could not be (None);
         either way its comments are not needed any more and are dropped."""
-        async with self._writing() as db:
-            await _run(
-                db,
-                "UPDATE checkins SET summary_message_id = ?, summary_due = 0, "
-                "results_comments = NULL WHERE id = ?",
-                (message_id, checkin_id),
-            )
+        await self._write(
+            "UPDATE checkins SET summary_message_id = ?, summary_due = 0, "
+            "results_comments = NULL WHERE id = ?",
+            (message_id, checkin_id),
+        )
 
     async def summary_failed(self, checkin_id: int, retry_at: datetime | None) -> None:
         """Posting the summary failed: try again from `retry_at`, or (None) give up, dropping
         the comments that were waiting for it."""
-        async with self._writing() as db:
-            await _run(
-                db,
-                "UPDATE checkins SET summary_attempts = summary_attempts + 1, "
-                "summary_retry_at = ?, summary_due = ?, "
-                "results_comments = CASE WHEN ? THEN results_comments END WHERE id = ?",
-                (
-                    _utc_text(retry_at) if retry_at else None,
-                    int(retry_at is not None),
-                    int(retry_at is not None),
-                    checkin_id,
-                ),
-            )
+        await self._write(
+            "UPDATE checkins SET summary_attempts = summary_attempts + 1, "
+            "summary_retry_at = ?, summary_due = ?, "
+            "results_comments = CASE WHEN ? THEN results_comments END WHERE id = ?",
+            (
+                _utc_text(retry_at) if retry_at else None,
+                int(retry_at is not None),
+                int(retry_at is not None),
+                checkin_id,
+            ),
+        )
 
     async def list_dm_messages(self, limit: int = 100) -> list[DmMessage]:
         """Check-in messages in members' DMs still to be emptied: of closed check-ins (the
@@ -1006,45 +1016,39 @@ class Store:
     async def list_summaries_due(self, now: datetime | None = None) -> list[Checkin]:
         """Closed check-ins whose summary is still to be posted (e.g. after a restart), and
         with `now`, only those due to be tried now."""
-        rows = await self._select(
+        return await self._select_as(
+            _checkin,
             _SELECT_CHECKINS + "WHERE c.status = 'closed' AND c.summary_due = 1 "
             "AND (? IS NULL OR c.summary_retry_at IS NULL OR c.summary_retry_at <= ?) "
             "ORDER BY c.id",
             (_utc_text(now) if now else None, _utc_text(now) if now else None),
         )
-        return [_checkin(row) for row in rows]
 
     async def advance_reminder_rounds(self, checkin_id: int, done: int, rounds: int) -> bool:
         """Move the automatic reminder rounds done from `done` to `rounds`, once."""
-        async with self._writing() as db:
-            moved = await _run(
-                db,
-                "UPDATE checkins SET reminder_rounds = ? "
-                "WHERE id = ? AND reminder_rounds = ? AND status = 'open'",
-                (rounds, checkin_id, done),
-            )
-        return moved == 1
+        return await self._write_if(
+            "UPDATE checkins SET reminder_rounds = ? "
+            "WHERE id = ? AND reminder_rounds = ? AND status = 'open'",
+            (rounds, checkin_id, done),
+        )
 
     async def mark_reminded(self, checkin_id: int, now: datetime, gap: timedelta) -> bool:
         """Record a reminder at `now` unless one was recorded less than `gap` ago (then False)."""
-        async with self._writing() as db:
-            marked = await _run(
-                db,
-                "UPDATE checkins SET reminded_at = ? "
-                "WHERE id = ? AND (reminded_at IS NULL OR reminded_at <= ?)",
-                (_utc_text(now), checkin_id, _utc_text(now - gap)),
-            )
-        return marked == 1
+        return await self._write_if(
+            "UPDATE checkins SET reminded_at = ? "
+            "WHERE id = ? AND (reminded_at IS NULL OR reminded_at <= ?)",
+            (_utc_text(now), checkin_id, _utc_text(now - gap)),
+        )
 
     # -- invitations ---------------------------------------------------------------------------
 
     async def get_invitation(self, checkin_id: int, user_id: int) -> Invitation | None:
         """The member's invitation to the check-in, or None if they were not invited."""
-        row = await self._select_one(
+        return await self._select_one_as(
+            _invitation,
             "SELECT * FROM invitations WHERE checkin_id = ? AND user_id = ?",
             (checkin_id, user_id),
         )
-        return _invitation(row) if row else None
 
     async def add_invitation(self, checkin_id: int, user_id: int) -> bool:
         """Invite a member to an open check-in; False if it is closed or they already are."""
@@ -1065,11 +1069,11 @@ class Store:
 
     async def list_invitations(self, checkin_id: int) -> list[Invitation]:
         """Everyone invited to the check-in, by user id."""
-        rows = await self._select(
+        return await self._select_as(
+            _invitation,
             "SELECT * FROM invitations WHERE checkin_id = ? ORDER BY user_id",
             (checkin_id,),
         )
-        return [_invitation(row) for row in rows]
 
     async def list_undelivered(self, checkin_id: int, now: datetime) -> list[Invitation]:
         """Invitations to send now: pending, due for a try, to members still in the project."""
@@ -1078,7 +1082,8 @@ class Store:
     async def checkins_with_invitations_due(self, now: datetime) -> set[int]:
         """The open check-ins with an invitation to send now (to someone still in the
         project), read from the pending invitations alone."""
-        rows = await self._select(
+        ids = await self._select_as(
+            lambda row: int(row[0]),
             "SELECT DISTINCT i.checkin_id FROM invitations AS i "
             "JOIN checkins AS c ON c.id = i.checkin_id "
             "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
@@ -1086,14 +1091,15 @@ class Store:
             "AND (i.next_attempt_at IS NULL OR i.next_attempt_at <= ?)",
             (_utc_text(now),),
         )
-        return {row[0] for row in rows}
+        return set(ids)
 
     async def invitations_due(
         self, checkin_id: int, now: datetime
     ) -> list[tuple[Invitation, int | None]]:
         """`list_undelivered`, each with the member's DM channel if known: all a round of
         invitations needs to read, in one statement."""
-        rows = await self._select(
+        return await self._select_as(
+            lambda row: (_invitation(row), row["known_channel"]),
             "SELECT i.*, dc.channel_id AS known_channel FROM invitations AS i "
             "JOIN checkins AS c ON c.id = i.checkin_id "
             "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
@@ -1102,7 +1108,6 @@ class Store:
             "AND (i.next_attempt_at IS NULL OR i.next_attempt_at <= ?) ORDER BY i.user_id",
             (checkin_id, _utc_text(now)),
         )
-        return [(_invitation(row), row["known_channel"]) for row in rows]
 
     async def next_delivery_attempt(self) -> datetime | None:
         """When the next invitation of an open check-in, to someone still in its project, is
@@ -1232,23 +1237,20 @@ class Store:
         so nothing naming them may record one. False if they already had the most allowed.
         (`dm_channel_id` is not stored there: it would name them; the invitation has it.)"""
         respondent = self._respondent(checkin_id, user_id)
-        async with self._writing() as db:
-            counted = await _run(
-                db,
-                "UPDATE responses SET reminders = reminders + 1, last_reminded_at = ?, "
-                "reminder_messages = CASE WHEN ? IS NULL THEN reminder_messages "
-                "ELSE json_insert(reminder_messages, '$[#]', ?) END "
-                "WHERE checkin_id = ? AND respondent = ? AND reminders < ?",
-                (
-                    _utc_text(now),
-                    dm_message_id,
-                    dm_message_id,
-                    checkin_id,
-                    respondent,
-                    MAX_REMINDERS,
-                ),
-            )
-        return counted == 1
+        return await self._write_if(
+            "UPDATE responses SET reminders = reminders + 1, last_reminded_at = ?, "
+            "reminder_messages = CASE WHEN ? IS NULL THEN reminder_messages "
+            "ELSE json_insert(reminder_messages, '$[#]', ?) END "
+            "WHERE checkin_id = ? AND respondent = ? AND reminders < ?",
+            (
+                _utc_text(now),
+                dm_message_id,
+                dm_message_id,
+                checkin_id,
+                respondent,
+                MAX_REMINDERS,
+            ),
+        )
 
     async def get_dm_channel(self, user_id: int) -> int | None:
         """The id of the member's DM channel with the bot, if known."""
@@ -1269,13 +1271,13 @@ class Store:
         self, user_id: int, guild_id: int | None = None
     ) -> list[tuple[Project, Checkin]]:
         """Open check-ins the member was invited to (optionally in one server), by closing time."""
-        rows = await self._select(
+        return await self._select_as(
+            _project_and_checkin,
             _SELECT_INVITED_CHECKINS
             + "WHERE i.user_id = ? AND c.status = 'open' AND (? IS NULL OR p.guild_id = ?) "
             "ORDER BY c.closes_at, c.id",
             (user_id, guild_id, guild_id),
         )
-        return [(_project(row), _checkin(row)) for row in rows]
 
     # -- answers -------------------------------------------------------------------------------
 
@@ -1537,13 +1539,11 @@ class Store:
     ) -> None:
         """The bot was removed from the server: erase its data after `erase_after`, unless it
         is added back first. A second removal keeps the first, earlier erasure date."""
-        async with self._writing() as db:
-            await _run(
-                db,
-                "INSERT INTO guild_departures (guild_id, left_at, erase_after) VALUES (?, ?, ?) "
-                "ON CONFLICT (guild_id) DO NOTHING",
-                (guild_id, _utc_text(left_at), _utc_text(erase_after)),
-            )
+        await self._write(
+            "INSERT INTO guild_departures (guild_id, left_at, erase_after) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id) DO NOTHING",
+            (guild_id, _utc_text(left_at), _utc_text(erase_after)),
+        )
 
     async def cancel_departure(self, guild_id: int) -> bool:
         """The bot is back on the server: keep its data; False if no erasure was waiting."""
@@ -1887,6 +1887,10 @@ def _parse_utc(text: str) -> datetime:
 
 def _hhmm(moment: time) -> str:
     return moment.strftime("%H:%M")
+
+
+def _project_and_checkin(row: aiosqlite.Row) -> tuple[Project, Checkin]:
+    return _project(row), _checkin(row)
 
 
 def _project(row: aiosqlite.Row) -> Project:

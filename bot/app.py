@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -126,13 +127,16 @@ class CoreflectTree(app_commands.CommandTree["CoreflectBot"]):
 
 class CoreflectBot(commands.Bot):
     """The bot, holding the services its extensions use (`services`, set up before any
-    extension loads) and the store under them, which only the services touch."""
+    extension loads) and the store under them, which only the services touch. With
+    COREFLECT_SHARDS, `create_bot` builds its sharded form, ShardedCoreflectBot."""
 
     store: Store
     services: Services
     box_key: bytes
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, **connection: Any
+    ) -> None:
         quiet_voice_warnings()
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -140,6 +144,7 @@ class CoreflectBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=CoreflectTree,
+            **connection,
         )
         keep_answers_out_of_logs()
         self.settings = settings
@@ -241,9 +246,11 @@ class CoreflectBot(commands.Bot):
             services = getattr(self, "services", None)
             scheduler = services.scheduler if services is not None else None
             if scheduler is not None:
+                scheduling = scheduler.lease.held  # else another process writes the file
                 await scheduler.stop()
                 # A stopped bot is not healthy: `coreflect health` must not say otherwise.
-                clear_heartbeat(self.settings.heartbeat_file)
+                if scheduling:
+                    clear_heartbeat(self.settings.heartbeat_file)
             await super().close()
         finally:
             store = getattr(self, "store", None)
@@ -251,6 +258,19 @@ class CoreflectBot(commands.Bot):
                 await store.close()  # the last connection closing empties the -wal file
 
 
+class ShardedCoreflectBot(CoreflectBot, commands.AutoShardedBot):
+    """The same bot over several gateway connections (shards), each carrying a share of the
+    servers: Discord requires it past 2,500 servers. One process runs every shard."""
+
+    async def on_ready(self) -> None:
+        log.info("all %d shards are connected", self.shard_count or 0)
+        await super().on_ready()
+
+
 def create_bot(settings: Settings, *, clock: Clock | None = None) -> CoreflectBot:
-    """A ready-to-start bot; frameworks and prompts are validated here, before connecting."""
-    return CoreflectBot(settings, clock=clock)
+    """A ready-to-start bot; frameworks and prompts are validated here, before connecting.
+    COREFLECT_SHARDS makes it sharded: `auto` asks Discord how many shards when it connects."""
+    if settings.shards is None:
+        return CoreflectBot(settings, clock=clock)
+    count = None if settings.shards == "auto" else settings.shards
+    return ShardedCoreflectBot(settings, clock=clock, shard_count=count)

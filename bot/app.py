@@ -23,6 +23,7 @@ from bot.health import clear_heartbeat, write_heartbeat
 from bot.keys import derive_key, load_secret
 from bot.services.bundle import Services, build_services
 from bot.services.checkins import CheckinService
+from bot.services.messaging import Messenger
 from bot.services.results import ResultsService
 from bot.services.scheduler import Scheduler
 from bot.settings import Settings
@@ -171,8 +172,17 @@ class CoreflectBot(commands.Bot):
         # Reading the zone list walks the tzdata files: do it once, off the event loop.
         await asyncio.to_thread(iana_timezones)
         await self.open_store()
-        messenger = DiscordMessenger(self, prompts=self.prompts, frameworks=self.frameworks)
-        self.services = build_services(
+        self.services = self.build_services(
+            DiscordMessenger(self, prompts=self.prompts, frameworks=self.frameworks)
+        )
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.settings.sync_commands:
+            await self._sync_commands()
+
+    def build_services(self, messenger: Messenger) -> Services:
+        """The services over this bot's open store, sending through `messenger`."""
+        return build_services(
             store=self.store,
             frameworks=self.frameworks,
             prompts=self.prompts,
@@ -185,10 +195,6 @@ class CoreflectBot(commands.Bot):
             removed_server_days=self.settings.removed_server_days,
             heartbeat=self._heartbeat,
         )
-        for extension in EXTENSIONS:
-            await self.load_extension(extension)
-        if self.settings.sync_commands:
-            await self._sync_commands()
 
     async def _load_secret(self) -> tuple[bytes, str]:
         """The secret and where it came from; a key file is never made for a database that

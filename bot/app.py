@@ -235,7 +235,10 @@ class CoreflectBot(commands.Bot):
     def scheduler(self) -> Scheduler:
         return self.services.scheduler
 
+    _wrote_heartbeat = False
+
     def _heartbeat(self, when: datetime) -> None:
+        self._wrote_heartbeat = True
         write_heartbeat(self.settings.heartbeat_file, when, self.scheduler.max_sleep)
 
     async def on_ready(self) -> None:
@@ -252,10 +255,10 @@ class CoreflectBot(commands.Bot):
             services = getattr(self, "services", None)
             scheduler = services.scheduler if services is not None else None
             if scheduler is not None:
-                scheduling = scheduler.lease.held  # else another process writes the file
                 await scheduler.stop()
                 # A stopped bot is not healthy: `coreflect health` must not say otherwise.
-                if scheduling:
+                # A bot that never held the scheduler lease leaves the file to the one that does.
+                if self._wrote_heartbeat:
                     clear_heartbeat(self.settings.heartbeat_file)
             await super().close()
         finally:

@@ -22,6 +22,9 @@ An item that fails (one check-in that cannot be closed, one server that cannot b
 logged and backed off: tried again after 1 minute, then 10 minutes, then every hour, while
 the rest of the pass goes on; `next_due` counts the back-off, so a failing item never spins
 the loop. The back-off is kept in memory: a restart tries everything again at once.
+
+Only the process that holds the database's scheduler lease runs passes (bot/services/lease.py):
+a second bot on the same database waits, and takes over when the first stops.
 """
 
 from __future__ import annotations

@@ -150,6 +150,7 @@ class CoreflectBot(commands.Bot):
         keep_answers_out_of_logs()
         self.settings = settings
         self.clock: Clock = clock or system_clock
+        self._wrote_heartbeat = False  # only a bot whose scheduler ran passes writes it
         shipped = shipped_frameworks()
         host = [settings.frameworks_dir] if settings.frameworks_dir else []
         self.frameworks = FrameworkLibrary.from_directories(
@@ -234,8 +235,6 @@ class CoreflectBot(commands.Bot):
     @property
     def scheduler(self) -> Scheduler:
         return self.services.scheduler
-
-    _wrote_heartbeat = False
 
     def _heartbeat(self, when: datetime) -> None:
         self._wrote_heartbeat = True

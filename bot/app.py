@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -22,6 +23,7 @@ from bot.health import clear_heartbeat, write_heartbeat
 from bot.keys import derive_key, load_secret
 from bot.services.bundle import Services, build_services
 from bot.services.checkins import CheckinService
+from bot.services.messaging import Messenger
 from bot.services.results import ResultsService
 from bot.services.scheduler import Scheduler
 from bot.settings import Settings
@@ -126,13 +128,16 @@ class CoreflectTree(app_commands.CommandTree["CoreflectBot"]):
 
 class CoreflectBot(commands.Bot):
     """The bot, holding the services its extensions use (`services`, set up before any
-    extension loads) and the store under them, which only the services touch."""
+    extension loads) and the store under them, which only the services touch. With
+    COREFLECT_SHARDS, `create_bot` builds its sharded form, ShardedCoreflectBot."""
 
     store: Store
     services: Services
     box_key: bytes
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, **connection: Any
+    ) -> None:
         quiet_voice_warnings()
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -140,10 +145,12 @@ class CoreflectBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=CoreflectTree,
+            **connection,
         )
         keep_answers_out_of_logs()
         self.settings = settings
         self.clock: Clock = clock or system_clock
+        self._wrote_heartbeat = False  # only a bot whose scheduler ran passes writes it
         shipped = shipped_frameworks()
         host = [settings.frameworks_dir] if settings.frameworks_dir else []
         self.frameworks = FrameworkLibrary.from_directories(
@@ -166,8 +173,17 @@ class CoreflectBot(commands.Bot):
         # Reading the zone list walks the tzdata files: do it once, off the event loop.
         await asyncio.to_thread(iana_timezones)
         await self.open_store()
-        messenger = DiscordMessenger(self, prompts=self.prompts, frameworks=self.frameworks)
-        self.services = build_services(
+        self.services = self.build_services(
+            DiscordMessenger(self, prompts=self.prompts, frameworks=self.frameworks)
+        )
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.settings.sync_commands:
+            await self._sync_commands()
+
+    def build_services(self, messenger: Messenger) -> Services:
+        """The services over this bot's open store, sending through `messenger`."""
+        return build_services(
             store=self.store,
             frameworks=self.frameworks,
             prompts=self.prompts,
@@ -181,10 +197,6 @@ class CoreflectBot(commands.Bot):
             removed_server_days=self.settings.removed_server_days,
             heartbeat=self._heartbeat,
         )
-        for extension in EXTENSIONS:
-            await self.load_extension(extension)
-        if self.settings.sync_commands:
-            await self._sync_commands()
 
     async def _load_secret(self) -> tuple[bytes, str]:
         """The secret and where it came from; a key file is never made for a database that
@@ -226,6 +238,7 @@ class CoreflectBot(commands.Bot):
         return self.services.scheduler
 
     def _heartbeat(self, when: datetime) -> None:
+        self._wrote_heartbeat = True
         write_heartbeat(self.settings.heartbeat_file, when, self.scheduler.max_sleep)
 
     async def on_ready(self) -> None:
@@ -244,7 +257,9 @@ class CoreflectBot(commands.Bot):
             if scheduler is not None:
                 await scheduler.stop()
                 # A stopped bot is not healthy: `coreflect health` must not say otherwise.
-                clear_heartbeat(self.settings.heartbeat_file)
+                # A bot that never held the scheduler lease leaves the file to the one that does.
+                if self._wrote_heartbeat:
+                    clear_heartbeat(self.settings.heartbeat_file)
             await super().close()
         finally:
             store = getattr(self, "store", None)
@@ -252,6 +267,19 @@ class CoreflectBot(commands.Bot):
                 await store.close()  # the last connection closing empties the -wal file
 
 
+class ShardedCoreflectBot(CoreflectBot, commands.AutoShardedBot):
+    """The same bot over several gateway connections (shards), each carrying a share of the
+    servers: Discord requires it past 2,500 servers. One process runs every shard."""
+
+    async def on_ready(self) -> None:
+        log.info("all %d shards are connected", self.shard_count or 0)
+        await super().on_ready()
+
+
 def create_bot(settings: Settings, *, clock: Clock | None = None) -> CoreflectBot:
-    """A ready-to-start bot; frameworks and prompts are validated here, before connecting."""
-    return CoreflectBot(settings, clock=clock)
+    """A ready-to-start bot; frameworks and prompts are validated here, before connecting.
+    COREFLECT_SHARDS makes it sharded: `auto` asks Discord how many shards when it connects."""
+    if settings.shards is None:
+        return CoreflectBot(settings, clock=clock)
+    count = None if settings.shards == "auto" else settings.shards
+    return ShardedCoreflectBot(settings, clock=clock, shard_count=count)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError, field_validator
 from pydantic_settings import (
@@ -57,6 +57,9 @@ class Settings:
     comment_days: int = 180  # COREFLECT_COMMENT_DAYS: comment text kept after a check-in closes
     removed_server_days: int = 30  # COREFLECT_REMOVED_SERVER_DAYS: data kept after a removal
     log_level: str = "INFO"  # COREFLECT_LOG_LEVEL
+    # COREFLECT_SHARDS: None = one gateway connection (commands.Bot); "auto" = as many
+    # shards as Discord recommends, or that number of shards (commands.AutoShardedBot)
+    shards: int | Literal["auto"] | None = None
 
     @property
     def resolved_key_file(self) -> Path:
@@ -124,6 +127,7 @@ class _Environment(BaseSettings):
     coreflect_comment_days: int = 180
     coreflect_removed_server_days: int = 30
     coreflect_log_level: str = "INFO"
+    coreflect_shards: int | Literal["auto"] | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -195,6 +199,21 @@ class _Environment(BaseSettings):
             raise ValueError(f"COREFLECT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         return level
 
+    @field_validator("coreflect_shards", mode="before")
+    @classmethod
+    def _shards(cls, value: Any) -> int | str | None:
+        if value is None:
+            return None  # unset: one gateway connection, as most instances need
+        text = str(value).strip().lower()
+        if text == "auto":
+            return text
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError(
+                "COREFLECT_SHARDS must be auto (as many shards as Discord recommends) or a "
+                "whole number of shards, 1 or more"
+            )
+        return int(text)
+
     def settings(self) -> Settings:
         if self.coreflect_db is not None:
             database = self.coreflect_db.expanduser()
@@ -213,6 +232,7 @@ class _Environment(BaseSettings):
             comment_days=self.coreflect_comment_days,
             removed_server_days=self.coreflect_removed_server_days,
             log_level=self.coreflect_log_level,
+            shards=self.coreflect_shards,
         )
 
     def data_dir(self) -> Path:

@@ -29,6 +29,9 @@ An item that fails (one check-in that cannot be closed, one server that cannot b
 logged and backed off: tried again after 1 minute, then 10 minutes, then every hour, while
 the rest of the pass goes on; `next_due` counts the back-off, so a failing item never spins
 the loop. The back-off is kept in memory: a restart tries everything again at once.
+
+Only the process that holds the database's scheduler lease runs passes (bot/services/lease.py):
+a second bot on the same database waits, and takes over when the first stops.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from bot.core.prompts import Prompts
 from bot.core.schedule import local_label
 from bot.core.text import MESSAGE_LIMIT, shorten
 from bot.services.checkins import CheckinService
+from bot.services.lease import LEASE_TTL, SchedulerLease
 from bot.services.messaging import Messenger
 from bot.storage.store import Store
 
@@ -139,6 +143,11 @@ class Scheduler:
         self.backoff = Backoff()
         self._runs: dict[BackoffKey, asyncio.Task[None]] = {}  # DM runs going on, by item
         self._planned: datetime | None = None  # when the sleeping task means to look again
+        # One scheduler per database (bot/services/lease.py). One told to sleep longer than
+        # usual (the tests' virtual days) keeps a lease of three sleeps, so renewing it never
+        # wakes it more often than its passes.
+        ttl = LEASE_TTL if self.max_sleep <= MAX_SLEEP else timedelta(seconds=3 * self.max_sleep)
+        self.lease = SchedulerLease(store=store, clock=clock, ttl=ttl)
 
     # -- the task --------------------------------------------------------------------------------
 
@@ -169,9 +178,29 @@ class Scheduler:
             self._sleeper.cancel()
 
     async def _run(self) -> None:
+        try:
+            await self._passes()
+        finally:
+            await self.lease.release()  # stopped (or cancelled): another process may take over
+
+    async def _wait_for_lease(self) -> None:
+        """No pass without the lease: while another process holds it, sleep until it could be
+        taken (its holder renews it, releases it on stop, or stopped without a word)."""
+        while True:
+            try:
+                if await self.lease.hold():
+                    return
+                delay = await self.lease.seconds_until_free(self.max_sleep)
+            except Exception:
+                log.exception("could not take the scheduler lease; again in %d s", ERROR_SLEEP)
+                delay = ERROR_SLEEP
+            await asyncio.sleep(delay)
+
+    async def _passes(self) -> None:
         log.info("scheduler started")
         while True:
             self._woken = False
+            await self._wait_for_lease()
             try:
                 await self.run_due()
                 if self.heartbeat is not None:

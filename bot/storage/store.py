@@ -1593,6 +1593,34 @@ class Store:
         await self._compact()
         return erased > 0
 
+    # -- the scheduler lease ---------------------------------------------------------------------
+
+    async def take_lease(self, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Take the scheduler lease for `holder` until `now + ttl` if it is free, expired or
+        already `holder`'s (renewing it); False while another holder's lease runs."""
+        async with self._writing() as db:
+            changed = await _run(
+                db,
+                "INSERT INTO scheduler_lease (id, holder, expires_at) VALUES (1, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, "
+                "expires_at = excluded.expires_at "
+                "WHERE scheduler_lease.holder = excluded.holder "
+                "OR scheduler_lease.expires_at <= ?",
+                (holder, _utc_text(now + ttl), _utc_text(now)),
+            )
+        return changed > 0
+
+    async def release_lease(self, holder: str) -> bool:
+        """Give up `holder`'s lease, so another process may take it at once; False if
+        `holder` did not hold it."""
+        async with self._writing() as db:
+            return await _run(db, "DELETE FROM scheduler_lease WHERE holder = ?", (holder,)) > 0
+
+    async def lease_expiry(self) -> datetime | None:
+        """When the current scheduler lease runs out, if anyone holds one."""
+        row = await self._select_one("SELECT expires_at FROM scheduler_lease WHERE id = 1")
+        return _parse_utc(row["expires_at"]) if row else None
+
 
 # -- helpers -----------------------------------------------------------------------------------
 

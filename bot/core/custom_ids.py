@@ -85,15 +85,6 @@ def confirm_template(kind: str) -> str:
 PROJECT_DELETE_TEMPLATE = confirm_template(PROJECT_DELETE)
 MYDATA_DELETE_TEMPLATE = confirm_template(MYDATA_DELETE)
 
-# The template of every button the bot registers (its DynamicItems). A click whose custom_id
-# fully matches one is answered by that button; any other click by the stale-button answer.
-COMPONENT_TEMPLATES = (
-    CARD_TEMPLATE,
-    FLOW_TEMPLATE,
-    PROJECT_DELETE_TEMPLATE,
-    MYDATA_DELETE_TEMPLATE,
-)
-
 
 def is_component_id(custom_id: str) -> bool:
     """Whether a button's handler will answer a click with this custom_id."""
@@ -242,3 +233,43 @@ def message_nonce(*parts: object) -> str:
 
 def matches(template: str, custom_id: str) -> re.Match[str] | None:
     return re.fullmatch(template, custom_id)
+
+
+# A server's own frameworks, edited from Discord. The framework is always the clicking
+# server's (from the interaction, never from the custom_id); ids and keys as the framework
+# schema allows them.
+FRAMEWORK_REF = r"[a-z0-9][a-z0-9-]{0,39}"
+COMPONENT_REF = r"[a-z][a-z0-9_]{0,31}"
+FRAMEWORK_QUESTIONS_TEMPLATE = (
+    rf"{PREFIX}:fwq:(?P<framework>{FRAMEWORK_REF}):(?P<component>{COMPONENT_REF})"
+)
+FRAMEWORK_DELETE_TEMPLATE = rf"{PREFIX}:fwdel:(?P<answer>yes|no):(?P<framework>{FRAMEWORK_REF})"
+# The modals: a component's texts (c), a new component (n, no key yet), its questions (q).
+FRAMEWORK_MODAL_PREFIX = f"{PREFIX}:fwm:"
+FRAMEWORK_MODAL_TEMPLATE = (
+    rf"{PREFIX}:fwm:(?P<part>[cnq]):(?P<framework>{FRAMEWORK_REF}):(?P<component>{COMPONENT_REF}|-)"
+)
+
+
+def framework_questions_id(framework_id: str, component_key: str) -> str:
+    return _checked(f"{PREFIX}:fwq:{framework_id}:{component_key}")
+
+
+def framework_delete_id(framework_id: str, *, confirm: bool) -> str:
+    return _checked(f"{PREFIX}:fwdel:{'yes' if confirm else 'no'}:{framework_id}")
+
+
+def framework_modal_id(part: str, framework_id: str, component_key: str | None) -> str:
+    return _checked(f"{PREFIX}:fwm:{part}:{framework_id}:{component_key or '-'}")
+
+
+# The template of every button the bot registers (its DynamicItems). A click whose custom_id
+# fully matches one is answered by that button; any other click by the stale-button answer.
+COMPONENT_TEMPLATES = (
+    CARD_TEMPLATE,
+    FLOW_TEMPLATE,
+    PROJECT_DELETE_TEMPLATE,
+    MYDATA_DELETE_TEMPLATE,
+    FRAMEWORK_QUESTIONS_TEMPLATE,
+    FRAMEWORK_DELETE_TEMPLATE,
+)

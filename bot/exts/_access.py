@@ -7,9 +7,10 @@ import discord
 from bot.exts._context import services
 
 # Command groups only facilitators may use, and those needing Manage Server.
-FACILITATOR_GROUPS = frozenset({"project", "checkin"})
+FACILITATOR_GROUPS = frozenset({"project", "checkin", "framework"})
 MANAGER_GROUPS = frozenset({"settings"})
 FACILITATOR_COMMANDS = frozenset({"settings audit"})  # in a manager group, open to facilitators
+OPEN_COMMANDS = frozenset({"framework list", "framework show"})  # in a group, open to everyone
 
 
 async def is_facilitator(interaction: discord.Interaction) -> bool:
@@ -28,7 +29,7 @@ async def permission_refusal(interaction: discord.Interaction, command: str) -> 
     """The prompt key refusing `interaction.user` the command (its full name, e.g. "project
     create"), or None if allowed."""
     root = command.split(" ", 1)[0]
-    if root not in FACILITATOR_GROUPS and root not in MANAGER_GROUPS:
+    if command in OPEN_COMMANDS or (root not in FACILITATOR_GROUPS and root not in MANAGER_GROUPS):
         return None
     member = interaction.user
     if interaction.guild is None or not isinstance(member, discord.Member):

@@ -16,11 +16,14 @@ MAX_CHOICES = 25  # Discord shows at most 25 suggestions
 async def framework_choices(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
-    """The frameworks whose id or title contains what was typed."""
+    """The frameworks (the bot's, and this server's own) whose id or title contains what was
+    typed; never another server's."""
     typed = current.casefold()
+    guild_id = interaction.guild.id if interaction.guild else None
+    found = await services(interaction).server_frameworks.available(guild_id)
     return [
         app_commands.Choice(name=f.title[:100], value=f.id)
-        for f in services(interaction).frameworks.all()
+        for f in found
         if typed in f.id or typed in f.title.casefold()
     ][:MAX_CHOICES]
 

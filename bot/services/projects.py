@@ -92,6 +92,13 @@ class ProjectService:
         moved = reschedule(schedule, plan_project(changed), now)
         return await self.store.update_project(project.id, changed, moved)
 
+    async def switch_framework(self, project: Project, framework_id: str) -> Project | None:
+        """Use another framework for the project's check-ins not opened yet; the updated
+        project (None if it is gone)."""
+        if not await self.store.set_project_framework(project.id, framework_id):
+            return None
+        return await self.store.get_project(project.id)
+
     async def join(
         self, project_id: int, guild_id: int | None, user_id: int, names: Sequence[str]
     ) -> Joined | NotJoined:

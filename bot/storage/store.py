@@ -425,6 +425,12 @@ class Store:
             row = await _one(db, _SELECT_PROJECTS + "WHERE p.id = ?", (project_id,))
         return _project(row) if row else None
 
+    async def set_project_framework(self, project_id: int, framework_id: str) -> bool:
+        """Switch the project's framework (check-ins already opened keep their own)."""
+        return await self._write_if(
+            "UPDATE projects SET framework_id = ? WHERE id = ?", (framework_id, project_id)
+        )
+
     async def set_card_message(self, project_id: int, message_id: int | None) -> None:
         """Remember the message holding the project's Join/Leave card."""
         await self._write(

@@ -9,12 +9,12 @@ the member who opened the box) and the submitted text, both before and after a r
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
 
 import discord
 
 from bot.core.models import COMMENT_MAX_CHARS
 from bot.core.prompts import Prompts
+from bot.exts._modal_text import text_input_value
 
 log = logging.getLogger(__name__)
 
@@ -55,19 +55,5 @@ class CommentModal(discord.ui.Modal):
 
 
 def submitted_text(components: object, input_id: str = COMMENT_INPUT) -> str | None:
-    """The value of text input `input_id` in a modal submission's components, None if absent.
-
-    Discord nests inputs in action rows (`components`) or, in newer modals, in labels
-    (`component`); anything that is not the expected shape is skipped.
-    """
-    if isinstance(components, Mapping):
-        if components.get("custom_id") == input_id and "value" in components:
-            value = components["value"]
-            return value if isinstance(value, str) else None
-        return submitted_text([components.get("component"), components.get("components")], input_id)
-    if isinstance(components, Sequence) and not isinstance(components, str | bytes):
-        for component in components:
-            found = submitted_text(component, input_id)
-            if found is not None:
-                return found
-    return None
+    """The comment typed into a submitted box (None if the box came back without it)."""
+    return text_input_value(components, input_id)

@@ -17,14 +17,21 @@ from bot.services.bundle import Services
 from bot.services.projects import NotJoined
 
 
-def card_content(services: Services, project: Project, scores: int) -> tuple[str, discord.ui.View]:
+async def framework_title(services: Services, project: Project) -> str:
+    """The title of the project's framework (the bot's, or its server's own)."""
+    found = await services.server_frameworks.available(project.guild_id)
+    return next((f.title for f in found if f.id == project.framework_id), project.framework_id)
+
+
+async def card_content(
+    services: Services, project: Project, scores: int
+) -> tuple[str, discord.ui.View]:
     """The project card: what the project is, the anonymity promise, Join and Leave."""
     p = services.prompts
-    framework = services.frameworks.get(project.framework_id)
     content = p(
         "card.body",
         project=project.name,
-        framework=framework.title if framework else project.framework_id,
+        framework=await framework_title(services, project),
         starts=long_date(project.starts_on),
         ends=long_date(project.ends_on),
         scores=scores,

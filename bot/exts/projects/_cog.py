@@ -30,8 +30,9 @@ from bot.exts._permissions import (
     permission_list,
 )
 from bot.exts._replies import NO_MENTIONS, long_date, refuse, reply, reply_lines, stamp
-from bot.exts.projects._card import card_content
+from bot.exts.projects._card import card_content, framework_title
 from bot.services.bundle import Services
+from bot.services.frameworks import FrameworkChoice
 from bot.storage.errors import DuplicateProjectName
 
 log = logging.getLogger(__name__)
@@ -115,12 +116,16 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             await refuse(interaction, problem.key, **problem.values)
             return
         framework_id = (framework or self.services.frameworks.default_id).strip()
-        if self.services.frameworks.get(framework_id) is None:
+        chosen = await self._framework(interaction.guild.id, framework_id)
+        if chosen is None:
             await refuse(interaction, "errors.unknown_framework", value=framework_id[:40])
             return
         warning = await self._check_channel(interaction, channel)
         if warning is None:
             return
+        if not chosen.complete:
+            not_ready = self.services.prompts("project.framework_not_ready", framework=chosen.title)
+            warning = f"{warning}\n{not_ready}" if warning else not_ready
         new = NewProject(
             guild_id=interaction.guild.id,
             name=parsed.name,
@@ -139,7 +144,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             await refuse(interaction, "errors.duplicate_project", name=parsed.name)
             return
         thresholds = await projects.thresholds(interaction.guild.id)
-        content, view = card_content(self.services, project, thresholds.scores)
+        content, view = await card_content(self.services, project, thresholds.scores)
         try:
             card = await channel.send(content, view=view, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException:
@@ -154,6 +159,11 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         )
         lines = [created, *await self._schedule_lines(project)]
         await reply_lines(interaction, [*lines, warning] if warning else lines)
+
+    async def _framework(self, guild_id: int, framework_id: str) -> FrameworkChoice | None:
+        """The framework a project may use: the bot's, or this server's own."""
+        found = await self.services.server_frameworks.available(guild_id)
+        return next((f for f in found if f.id == framework_id), None)
 
     async def _check_channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel
@@ -250,7 +260,6 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         if project is None:
             return
         p = self.services.prompts
-        framework = self.services.frameworks.get(project.framework_id)
         lines = [
             p(
                 "project.show",
@@ -261,7 +270,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
                 timezone=project.timezone,
                 time=project.checkin_time.strftime("%H:%M"),
                 window=project.window_days,
-                framework=framework.title if framework else project.framework_id,
+                framework=await framework_title(self.services, project),
                 participants=await self.services.projects.participants(project),
             ),
             *await self._schedule_lines(project),
@@ -300,8 +309,9 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         timezone="New time zone, e.g. Europe/London",
         checkin_time="New local time check-ins open, HH:MM",
         window_days="New number of days each check-in stays open",
+        framework="Another framework for the check-ins not opened yet",
     )
-    @app_commands.autocomplete(name=project_names)
+    @app_commands.autocomplete(name=project_names, framework=framework_choices)
     async def edit(
         self,
         interaction: discord.Interaction,
@@ -311,11 +321,19 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         timezone: str | None = None,
         checkin_time: str | None = None,
         window_days: int | None = None,
+        framework: str | None = None,
     ) -> None:
-        """Change a project's dates or times; check-ins not opened yet move with them."""
+        """Change a project's dates, times or framework; check-ins not opened yet follow."""
         project = await find_project(interaction, name)
         if project is None:
             return
+        assert interaction.guild is not None
+        chosen = None
+        if framework is not None:
+            chosen = await self._framework(interaction.guild.id, framework.strip())
+            if chosen is None:
+                await refuse(interaction, "errors.unknown_framework", value=framework.strip()[:40])
+                return
         warning = ""
         channel = interaction.client.get_channel(project.channel_id)
         if isinstance(channel, discord.TextChannel):
@@ -342,6 +360,10 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             phase = self.services.prompts.phase(problem.phase)
             await refuse(interaction, problem.key, phase=phase, project=project.name)
             return
+        if updated is not None and chosen is not None and chosen.id != updated.framework_id:
+            updated = await self.services.projects.switch_framework(updated, chosen.id)
+            if updated is not None:
+                await audit(interaction, "framework_switch", project=updated, detail=chosen.id)
         if updated is None:
             await refuse(interaction, "errors.project_gone")
             return
@@ -349,10 +371,19 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         changes: dict[str, object] = {"starts": starts, "ends": ends, "timezone": timezone}
         changes |= {"checkin_time": checkin_time, "window_days": window_days}
         detail = ", ".join(f"{k} {v}" for k, v in changes.items() if v is not None)
-        await audit(interaction, "project_edit", project=updated, detail=detail)
-        log.info("project %s rescheduled by a facilitator", project.id)
+        if detail or chosen is None:
+            await audit(interaction, "project_edit", project=updated, detail=detail)
+        log.info("project %s changed by a facilitator", project.id)
         edited = self.services.prompts("project.edited", project=updated.name)
         lines = [edited, *await self._schedule_lines(updated)]
+        if chosen is not None:
+            lines.insert(
+                1, self.services.prompts("project.framework_switched", framework=chosen.title)
+            )
+            if not chosen.complete:
+                lines.insert(
+                    2, self.services.prompts("project.framework_not_ready", framework=chosen.title)
+                )
         await reply_lines(interaction, [*lines, warning] if warning else lines)
         await self._refresh_card(interaction.client, updated)
 
@@ -370,7 +401,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         if not isinstance(channel, discord.TextChannel):
             return
         thresholds = await self.services.projects.thresholds(project.guild_id)
-        content, view = card_content(self.services, project, thresholds.scores)
+        content, view = await card_content(self.services, project, thresholds.scores)
         try:
             await channel.get_partial_message(project.card_message_id).edit(
                 content=content, view=view

@@ -108,3 +108,17 @@ def test_every_extension_is_named_after_its_command_group():
     assert groups <= loaded
     for extension in EXTENSIONS:
         assert extension in MODULES, extension
+
+
+def test_no_extension_imports_another_extensions_private_modules():
+    """An extension's `_modules` are its own; others use what its package offers."""
+    for name, path in MODULES.items():
+        parts = name.split(".")
+        if parts[:2] != ["bot", "exts"] or len(parts) < 3:
+            continue
+        own = parts[2]
+        for imported in imports_of(path):
+            bits = imported.split(".")
+            if bits[:2] != ["bot", "exts"] or len(bits) < 4:
+                continue
+            assert bits[2] == own or not bits[3].startswith("_"), f"{name} imports {imported}"

@@ -54,6 +54,7 @@ and no pattern backtracks more than a bounded amount at any position.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -500,6 +501,12 @@ def _names_pattern(literals: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!{_LETTER})(?:{alternatives})(?!{_LETTER})")
 
 
+@functools.lru_cache(maxsize=4096)
+def _names_pattern_of(forms: frozenset[str]) -> re.Pattern[str] | None:
+    """`_names_pattern` of these names, compiled once for every comment holding just them."""
+    return _names_pattern(forms)
+
+
 _Outcome = str | Callable[[re.Match[str]], _Claim]
 _Rule = tuple[re.Pattern[str], _Outcome]
 
@@ -515,6 +522,39 @@ _CONTACTS: tuple[_Rule, ...] = (
     (_DOMAIN_WITH_PATH, LINK),
     (_INVITE, LINK),
 )
+
+
+_BRACKETS = frozenset("[({<")
+_DOT_LETTER = re.compile(r"\.[a-z]")
+
+
+def _has_bracket(text: str) -> bool:
+    return not _BRACKETS.isdisjoint(text)
+
+
+# What every match of each contact rule holds (in the normalised text), in `_CONTACTS`'
+# order: a rule whose hint is not in a comment cannot match there and is not run. Most
+# comments hold no link or address, and then none of the thirteen is read.
+_CONTACT_HINTS: tuple[Callable[[str], bool], ...] = (
+    lambda t: "://" in t,  # a link with its scheme
+    lambda t: "@" in t,  # ana@example.org
+    lambda t: "@" in t,  # ana @ example.org
+    lambda t: "@" in t,  # ana @ example [dot] org
+    _has_bracket,  # ana [at] example [dot] org
+    lambda t: "@" in t or " at " in t or _has_bracket(t),  # ana at gmail
+    lambda t: " at " in t,  # ana at example dot org
+    lambda t: "www" in t,
+    _has_bracket,  # example [dot] org
+    lambda t: _DOT_LETTER.search(t) is not None,  # example.org
+    lambda t: " dot " in t or " ." in t,  # example dot org, example . org
+    lambda t: "/" in t and _DOT_LETTER.search(t) is not None,  # example.it/path
+    lambda t: ".gg/" in t,  # a Discord invite
+)
+assert len(_CONTACT_HINTS) == len(_CONTACTS)
+# What the other groups cannot match without: Discord markup needs "<", "@" or "[" (after
+# normalising, "＠" is "@"); phones and postcodes need a digit.
+_MARKUP_HINT = re.compile(r"[<@\[]")
+_DIGIT_HINT = re.compile(r"[0-9]|[^\x00-\x7f]")  # ASCII digits, or any non-ASCII character
 
 
 def _leftmost_longest(
@@ -593,6 +633,13 @@ class _Scan:
         return "".join(pieces)
 
 
+_NOT_LETTERS = re.compile(r"[\W_]+")
+
+
+def _letters_only(text: str) -> str:
+    return _NOT_LETTERS.sub("", text)
+
+
 def _make_safe(text: str) -> str:
     """`text` with no live `@`, backticks, line markup or overrides, and one blank line at most."""
     text = _BIDI_OVERRIDE.sub("", text)
@@ -607,7 +654,26 @@ class Redactor:
 
     def __init__(self, names: Iterable[str]) -> None:
         full_names, words = _name_forms(names)
-        self._names = _names_pattern(full_names | words)
+        forms = full_names | words
+        self._has_names = bool(forms)
+        # A name can only match where its letters stand in order with nothing but markup,
+        # punctuation or spaces between them: with those taken out of a comment, each name
+        # (taken out the same way) is a plain substring there. So each comment is matched
+        # against a pattern of only the names whose letters it holds (found by their first
+        # two letters), never against one pattern of every name: a large group's names
+        # are not all compiled, nor all tried on every comment.
+        self._forms_of: dict[str, list[str]] = {}  # the names with these letters
+        for form in forms:
+            self._forms_of.setdefault(_letters_only(form), []).append(form)
+        # By their first two letters, then by length: the letters of the names there.
+        self._by_start: dict[str, dict[int, set[str]]] = {}
+        self._always: list[str] = []  # a name of one letter and marks ("a."): always tried
+        for letters, named in self._forms_of.items():
+            if len(letters) >= 2:
+                lengths = self._by_start.setdefault(letters[:2], {})
+                lengths.setdefault(len(letters), set()).add(letters)
+            else:
+                self._always += named
         self._words = frozenset(words)
         self._word_lengths = sorted({len(w) for w in words}, reverse=True)
 
@@ -616,17 +682,27 @@ class Redactor:
         # Mentions are matched first as Discord reads them, on the text as written; every
         # other rule reads the normalised copy.
         scan = _Scan(_MENTION.sub(MENTION, text))
-        scan.claim(_MASKED_LINK, LINK)
-        scan.claim(_ANGLE_LINK, LINK)
-        scan.claim(_TIMESTAMP, _KEEP)
-        scan.claim(_CUSTOM_EMOJI, self._emoji)
-        scan.claim(_PLACEHOLDER, _KEEP)
-        scan.claim(_MENTION, MENTION)  # disguised ones: `＠everyone`, `@\u200beveryone`
-        scan.claim_longest(_CONTACTS)
-        scan.claim(_POSTCODE, POSTCODE)
-        scan.claim(_PHONE_CANDIDATE, _phone)
-        if self._names is not None:
-            scan.claim(self._names, NAME)
+        # Each group of rules is skipped only when the text cannot hold a match of any of
+        # them (the hints are what every match needs), so skipping changes nothing.
+        if _MARKUP_HINT.search(scan.text):
+            scan.claim(_MASKED_LINK, LINK)
+            scan.claim(_ANGLE_LINK, LINK)
+            scan.claim(_TIMESTAMP, _KEEP)
+            scan.claim(_CUSTOM_EMOJI, self._emoji)
+            scan.claim(_PLACEHOLDER, _KEEP)
+            scan.claim(_MENTION, MENTION)  # disguised ones: `＠everyone`, `@\u200beveryone`
+        contacts = [
+            rule for rule, hint in zip(_CONTACTS, _CONTACT_HINTS, strict=True) if hint(scan.text)
+        ]
+        if contacts:
+            scan.claim_longest(contacts)
+        if _DIGIT_HINT.search(scan.text):
+            scan.claim(_POSTCODE, POSTCODE)
+            scan.claim(_PHONE_CANDIDATE, _phone)
+        if self._has_names:
+            names = self._names_for(scan.text)
+            if names is not None:
+                scan.claim(names, NAME)
             scan.claim(_SPELLED_OUT, self._spelled_name)
         return _make_safe(scan.result())
 
@@ -635,11 +711,26 @@ class Redactor:
         return _whole(match, NAME if self._names_in(match["name"]) else _KEEP)
 
     def _names_in(self, text: str) -> bool:
-        if self._names is None:
+        if not self._has_names:
             return False
-        if self._names.search(text) is not None:
+        names = self._names_for(text)
+        if names is not None and names.search(text) is not None:
             return True
         return any(self._spelled_name(m) for m in _SPELLED_OUT.finditer(text))
+
+    def _names_for(self, text: str) -> re.Pattern[str] | None:
+        """The pattern of the names `text` may hold (None: it holds none of them)."""
+        letters = _letters_only(text)
+        found = set(self._always)
+        by_start = self._by_start
+        for i in range(len(letters) - 1):
+            lengths = by_start.get(letters[i : i + 2])
+            if lengths is None:
+                continue
+            for length, named in lengths.items():
+                if (here := letters[i : i + length]) in named:
+                    found.update(self._forms_of[here])
+        return _names_pattern_of(frozenset(found)) if found else None
 
     def _spelled_name(self, match: re.Match[str]) -> _Claim:
         # The letters sit one separator apart, and any run of them may spell a name word

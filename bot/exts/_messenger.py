@@ -15,8 +15,7 @@ from bot.core.models import Checkin, Delivery, DmMessage, Project
 from bot.core.prompts import Prompts
 from bot.exts._permissions import CHART, NEEDED, THREADS, bot_permissions, missing
 from bot.exts._replies import NO_MENTIONS
-from bot.exts.answering import _screens
-from bot.exts.answering._items import view_of
+from bot.exts.answering import Message, invitation_dm, reminder_dm
 from bot.services.messaging import DmResult, PostedSummary, SummaryPost
 
 log = logging.getLogger(__name__)
@@ -36,10 +35,9 @@ class DiscordMessenger:
         self.frameworks = frameworks
 
     async def _dm(
-        self, user_id: int, screen: _screens.Screen, *, channel_id: int | None, nonce: str
+        self, user_id: int, screen: Message, *, channel_id: int | None, nonce: str
     ) -> DmResult:
-        content, buttons = screen
-        view = view_of(buttons)
+        content, view = screen
         extra: dict[str, Any] = {"view": view} if view is not None else {}
         try:
             message = await self._send_dm(user_id, channel_id, content, nonce, extra)
@@ -87,7 +85,7 @@ class DiscordMessenger:
         nonce: str,
     ) -> DmResult:
         framework = self.frameworks.for_checkin(checkin)
-        screen = _screens.invitation(self.prompts, project, checkin, framework)
+        screen = invitation_dm(self.prompts, project, checkin, framework)
         return await self._dm(user_id, screen, channel_id=channel_id, nonce=nonce)
 
     async def send_reminder(
@@ -101,7 +99,7 @@ class DiscordMessenger:
         channel_id: int | None,
         nonce: str,
     ) -> DmResult:
-        screen = _screens.reminder(self.prompts, project, checkin, answered, invited)
+        screen = reminder_dm(self.prompts, project, checkin, answered, invited)
         return await self._dm(user_id, screen, channel_id=channel_id, nonce=nonce)
 
     async def post_summary(

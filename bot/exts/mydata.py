@@ -12,7 +12,7 @@ from bot.core.custom_ids import MYDATA_DELETE, MYDATA_DELETE_TEMPLATE
 from bot.exts._confirm import ConfirmItem, confirm_view
 from bot.exts._context import services, services_of
 from bot.exts._replies import refuse, reply, reply_lines
-from bot.exts.answering._screens import review_lines
+from bot.exts.answering import review_lines
 from bot.services.bundle import Services
 
 log = logging.getLogger(__name__)

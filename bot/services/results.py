@@ -217,11 +217,28 @@ class ResultsService:
 
     def project_framework(self, project: Project, history: History) -> Framework:
         """The project's framework as its latest closed check-in on it stored it (so a file
-        edited or removed since changes no report); by id if none stored one."""
-        for checkin, _summary in reversed(history):
-            if checkin.framework_id == project.framework_id:
-                return self.frameworks.for_checkin(checkin)
-        return self.frameworks.by_id(project.framework_id)
+        edited or removed since changes no report), with the components that earlier
+        check-ins had and it no longer has after its own: a component reworded keeps its
+        row (compared by key), one removed stays for the check-ins that asked it. By id if
+        no check-in stored one."""
+        stored = [
+            self.frameworks.for_checkin(checkin)
+            for checkin, _summary in reversed(history)
+            if checkin.framework_id == project.framework_id
+        ]
+        if not stored:
+            return self.frameworks.by_id(project.framework_id)
+        latest, *earlier = stored
+        components = list(latest.components)
+        keys = {component.key for component in components}
+        for older in earlier:
+            for component in older.components:
+                if component.key not in keys:
+                    components.append(component)
+                    keys.add(component.key)
+        if len(components) == len(latest.components):
+            return latest
+        return latest.model_copy(update={"components": components})
 
     async def export(self, project: Project, kind: str) -> str | None:
         """Aggregates of every closed check-in as CSV or JSON; None before any."""

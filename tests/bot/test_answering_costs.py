@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 
-from tests.bot.world import COMMENT_FIELD, dm_answering, make_world, open_comment_box
+from tests.bot.world import COMMENT_FIELD, dm_answering, open_comment_box, ready
 
 
 def count_store_use(env) -> Counter[str]:
@@ -34,10 +34,7 @@ def count_store_use(env) -> Counter[str]:
 
 
 async def _answering(env):
-    world = make_world(env, members=3)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
+    world = await ready(env, members=3)
     answering = dm_answering(world.members[0])
     await answering.click("Start")
     return answering
@@ -73,10 +70,7 @@ async def test_a_comment_box_is_one_read_to_open_and_one_read_and_write_to_send(
 
 
 async def test_starting_again_after_declining_is_one_read_and_one_write(env):
-    world = make_world(env, members=3)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
+    world = await ready(env, members=3)
     answering = dm_answering(world.members[0])
     await answering.click("Not this time")
     counts = count_store_use(env)

@@ -4,14 +4,11 @@ and the audit log lists only what took effect."""
 
 from __future__ import annotations
 
-from tests.bot.world import answer, make_world, reply_text
+from tests.bot.world import answer, ready, reply_text
 
 
 async def test_a_close_that_lost_the_race_says_so_and_is_not_logged(env, monkeypatch):
-    world = make_world(env, members=3)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
+    world = await ready(env, members=3)
     for member in world.members:
         await answer(member, 4)
 
@@ -37,10 +34,7 @@ async def test_a_close_that_lost_the_race_says_so_and_is_not_logged(env, monkeyp
 
 
 async def test_a_close_that_took_effect_is_logged_once(env):
-    world = make_world(env, members=3)
-    await world.create_project()
-    await world.join_all()
-    await world.open_checkin()
+    world = await ready(env, members=3)
     closed = await world.close_checkin()
     again = await world.close_checkin()
     assert "no open check-in" not in reply_text(closed)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from tests.bot.world import advance_to, invitations, make_world, restart, utc
+from tests.bot.world import advance_to, invitations, ready, restart, utc
 
 DATA = re.compile(r"^\s*(WITH|SELECT|INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 OPENS = utc(2026, 1, 5, 10)
@@ -43,9 +43,7 @@ def _invitation_statements(traced: list[str]) -> list[str]:
 
 
 async def test_a_round_of_first_invitations_costs_at_most_three_statements_each(env, make_bot):
-    world = make_world(env, members=MEMBERS)
-    await world.create_project(starts="2026-01-05", ends="2026-03-01")
-    await world.join_all()
+    world = await ready(env, MEMBERS, open_checkin=False, starts="2026-01-05", ends="2026-03-01")
     await restart(env, make_bot)
     traced = await _traced_opening(env, OPENS)
 
@@ -70,9 +68,7 @@ async def test_a_round_of_first_invitations_costs_at_most_three_statements_each(
 
 
 async def test_a_later_invitation_costs_two_statements(env, make_bot):
-    world = make_world(env, members=MEMBERS)
-    await world.create_project(starts="2026-01-05", ends="2026-03-01")
-    await world.join_all()
+    world = await ready(env, MEMBERS, open_checkin=False, starts="2026-01-05", ends="2026-03-01")
     await advance_to(env, OPENS + timedelta(minutes=5))
     await advance_to(env, utc(2026, 2, 1, 9))  # the beginning and its reminders are over
     traced = await _traced_opening(env, utc(2026, 2, 1, 10))  # the middle opens

@@ -67,13 +67,17 @@ def _refusal(path: Path) -> str:
 # --- the shipped files -----------------------------------------------------------------------
 
 
-def test_both_frameworks_are_shipped() -> None:
-    assert [p.name for p in SHIPPED_FILES] == ["six-principles.yaml", "ten-components.yaml"]
+def test_every_framework_is_shipped() -> None:
+    assert [p.name for p in SHIPPED_FILES] == [
+        "six-principles.yaml",
+        "ten-components-easy-read.yaml",
+        "ten-components.yaml",
+    ]
 
 
 def test_default_is_ten_components(library: FrameworkLibrary) -> None:
     assert library.default_id == "ten-components"
-    assert library.ids() == ["ten-components", "six-principles"]
+    assert library.ids() == ["ten-components", "six-principles", "ten-components-easy-read"]
     default = library[library.default_id]
     assert len(default.components) == 10
     assert [c.key for c in default.components] == TEN_COMPONENT_KEYS

@@ -451,7 +451,8 @@ def test_every_framework_edit_prompt_is_used_by_the_code() -> None:
         (ROOT / "bot" / path).read_text(encoding="utf-8")
         for path in ("core/framework_edit.py", "services/frameworks.py", "services/checkins.py")
     )
-    keys = [k for k in PROMPTS.keys() if k.startswith("framework_edit.")]
+    every_key = PROMPTS.keys()
+    keys = [k for k in every_key if k.startswith("framework_edit.")]
     # Said by the Discord layer: `FrameworkService.delete` returns the projects using it.
     discord_layer = {"framework_edit.in_use"}
     unused = [k for k in keys if f'"{k}"' not in code and k not in discord_layer]

@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.framework_edit import FrameworkIncomplete
+from bot.core.framework_edit import FrameworkEditError
 from bot.core.frameworks import FrameworkGone
 from bot.core.models import Checkin, Phase, Project
 from bot.core.projects import InvalidInput, parse_window
@@ -81,8 +81,8 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
                 framework=found.framework_id,
             )
             return
-        except FrameworkIncomplete as incomplete:  # the server's own, not finished yet
-            await refuse(interaction, incomplete.key, **incomplete.values)
+        except FrameworkEditError as refused:  # the server's own, unfinished or over a limit
+            await refuse(interaction, refused.key, **refused.values)
             return
         self.services.scheduler.wake()  # it sends the invitations, paced
         await audit(interaction, "checkin_open", project=found, detail=phase.value)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.custom_ids import message_nonce
-from bot.core.framework_edit import FrameworkIncomplete
+from bot.core.framework_edit import FrameworkEditError, FrameworkIncomplete
 from bot.core.frameworks import FrameworkGone, FrameworkLibrary
 from bot.core.frozen import thaw
 from bot.core.models import (
@@ -121,7 +121,7 @@ class CheckinService:
     ) -> Checkin:
         """Open a check-in now (invitations pending); raises CheckinAlreadyOpen, FrameworkGone
         if the project's framework file has been removed, or FrameworkIncomplete (saying what
-        is missing) if it is the server's own and not finished.
+        is missing; a FrameworkEditError) if it is the server's own and not finished.
 
         The check-in keeps a snapshot of its framework, so later edits to the file change
         nothing of it. The DMs go out from the scheduler's next pass (`deliver_pending`).
@@ -155,8 +155,8 @@ class CheckinService:
         except FrameworkGone:
             await self._framework_gone(project, slot)
             return None
-        except FrameworkIncomplete as incomplete:
-            await self._framework_gone(project, slot, incomplete)
+        except FrameworkEditError as refused:  # the server's own, unfinished or over a limit
+            await self._framework_gone(project, slot, refused)
             return None
         settings = await self.store.get_guild_settings(project.guild_id)
         participants = await self.store.list_participants(project.id)
@@ -177,10 +177,10 @@ class CheckinService:
         self,
         project: Project,
         slot: ScheduledCheckin,
-        incomplete: FrameworkIncomplete | None = None,
+        refused: FrameworkEditError | None = None,
     ) -> None:
-        """A scheduled check-in whose framework is gone, or not finished: missed, with a
-        notice saying why."""
+        """A scheduled check-in whose framework is gone, or is the server's own and cannot be
+        used yet (`refused` says why): missed, with a notice saying why."""
         if not await self.store.mark_missed(project.id, slot.phase):
             return  # another pass got here first
         await self.store.mark_announced([slot])
@@ -189,22 +189,32 @@ class CheckinService:
             slot.phase.value,
             project.id,
             project.framework_id,
-            "not finished" if incomplete else "gone",
+            "gone" if refused is None else f"not usable ({refused.key})",
         )
-        if incomplete is None:
-            text = self.prompts(
-                "scheduler.framework_gone",
-                phase=self.prompts.phase(slot.phase),
+        p = self.prompts
+        phase = p.phase(slot.phase)
+        if isinstance(refused, FrameworkIncomplete):
+            text = p(
+                "framework_edit.scheduled_incomplete",
+                phase=phase,
+                project=project.name,
+                framework=refused.title or project.framework_id,
+                missing=refused.values["missing"],
+            )
+        elif refused is not None:
+            text = p(
+                "framework_edit.scheduled_unusable",
+                phase=phase,
                 project=project.name,
                 framework=project.framework_id,
+                reason=p(refused.key, **refused.values),
             )
         else:
-            text = self.prompts(
-                "framework_edit.scheduled_incomplete",
-                phase=self.prompts.phase(slot.phase),
+            text = p(
+                "scheduler.framework_gone",
+                phase=phase,
                 project=project.name,
-                framework=incomplete.title or project.framework_id,
-                missing=incomplete.values["missing"],
+                framework=project.framework_id,
             )
         await self.messenger.post_notice(await self._notice_channel(project), text)
 

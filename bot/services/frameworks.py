@@ -99,7 +99,8 @@ class FrameworkService:
     async def for_opening(self, project: Project) -> Framework:
         """The framework a new check-in of the project opens with: shipped, else its server's
         own. FrameworkGone if there is none by that id, FrameworkIncomplete (saying what is
-        missing) if the server's is not finished."""
+        missing) if the server's is not finished, FrameworkEditError if it breaks a limit
+        (say, a copy of a host's framework with more than 12 components)."""
         shipped = self.frameworks.get(project.framework_id)
         if shipped is not None:
             return shipped

@@ -385,3 +385,30 @@ async def test_a_member_joining_sees_the_servers_framework(
     assert (await service.for_project(project)).id == "ours"
     gone = replace(project, framework_id="gone")
     assert (await service.for_project(gone)).id == LIBRARY.default_id
+
+
+async def test_a_scheduled_check_in_on_a_framework_over_a_limit_is_missed_saying_why(
+    service: FrameworkService, store: Store
+) -> None:
+    draft = finished(await service.copy(GUILD, "ten-components", "Ours"))
+    draft["scale"] = ["No", "Yes"]  # as a host's own file might have it, copied
+    await service.save(GUILD, draft)
+    project = await a_project(store, "ours")
+    messenger = Notices()
+    checkins = checkins_of(store, service, messenger)
+
+    assert (
+        await checkins.open_scheduled(project, (await store.list_schedule(project.id))[0]) is None
+    )
+
+    reason = PROMPTS("framework_edit.bad_scale_size", min=3, max=7, count=2)
+    [(_, text)] = messenger.notices
+    assert text == PROMPTS(
+        "framework_edit.scheduled_unusable",
+        phase="beginning",
+        project="Garden",
+        framework="ours",
+        reason=reason,
+    )
+    with pytest.raises(FrameworkEditError):
+        await checkins.open_checkin(project, Phase.MIDDLE)

@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.framework_edit import FrameworkEditError
 from bot.core.frameworks import FrameworkGone
 from bot.core.models import Checkin, Phase, Project
 from bot.core.projects import InvalidInput, parse_window
@@ -79,6 +80,9 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
                 project=found.name,
                 framework=found.framework_id,
             )
+            return
+        except FrameworkEditError as refused:  # the server's own, unfinished or over a limit
+            await refuse(interaction, refused.key, **refused.values)
             return
         self.services.scheduler.wake()  # it sends the invitations, paced
         await audit(interaction, "checkin_open", project=found, detail=phase.value)

@@ -10,6 +10,7 @@ from bot.core.frameworks import FrameworkLibrary
 from bot.core.prompts import Prompts
 from bot.services.answering import AnsweringService
 from bot.services.checkins import DEFAULT_DM_GAP, CheckinService
+from bot.services.frameworks import FrameworkService
 from bot.services.guilds import GuildService
 from bot.services.members import MemberService
 from bot.services.messaging import Messenger
@@ -34,6 +35,7 @@ class Services:
     members: MemberService
     guilds: GuildService
     scheduler: Scheduler
+    server_frameworks: FrameworkService  # shipped and each server's own frameworks
     comment_days: int  # how long comments are kept after a close (for /privacy)
 
 
@@ -53,6 +55,7 @@ def build_services(
     heartbeat: Callable[[datetime], None] | None = None,
 ) -> Services:
     results = ResultsService(store=store, frameworks=frameworks, prompts=prompts)
+    server_frameworks = FrameworkService(store, frameworks)
     checkins = CheckinService(
         store=store,
         frameworks=frameworks,
@@ -62,6 +65,7 @@ def build_services(
         clock=clock,
         dm_gap=dm_gap,
         pacer=Pacer(gap=dm_gap, per_second=dms_per_second),
+        server_frameworks=server_frameworks,
     )
     scheduler = Scheduler(
         store=store,
@@ -77,12 +81,18 @@ def build_services(
         prompts=prompts,
         frameworks=frameworks,
         clock=clock,
-        projects=ProjectService(store=store, frameworks=frameworks, checkins=checkins),
+        projects=ProjectService(
+            store=store,
+            frameworks=frameworks,
+            checkins=checkins,
+            server_frameworks=server_frameworks,
+        ),
         checkins=checkins,
         answering=AnsweringService(store=store, frameworks=frameworks, box_key=box_key),
         results=results,
         members=MemberService(store=store, frameworks=frameworks, checkins=checkins),
         guilds=GuildService(store=store, removed_server_days=removed_server_days),
         scheduler=scheduler,
+        server_frameworks=server_frameworks,
         comment_days=comment_days,
     )

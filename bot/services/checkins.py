@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.custom_ids import message_nonce
+from bot.core.framework_edit import FrameworkEditError, FrameworkIncomplete
 from bot.core.frameworks import FrameworkGone, FrameworkLibrary
 from bot.core.frozen import thaw
 from bot.core.models import (
@@ -29,6 +30,7 @@ from bot.core.schedule import (
     reminder_plan,
     reminder_refusal,
 )
+from bot.services.frameworks import FrameworkService
 from bot.services.messaging import DmResult, Messenger
 from bot.services.pacer import Pacer
 from bot.services.results import ResultsService
@@ -97,9 +99,12 @@ class CheckinService:
         clock: Callable[[], datetime],
         dm_gap: float = DEFAULT_DM_GAP,
         pacer: Pacer | None = None,
+        server_frameworks: FrameworkService | None = None,
     ) -> None:
         self.store = store
         self.frameworks = frameworks
+        # Resolves a project's framework, shipped or its server's own, when a check-in opens.
+        self.server_frameworks = server_frameworks or FrameworkService(store, frameworks)
         self.prompts = prompts
         self.messenger = messenger
         self.results = results
@@ -114,13 +119,14 @@ class CheckinService:
     async def open_checkin(
         self, project: Project, phase: Phase, *, window_days: int | None = None
     ) -> Checkin:
-        """Open a check-in now (invitations pending); raises CheckinAlreadyOpen, or
-        FrameworkGone if the project's framework file has been removed.
+        """Open a check-in now (invitations pending); raises CheckinAlreadyOpen, FrameworkGone
+        if the project's framework file has been removed, or FrameworkIncomplete (saying what
+        is missing; a FrameworkEditError) if it is the server's own and not finished.
 
         The check-in keeps a snapshot of its framework, so later edits to the file change
         nothing of it. The DMs go out from the scheduler's next pass (`deliver_pending`).
         """
-        framework = self.frameworks.for_opening(project.framework_id)
+        framework = await self.server_frameworks.for_opening(project)
         now = self.clock()
         settings = await self.store.get_guild_settings(project.guild_id)
         participants = await self.store.list_participants(project.id)
@@ -140,13 +146,17 @@ class CheckinService:
     async def open_scheduled(self, project: Project, slot: ScheduledCheckin) -> Checkin | None:
         """Open a planned check-in now, once; None if it cannot open (yet).
 
-        If the project's framework file has been removed, the check-in is not opened: it is
-        marked missed and the facilitators are told why.
+        If the project's framework file has been removed, or the server's own framework is not
+        finished, the check-in is not opened: it is marked missed and the facilitators are
+        told why.
         """
         try:
-            framework = self.frameworks.for_opening(project.framework_id)
+            framework = await self.server_frameworks.for_opening(project)
         except FrameworkGone:
             await self._framework_gone(project, slot)
+            return None
+        except FrameworkEditError as refused:  # the server's own, unfinished or over a limit
+            await self._framework_gone(project, slot, refused)
             return None
         settings = await self.store.get_guild_settings(project.guild_id)
         participants = await self.store.list_participants(project.id)
@@ -163,23 +173,49 @@ class CheckinService:
             log.info("opened scheduled check-in %s of project %s", checkin.id, project.id)
         return checkin
 
-    async def _framework_gone(self, project: Project, slot: ScheduledCheckin) -> None:
-        """A scheduled check-in whose framework is gone: missed, with a notice saying why."""
+    async def _framework_gone(
+        self,
+        project: Project,
+        slot: ScheduledCheckin,
+        refused: FrameworkEditError | None = None,
+    ) -> None:
+        """A scheduled check-in whose framework is gone, or is the server's own and cannot be
+        used yet (`refused` says why): missed, with a notice saying why."""
         if not await self.store.mark_missed(project.id, slot.phase):
             return  # another pass got here first
         await self.store.mark_announced([slot])
         log.warning(
-            "check-in %s of project %s not opened: framework %r is gone",
+            "check-in %s of project %s not opened: framework %r is %s",
             slot.phase.value,
             project.id,
             project.framework_id,
+            "gone" if refused is None else f"not usable ({refused.key})",
         )
-        text = self.prompts(
-            "scheduler.framework_gone",
-            phase=self.prompts.phase(slot.phase),
-            project=project.name,
-            framework=project.framework_id,
-        )
+        p = self.prompts
+        phase = p.phase(slot.phase)
+        if isinstance(refused, FrameworkIncomplete):
+            text = p(
+                "framework_edit.scheduled_incomplete",
+                phase=phase,
+                project=project.name,
+                framework=refused.title or project.framework_id,
+                missing=refused.values["missing"],
+            )
+        elif refused is not None:
+            text = p(
+                "framework_edit.scheduled_unusable",
+                phase=phase,
+                project=project.name,
+                framework=project.framework_id,
+                reason=p(refused.key, **refused.values),
+            )
+        else:
+            text = p(
+                "scheduler.framework_gone",
+                phase=phase,
+                project=project.name,
+                framework=project.framework_id,
+            )
         await self.messenger.post_notice(await self._notice_channel(project), text)
 
     async def _notice_channel(self, project: Project) -> int:

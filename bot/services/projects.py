@@ -11,6 +11,7 @@ from bot.core.frameworks import Framework, FrameworkLibrary
 from bot.core.models import Checkin, NewProject, Project, ScheduledCheckin, Thresholds
 from bot.core.schedule import Dated, plan_project, reschedule
 from bot.services.checkins import CheckinService
+from bot.services.frameworks import FrameworkService
 from bot.services.messaging import DmResult
 from bot.storage.store import Store
 
@@ -38,11 +39,17 @@ class NotJoined:
 
 class ProjectService:
     def __init__(
-        self, *, store: Store, frameworks: FrameworkLibrary, checkins: CheckinService
+        self,
+        *,
+        store: Store,
+        frameworks: FrameworkLibrary,
+        checkins: CheckinService,
+        server_frameworks: FrameworkService | None = None,
     ) -> None:
         self.store = store
         self.frameworks = frameworks
         self.checkins = checkins
+        self.server_frameworks = server_frameworks or FrameworkService(store, frameworks)
 
     async def find(self, guild_id: int, name: str) -> Project | None:
         """This server's project called `name` (any case, spaces around ignored)."""
@@ -114,7 +121,7 @@ class ProjectService:
         framework = (
             self.frameworks.for_checkin(current)
             if current
-            else self.frameworks.by_id(project.framework_id)
+            else await self.server_frameworks.for_project(project)
         )
         invitation = await self.checkins.join_open_checkin(project, user_id)
         return Joined(project, framework, thresholds, invitation)

@@ -1586,10 +1586,11 @@ class Store:
     async def erase_guild(self, guild_id: int) -> bool:
         """Erase everything of one server: its projects with all that hangs off them (check-ins,
         invitations, answers, participants, names to redact, DM bookkeeping), its settings, its
-        audit log and its departure row; then compact. False if nothing was stored."""
+        own frameworks, its audit log and its departure row; then compact. False if nothing
+        was stored."""
         async with self._writing() as db:
             erased = await _run(db, "DELETE FROM projects WHERE guild_id = ?", (guild_id,))
-            for table in ("guild_settings", "audit_log", "guild_departures"):
+            for table in ("guild_settings", "audit_log", "guild_departures", "server_frameworks"):
                 # The table names are constants of this loop.
                 erased += await _run(
                     db,
@@ -1626,6 +1627,51 @@ class Store:
         """When the current scheduler lease runs out, if anyone holds one."""
         row = await self._select_one("SELECT expires_at FROM scheduler_lease WHERE id = 1")
         return _parse_utc(row["expires_at"]) if row else None
+
+    # -- a server's own frameworks ---------------------------------------------------------------
+
+    async def list_server_frameworks(self, guild_id: int) -> list[tuple[str, str]]:
+        """The server's own frameworks as (id, JSON body), by id; never another server's."""
+        rows = await self._select(
+            "SELECT framework_id, body FROM server_frameworks WHERE guild_id = ? "
+            "ORDER BY framework_id",
+            (guild_id,),
+        )
+        return [(str(row["framework_id"]), str(row["body"])) for row in rows]
+
+    async def get_server_framework(self, guild_id: int, framework_id: str) -> str | None:
+        """One of the server's own frameworks as JSON, or None."""
+        row = await self._select_one(
+            "SELECT body FROM server_frameworks WHERE guild_id = ? AND framework_id = ?",
+            (guild_id, framework_id),
+        )
+        return str(row["body"]) if row else None
+
+    async def put_server_framework(self, guild_id: int, framework_id: str, body: str) -> None:
+        """Store one of the server's frameworks (JSON), replacing what it had under that id."""
+        await self._write(
+            "INSERT INTO server_frameworks (guild_id, framework_id, body, updated_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, framework_id) DO UPDATE SET "
+            "body = excluded.body, updated_at = excluded.updated_at",
+            (guild_id, framework_id, body, _utc_text(self._clock())),
+        )
+
+    async def delete_server_framework(self, guild_id: int, framework_id: str) -> bool:
+        """Delete one of the server's frameworks unless a project of the server uses it (checked
+        in the same statement); False if it had none by that id or a project uses it."""
+        return await self._write_if(
+            "DELETE FROM server_frameworks WHERE guild_id = ? AND framework_id = ? "
+            "AND NOT EXISTS (SELECT 1 FROM projects WHERE guild_id = ? AND framework_id = ?)",
+            (guild_id, framework_id, guild_id, framework_id),
+        )
+
+    async def projects_using_framework(self, guild_id: int, framework_id: str) -> list[str]:
+        """The names of the server's projects on this framework, by name."""
+        rows = await self._select(
+            "SELECT name FROM projects WHERE guild_id = ? AND framework_id = ? ORDER BY name_key",
+            (guild_id, framework_id),
+        )
+        return [str(row["name"]) for row in rows]
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -23,7 +23,13 @@ from tests.bot.world import (
 )
 
 # Every table that holds a server's data, directly or under one of its projects.
-GUILD_TABLES = ("projects", "guild_settings", "audit_log", "guild_departures")
+GUILD_TABLES = (
+    "projects",
+    "guild_settings",
+    "audit_log",
+    "guild_departures",
+    "server_frameworks",
+)
 PROJECT_TABLES = (
     "participants",
     "checkins",

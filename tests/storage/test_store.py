@@ -711,9 +711,11 @@ async def test_deleting_a_project_leaves_no_orphan_rows(
                 "store_meta",
                 "guild_departures",
                 "scheduler_lease",
+                "server_frameworks",
             ):
-                # The server's settings, a member's DM channel, the facilitators' record of
-                # what they did (which keeps a deleted project's name, never its data), and
+                # The server's settings and own frameworks, a member's DM channel, the
+                # facilitators' record of what they did (which keeps a deleted project's
+                # name, never its data), and
                 # facts about the database itself (the secret's fingerprint, which process
                 # runs the scheduler).
                 continue

@@ -9,8 +9,20 @@ from bot.core.models import Project
 from bot.core.projects import iana_timezones
 from bot.exts._context import services
 from bot.exts._replies import refuse
+from bot.services.frameworks import FrameworkChoice
 
 MAX_CHOICES = 25  # Discord shows at most 25 suggestions
+
+
+async def framework_options(interaction: discord.Interaction) -> list[FrameworkChoice]:
+    """The frameworks a project here can use: the bot's, and in a server its own."""
+    found = services(interaction)
+    if interaction.guild is not None:
+        return await found.server_frameworks.available(interaction.guild.id)
+    return [
+        FrameworkChoice(f.id, f.title, len(f.components), server=False, complete=True)
+        for f in found.frameworks.all()
+    ]
 
 
 async def framework_choices(
@@ -19,8 +31,7 @@ async def framework_choices(
     """The frameworks (the bot's, and this server's own) whose id or title contains what was
     typed; never another server's."""
     typed = current.casefold()
-    guild_id = interaction.guild.id if interaction.guild else None
-    found = await services(interaction).server_frameworks.available(guild_id)
+    found = await framework_options(interaction)
     return [
         app_commands.Choice(name=f.title[:100], value=f.id)
         for f in found

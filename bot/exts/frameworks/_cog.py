@@ -19,7 +19,7 @@ from bot.core.framework_edit import (
     set_scale,
 )
 from bot.exts._audit import audit
-from bot.exts._choices import MAX_CHOICES, framework_choices
+from bot.exts._choices import MAX_CHOICES, framework_choices, framework_options
 from bot.exts._context import services
 from bot.exts._replies import refuse, reply, reply_lines
 from bot.exts.frameworks._forms import component_form, delete_view, missing_line
@@ -76,9 +76,8 @@ class FrameworkCog(commands.GroupCog, group_name="framework"):
         """The frameworks a project can use: the bot's, and this server's own."""
         p = self.services.prompts
         default_id = self.services.frameworks.default_id
-        guild_id = interaction.guild.id if interaction.guild else None
         lines = [p("framework.list_header")]
-        for framework in await self.services.server_frameworks.available(guild_id):
+        for framework in await framework_options(interaction):
             marks = [p("framework.list_default")] if framework.id == default_id else []
             if framework.server:
                 marks.append(p("framework.list_server"))

@@ -247,16 +247,7 @@ def missing_line(p: Prompts, draft: Mapping[str, Any]) -> str:
     gaps = missing(dict(draft))
     if not gaps:
         return p("framework.complete")
-    items = "; ".join(
-        p(
-            "framework.missing_item",
-            position=gap.position,
-            name=gap.name,
-            fields=", ".join(gap.fields),
-        )
-        for gap in gaps
-    )
-    return p("framework.incomplete", items=items)
+    return p("framework.incomplete", items="; ".join(gap.describe() for gap in gaps))
 
 
 def questions_view(p: Prompts, framework_id: str, component_key: str) -> discord.ui.View:

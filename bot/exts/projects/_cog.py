@@ -341,18 +341,21 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             if checked is None:
                 return
             warning = checked
+        dates = (starts, ends, timezone, checkin_time, window_days)
         try:
-            changed = parse_project_edit(
-                project,
-                starts=starts,
-                ends=ends,
-                timezone=timezone,
-                checkin_time=checkin_time,
-                window_days=window_days,
-            )
-            updated = await self.services.projects.reschedule(
-                project, changed, self.services.clock()
-            )
+            updated: Project | None = project
+            if chosen is None or any(value is not None for value in dates):
+                changed = parse_project_edit(
+                    project,
+                    starts=starts,
+                    ends=ends,
+                    timezone=timezone,
+                    checkin_time=checkin_time,
+                    window_days=window_days,
+                )
+                updated = await self.services.projects.reschedule(
+                    project, changed, self.services.clock()
+                )
         except InvalidInput as problem:
             await refuse(interaction, problem.key, **problem.values)
             return

@@ -101,8 +101,7 @@ async def test_a_group_rewords_adds_removes_and_rescales_and_history_stays_hones
     )
     assert f"`{OURS}`" in reply_text(copied)
     edited = await slash(world, "project edit", name=PROJECT, framework=OURS)
-    shown = "
-".join([edited.response.content, *(f.content for f in edited.followups)])
+    shown = "\n".join([edited.response.content, *(f.content for f in edited.followups)])
     assert "will use **Our ten components**" in shown
 
     # The beginning check-in asks the copy as it was: the shipped wording.

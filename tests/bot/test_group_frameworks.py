@@ -48,14 +48,6 @@ async def edit_texts(world: World, framework: str, component: str, **texts: str)
     """Reword a component in its form; what the facilitator is told."""
     shown = await slash(world, "framework edit", name=framework, component=component)
     assert shown.modal is not None
-    values = (
-        {
-            field["components"][0]["custom_id"]: field["components"][0]["value"]
-            for field in shown.modal["components"]
-        }
-        if False
-        else {}
-    )
     sent = await world.facilitator.submit_modal(shown, {**_defaults(shown), **texts})
     return reply_text(sent)
 

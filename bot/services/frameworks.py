@@ -144,7 +144,8 @@ class FrameworkService:
             raise FrameworkEditError(
                 "framework_edit.shipped_not_editable", name=draft.get("title") or framework_id
             )
-        edit.slug(framework_id)  # an id the schema accepts, or refused
+        if edit.slug(framework_id) != framework_id:  # an id the schema accepts, or refused
+            raise FrameworkEditError("framework_edit.bad_name", name=framework_id)
         await self.store.put_server_framework(guild_id, framework_id, json.dumps(draft))
 
     async def import_(self, guild_id: int, text: str, filename: str) -> dict[str, Any]:

@@ -412,3 +412,14 @@ async def test_a_scheduled_check_in_on_a_framework_over_a_limit_is_missed_saying
     )
     with pytest.raises(FrameworkEditError):
         await checkins.open_checkin(project, Phase.MIDDLE)
+
+
+@pytest.mark.parametrize("framework_id", ["", "Our Version", "-ours", "x" * 41])
+async def test_a_draft_is_saved_only_under_an_id_the_schema_accepts(
+    service: FrameworkService, framework_id: str
+) -> None:
+    draft = {**edit.draft_of(LIBRARY["ten-components"]), "id": framework_id}
+    with pytest.raises(FrameworkEditError) as refused:
+        await service.save(GUILD, draft)
+    assert refused.value.key == "framework_edit.bad_name"
+    assert await service.available(GUILD) == await service.available(OTHER_GUILD)

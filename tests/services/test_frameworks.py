@@ -73,6 +73,13 @@ async def test_available_lists_the_shipped_first_then_the_servers_own(
     assert await service.available(GUILD) == [
         FrameworkChoice("ten-components", "Ten components of co-production", 10, False, True),
         FrameworkChoice("six-principles", "Six principles of co-production", 6, False, True),
+        FrameworkChoice(
+            "ten-components-easy-read",
+            "Easy read: 10 things that help us work together",
+            10,
+            False,
+            True,
+        ),
         FrameworkChoice("half-done", "Half done", 7, True, False),
         FrameworkChoice("our-version", "Our version", 10, True, True),
     ]
@@ -160,7 +167,8 @@ async def test_a_copy_never_takes_an_id_in_use(
         await service.copy(GUILD, "ten-components", name)
     assert refused.value.key == key
     assert PROMPTS.placeholders(key) == set(refused.value.values)
-    assert len(await service.available(GUILD)) == 3
+    # Nothing was added: the shipped frameworks and the one copy.
+    assert len(await service.available(GUILD)) == len(service.frameworks.all()) + 1
 
 
 async def test_a_copy_of_an_unknown_framework_is_refused(service: FrameworkService) -> None:

@@ -157,7 +157,7 @@ def labels(message: Any) -> list[str]:
     for row in message.components:
         children = row.children if hasattr(row, "children") else row.get("components", [])
         for child in children:
-            label = child.label if hasattr(child, "label") else child.get("label")
+            label = child.get("label") if isinstance(child, dict) else getattr(child, "label", None)
             if label:
                 out.append(str(label))
     return out

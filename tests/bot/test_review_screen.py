@@ -44,15 +44,18 @@ async def test_review_keeps_every_answer_and_submit_when_every_comment_is_full(e
     answering = await start_answering(world.members[0])
     comments = {i: _long_comment("word") for i in range(len(RATINGS))}
     await answering.answer_all(RATINGS, submit=False, comments=comments)
-    # The direction checks were answered without comments above: go back and add them.
-    for _ in range(3):
+    # The direction checks were answered without comments above: go back (past the
+    # priorities and the last word) and add them.
+    for _ in range(4):
         await answering.click("Back")
     assert "direction check 1 of 2" in answering.message.content
     await answering.comment(_long_comment("idea"))
     await answering.click("Yes")
     await answering.comment(_long_comment("thought"))
     await answering.click("Not sure")
-    await answering.comment(_long_comment("last"))  # a last word leads on to the review
+    await answering.comment(_long_comment("last"))  # a last word leads on to the priorities
+    await answering.pick(["Equal", "Open", "Human"])
+
 
     review = answering.message.content
     assert len(review) <= MESSAGE_LIMIT
@@ -63,6 +66,7 @@ async def test_review_keeps_every_answer_and_submit_when_every_comment_is_full(e
     assert f"**{first.question}**: Yes" in review
     assert f"**{second.question}**: Not sure" in review
     assert "**One last thing**" in review
+    assert "**What matters most**: Equal, Open, Human" in review
     assert review.count("↳") == 13  # every comment still previewed, only shorter
     assert review.endswith(PROMPTS("flow.review_submit_hint"))
     assert "Submit" in labels(answering.message)

@@ -56,7 +56,6 @@ async def test_review_keeps_every_answer_and_submit_when_every_comment_is_full(e
     await answering.comment(_long_comment("last"))  # a last word leads on to the priorities
     await answering.pick(["Equal", "Open", "Human"])
 
-
     review = answering.message.content
     assert len(review) <= MESSAGE_LIMIT
     for component, rating in zip(framework.components, RATINGS, strict=True):

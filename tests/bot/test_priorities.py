@@ -26,6 +26,7 @@ from tests.bot.world import (
     labels,
     ready,
     reply_text,
+    restart,
     start_answering,
     summaries,
     tampered_click,
@@ -266,3 +267,19 @@ async def test_a_forged_pick_is_refused_and_changes_nothing(env):
         assert every_table(raw) == before
     stored = await env.bot.store.get_response(checkin.id, member.id)
     assert stored.priorities == ("equal",)
+
+
+async def test_the_priorities_menu_keeps_working_after_a_restart(env, make_bot):
+    world = await ready(env, members=3)
+    member = world.members[0]
+    answering = await start_answering(member)
+    await answering.answer_all([3] * QUESTIONS, submit=False, priorities=["Equal"])
+    await answering.click("Back")
+
+    await restart(env, make_bot)
+
+    await answering.pick(["Open", "Human"])  # on the message sent before the restart
+    assert "**What matters most**: Open, Human" in answering.message.content
+    checkin = await current_checkin(env)
+    stored = await env.bot.store.get_response(checkin.id, member.id)
+    assert stored.priorities == ("human", "open")

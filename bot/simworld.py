@@ -157,7 +157,7 @@ def labels(message: Any) -> list[str]:
     for row in message.components:
         children = row.children if hasattr(row, "children") else row.get("components", [])
         for child in children:
-            label = child.label if hasattr(child, "label") else child.get("label")
+            label = child.get("label") if isinstance(child, dict) else getattr(child, "label", None)
             if label:
                 out.append(str(label))
     return out
@@ -209,6 +209,25 @@ class Answering:
         label = next(text for text in labels(self.message) if text.startswith(f"{value} ·"))
         return await self.click(label)
 
+    def has_menu(self) -> bool:
+        """Whether the screen shows a select menu (the priorities step)."""
+        return any(
+            getattr(child, "type", None) is discord.ComponentType.select
+            for row in self.message.components
+            for child in getattr(row, "children", ())
+        )
+
+    async def pick(self, names: Sequence[str]) -> simcord.InteractionResult:
+        """Pick these components (by name; none: clear) in the priorities select menu."""
+        menu = next(
+            child
+            for row in self.message.components
+            for child in getattr(row, "children", ())
+            if getattr(child, "type", None) is discord.ComponentType.select
+        )
+        values = [next(o.value for o in menu.options if o.label == name) for name in names]
+        return self._follow(await self.actor.select(self.message, values, custom_id=menu.custom_id))
+
     async def open_comment_box(self) -> simcord.InteractionResult:
         """Click the comment button on the current step; the result holds the box."""
         label = next(t for t in labels(self.message) if t in COMMENT_BUTTONS)
@@ -226,8 +245,10 @@ class Answering:
         comments: dict[int, str] | None = None,
         last_word: str | None = None,
         submit: bool = True,
+        priorities: Sequence[str] = (),
     ) -> None:
-        """Rate every component (None = Skip), answer both direction checks, then submit."""
+        """Rate every component (None = Skip), answer both direction checks, pick
+        `priorities` (component names; none: Skip) if asked, then submit."""
         comments = comments or {}
         for index, rating in enumerate(ratings):
             if index in comments:
@@ -242,6 +263,8 @@ class Answering:
             await self.comment(last_word)
         else:
             await self.click("Next")
+        if self.has_menu():  # what matters most (a beginning check-in that asks)
+            await (self.pick(priorities) if priorities else self.click("Skip"))
         if submit:
             await self.click("Submit")
 

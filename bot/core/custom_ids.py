@@ -37,6 +37,7 @@ class FlowVerb(enum.StrEnum):
     CHOOSE = "choose"
     SUBMIT = "submit"
     CHANGE = "change"
+    PICK = "pick"  # the priorities select menu (its own template, PICK_TEMPLATE)
 
 
 # The largest id SQLite can store. Ids in a custom_id are canonical (1 to 19 digits, no sign,
@@ -73,6 +74,9 @@ FLOW_TEMPLATE = (
     rf"{PREFIX}:q:(?P<checkin>{ID}):(?P<verb>[a-z]{{1,10}})"
     r":(?P<step>[0-9]{1,3}):(?P<value>[a-z0-9_]{0,32})"
 )
+# The priorities select menu of a check-in's step: the picked values come with the
+# interaction, never in the custom_id.
+PICK_TEMPLATE = rf"{PREFIX}:pick:(?P<checkin>{ID}):(?P<step>[0-9]{{1,3}})"
 PROJECT_DELETE = "pdel"
 MYDATA_DELETE = "mdel"
 
@@ -140,6 +144,20 @@ def flow_id(button: FlowButton) -> str:
     return _checked(
         f"{PREFIX}:q:{button.checkin_id}:{button.verb.value}:{button.step}:{button.value}"
     )
+
+
+def pick_id(checkin_id: int, step: int) -> str:
+    """The custom_id of the priorities select menu on step `step` of a check-in."""
+    return _checked(f"{PREFIX}:pick:{checkin_id}:{step}")
+
+
+def parse_pick(groups: dict[str, str]) -> FlowButton | None:
+    """Turn the groups of a PICK_TEMPLATE match into a FlowButton (verb PICK); None if the
+    check-in id is out of range."""
+    checkin_id = parse_id(groups["checkin"])
+    if checkin_id is None:
+        return None
+    return FlowButton(checkin_id, FlowVerb.PICK, int(groups["step"]))
 
 
 def confirm_id(kind: str, target_id: int, *, confirm: bool) -> str:
@@ -268,6 +286,7 @@ def framework_modal_id(part: str, framework_id: str, component_key: str | None) 
 COMPONENT_TEMPLATES = (
     CARD_TEMPLATE,
     FLOW_TEMPLATE,
+    PICK_TEMPLATE,
     PROJECT_DELETE_TEMPLATE,
     MYDATA_DELETE_TEMPLATE,
     FRAMEWORK_QUESTIONS_TEMPLATE,

@@ -10,6 +10,9 @@ Rules:
   scripts, not sentences, so they live here rather than in prompts.
 - The CSV holds components only, one row per (check-in, component), and one bare row for a
   check-in too few took part in; the JSON adds the framework and the direction checks.
+- Priorities (what mattered most, beginning check-ins that asked): the CSV's
+  `priority_picks` column holds how many picked the component, the JSON's `priorities` how
+  many picked any and the count per component key; both only where the summary showed them.
 - Dates are the local date of `opened_at` in the project's time zone, written YYYY-MM-DD.
 """
 
@@ -25,7 +28,7 @@ from zoneinfo import ZoneInfo
 from bot.core.frameworks import Framework
 from bot.core.models import DirectionChoice
 from bot.core.report import CheckinRecord, local_date
-from bot.core.summary import ComponentResult, DirectionResult, shown_average
+from bot.core.summary import CheckinSummary, ComponentResult, DirectionResult, shown_average
 
 CSV_COLUMNS = (
     "checkin",
@@ -37,6 +40,7 @@ CSV_COLUMNS = (
     "component",
     "rated",
     "average",
+    "priority_picks",
 )
 
 
@@ -45,7 +49,9 @@ def csv_columns(framework: Framework) -> list[str]:
     return [*CSV_COLUMNS, *(f"n_{value}" for value in framework.scale_values)]
 
 
-def _csv_component(result: ComponentResult, framework: Framework) -> dict[str, Any]:
+def _csv_component(
+    result: ComponentResult, framework: Framework, picks: dict[str, int]
+) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "component_key": result.key,
         "component": result.name,
@@ -53,6 +59,8 @@ def _csv_component(result: ComponentResult, framework: Framework) -> dict[str, A
     }
     if result.enough and result.average is not None:
         fields["average"] = str(shown_average(result.average))
+    if result.key in picks:  # only where the summary showed the priorities
+        fields["priority_picks"] = picks[result.key]
     if result.distribution:  # only where the summary showed it
         fields.update({f"n_{v}": result.distribution.get(v, 0) for v in framework.scale_values})
     return fields
@@ -71,7 +79,24 @@ def _csv_rows(
     }
     if not summary.enough:
         return [base]
-    return [{**base, **_csv_component(result, framework)} for result in summary.components]
+    picks = _priority_picks(summary)
+    return [{**base, **_csv_component(r, framework, picks)} for r in summary.components]
+
+
+def _priority_picks(summary: CheckinSummary) -> dict[str, int]:
+    """How many picked each component, where the summary showed the priorities (every
+    component then, nobody's picks counting 0); else nothing."""
+    if not summary.enough or summary.priorities_picked is None:
+        return {}
+    counts = {p.key: p.count for p in summary.priorities}
+    return {r.key: counts.get(r.key, 0) for r in summary.components}
+
+
+def _json_priorities(summary: CheckinSummary) -> dict[str, Any] | None:
+    picks = _priority_picks(summary)
+    if not picks:
+        return None
+    return {"picked": summary.priorities_picked, "counts": picks}
 
 
 def export_csv(framework: Framework, records: Sequence[CheckinRecord], *, timezone: str) -> str:
@@ -124,6 +149,7 @@ def _json_checkin(
         if summary.enough
         else [],
         "directions": [_json_direction(d) for d in summary.directions] if summary.enough else [],
+        **({"priorities": _json_priorities(summary)} if summary.priorities_asked else {}),
     }
 
 

@@ -1,19 +1,22 @@
-"""The questionnaire as a list of steps: components, direction checks, a last word, review."""
+"""The questionnaire as a list of steps: components, direction checks, a last word, in a
+beginning check-in whose framework asks for them the priorities, then the review."""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.custom_ids import FlowVerb
 from bot.core.frameworks import Component, DirectionCheck, Framework
-from bot.core.models import ANYTHING_ELSE, DirectionChoice, Response
+from bot.core.models import ANYTHING_ELSE, PRIORITIES, DirectionChoice, Phase, Response
 
 
 class StepKind(enum.StrEnum):
     COMPONENT = "component"
     DIRECTION = "direction"
     ANYTHING_ELSE = "anything_else"
+    PRIORITIES = "priorities"  # what matters most: beginning check-ins only, if asked
     REVIEW = "review"
 
 
@@ -26,29 +29,38 @@ class Step:
     direction: DirectionCheck | None = None
 
 
-def steps(framework: Framework) -> list[Step]:
-    """Every step of a check-in on this framework, in order."""
+def asks_priorities(framework: Framework, phase: Phase) -> bool:
+    """Whether a check-in of this phase on this framework asks what matters most."""
+    return phase is Phase.BEGINNING and framework.priorities > 0
+
+
+def steps(framework: Framework, phase: Phase) -> list[Step]:
+    """Every step of a check-in of `phase` on this framework, in order."""
     out = [
         Step(i, StepKind.COMPONENT, c.key, component=c) for i, c in enumerate(framework.components)
     ]
     for check in framework.direction_checks:
         out.append(Step(len(out), StepKind.DIRECTION, check.key, direction=check))
     out.append(Step(len(out), StepKind.ANYTHING_ELSE, ANYTHING_ELSE))
+    if asks_priorities(framework, phase):
+        out.append(Step(len(out), StepKind.PRIORITIES, PRIORITIES))
     out.append(Step(len(out), StepKind.REVIEW, ""))
     return out
 
 
-def step_at(framework: Framework, index: int) -> Step:
+def step_at(framework: Framework, phase: Phase, index: int) -> Step:
     """The step at `index`, clamped into range (a stale button never points nowhere)."""
-    all_steps = steps(framework)
+    all_steps = steps(framework, phase)
     return all_steps[max(0, min(index, len(all_steps) - 1))]
 
 
-def review_index(framework: Framework) -> int:
-    return len(steps(framework)) - 1
+def review_index(framework: Framework, phase: Phase) -> int:
+    return len(steps(framework, phase)) - 1
 
 
 def is_answered(step: Step, response: Response) -> bool:
+    if step.kind is StepKind.PRIORITIES:
+        return bool(response.priorities)
     answer = response.answers.get(step.item)
     if answer is None:
         return False
@@ -59,14 +71,14 @@ def is_answered(step: Step, response: Response) -> bool:
     return answer.comment is not None or answer.skipped
 
 
-def resume_index(framework: Framework, response: Response) -> int:
+def resume_index(framework: Framework, phase: Phase, response: Response) -> int:
     """Where a member picks up: the review once submitted, else the first unanswered step."""
     if response.submitted:
-        return review_index(framework)
-    for step in steps(framework):
+        return review_index(framework, phase)
+    for step in steps(framework, phase):
         if step.kind is not StepKind.REVIEW and not is_answered(step, response):
             return step.index
-    return review_index(framework)
+    return review_index(framework, phase)
 
 
 def question_steps(framework: Framework) -> int:
@@ -80,13 +92,15 @@ class ChangeKind(enum.StrEnum):
     RATING = "rating"  # a rating, or Skip (rating None)
     CHOICE = "choice"  # a direction-check choice, or Skip (choice None)
     COMMENT = "comment"  # a comment set, or cleared (comment None)
+    PRIORITIES = "priorities"  # the components picked as mattering most (none: cleared)
     SUBMITTED = "submitted"
     DECLINED = "declined"
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerChange:
-    """One change to a member's answers; `item` for ratings, choices and comments."""
+    """One change to a member's answers; `item` for ratings, choices and comments, `keys`
+    (component keys, in framework order) for priorities."""
 
     kind: ChangeKind
     item: str = ""
@@ -94,6 +108,7 @@ class AnswerChange:
     choice: DirectionChoice | None = None
     comment: str | None = None
     flag: bool = False  # SUBMITTED, DECLINED
+    keys: tuple[str, ...] = ()  # PRIORITIES
 
 
 class Screen(enum.StrEnum):
@@ -114,15 +129,15 @@ class ClickPlan:
 
 
 def plan_click(
-    framework: Framework, index: int, verb: FlowVerb, value: str = ""
+    framework: Framework, phase: Phase, index: int, verb: FlowVerb, value: str = ""
 ) -> ClickPlan | None:
     """What a button of the step at `index` means, or None if
     the button cannot be on that step (a stale or forged one). Start is not a click on a
     step: the caller resumes where the member left off."""
-    step = step_at(framework, index)
+    step = step_at(framework, phase, index)
     if step.index != index:
         return None
-    review = review_index(framework)
+    review = review_index(framework, phase)
     after = min(index + 1, review)
     kind = step.kind
     if verb is FlowVerb.DECLINE:
@@ -132,7 +147,9 @@ def plan_click(
     if verb is FlowVerb.CHANGE:
         return ClickPlan(0)
     if verb is FlowVerb.COMMENT:
-        return None if kind is StepKind.REVIEW else ClickPlan(index, screen=Screen.COMMENT_BOX)
+        if kind in (StepKind.REVIEW, StepKind.PRIORITIES):
+            return None
+        return ClickPlan(index, screen=Screen.COMMENT_BOX)
     if verb is FlowVerb.NEXT:
         return ClickPlan(index + 1) if kind is StepKind.ANYTHING_ELSE else None
     if verb is FlowVerb.SUBMIT:
@@ -158,15 +175,38 @@ def plan_click(
             return ClickPlan(after, AnswerChange(ChangeKind.RATING, step.item))
         if kind is StepKind.DIRECTION:
             return ClickPlan(after, AnswerChange(ChangeKind.CHOICE, step.item))
-    return None
+        if kind is StepKind.PRIORITIES:  # skipping clears any earlier picks
+            return ClickPlan(after, AnswerChange(ChangeKind.PRIORITIES))
+    return None  # PICK is a select menu's, never a button's: see plan_picks
 
 
-def plan_comment(framework: Framework, index: int, comment: str) -> ClickPlan | None:
+def plan_picks(
+    framework: Framework, phase: Phase, index: int, values: Sequence[str]
+) -> ClickPlan | None:
+    """What the priorities select menu of the step at `index` means: the picked component
+    keys (none clears them), then the review. None if that step is not the priorities step
+    or the values are not distinct component keys of the framework, at most
+    `framework.priorities` of them (a stale or forged menu)."""
+    step = step_at(framework, phase, index)
+    if step.index != index or step.kind is not StepKind.PRIORITIES:
+        return None
+    picked = set(values)
+    if len(picked) != len(values) or len(picked) > framework.priorities:
+        return None
+    order = [c.key for c in framework.components]
+    if not picked.issubset(order):
+        return None
+    keys = tuple(key for key in order if key in picked)
+    return ClickPlan(index + 1, AnswerChange(ChangeKind.PRIORITIES, keys=keys))
+
+
+def plan_comment(framework: Framework, phase: Phase, index: int, comment: str) -> ClickPlan | None:
     """A comment sent from the box of the step at `index` (blank clears it); None if that
-    step takes no comment. A last word takes the member on to the review."""
-    step = step_at(framework, index)
-    if step.index != index or step.kind is StepKind.REVIEW:
+    step takes no comment. A last word takes the member on to the next step (the
+    priorities, or the review)."""
+    step = step_at(framework, phase, index)
+    if step.index != index or step.kind in (StepKind.REVIEW, StepKind.PRIORITIES):
         return None
     change = AnswerChange(ChangeKind.COMMENT, step.item, comment=comment.strip() or None)
-    shown = review_index(framework) if step.kind is StepKind.ANYTHING_ELSE and comment else index
+    shown = index + 1 if step.kind is StepKind.ANYTHING_ELSE and comment else index
     return ClickPlan(shown, change)

@@ -26,6 +26,7 @@ FrameworkId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39
 # Discord caps: 25 buttons a message, 80 characters a button label, 100 a select option.
 MAX_COMPONENTS = 25
 MAX_SCALE_POINTS = 10
+MAX_PRIORITIES = 25  # a select menu offers at most 25 options
 SNAPSHOT_CACHE = 64  # parsed check-in snapshots kept in memory
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -79,6 +80,9 @@ class Framework(_Strict):
     scale: list[ShortText] = Field(min_length=2, max_length=MAX_SCALE_POINTS)
     components: list[Component] = Field(min_length=1, max_length=MAX_COMPONENTS)
     direction_checks: list[DirectionCheck] = Field(default_factory=list, max_length=5)
+    # How many components each member may pick as mattering most, at the end of the
+    # beginning check-in; 0: not asked.
+    priorities: int = Field(default=0, ge=0, le=MAX_PRIORITIES)
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Framework:
@@ -86,6 +90,11 @@ class Framework(_Strict):
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
             raise ValueError(f"keys must be unique, repeated: {', '.join(duplicates)}")
+        if self.priorities > len(self.components):
+            raise ValueError(
+                f"priorities: at most the number of components ({len(self.components)}), "
+                f"not {self.priorities}"
+            )
         return self
 
     @property

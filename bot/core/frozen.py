@@ -5,6 +5,11 @@
 summary maths already leaves out what a threshold withholds), so nothing read from them
 later (trends, the chart, the report, the exports) can show more than the posted summary.
 The comments are kept apart so they can be dropped once the summary is posted.
+
+A check-in that asked what matters most adds "priorities": how many picked any (null when
+withheld) and the counts ({key, name, count}), most picked first (empty when withheld).
+Results without it (every other check-in, and those frozen before priorities existed) read
+back as not asked.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from bot.core.summary import (
     ComponentResult,
     DirectionResult,
     Highlight,
+    PriorityCount,
 )
 
 FORMAT = 1  # bumped if the stored shape ever changes
@@ -32,7 +38,7 @@ class FrozenResultsError(ValueError):
 
 def freeze(summary: CheckinSummary) -> tuple[str, str | None]:
     """The summary's figures, and its comments (None when hidden), as JSON texts."""
-    figures = {
+    figures: dict[str, Any] = {
         "format": FORMAT,
         "phase": summary.phase.value,
         "thresholds": [summary.thresholds.scores, summary.thresholds.comments],
@@ -45,6 +51,11 @@ def freeze(summary: CheckinSummary) -> tuple[str, str | None]:
         "directions": [_DIRECTION.freeze(d) for d in summary.directions],
         "comments_hidden_reason": summary.comments_hidden_reason,
     }
+    if summary.priorities_asked:
+        figures["priorities"] = {
+            "picked": summary.priorities_picked,
+            "counts": [_PRIORITY.freeze(p) for p in summary.priorities],
+        }
     comments = None
     if summary.comments is not None:
         comments = json.dumps(
@@ -63,6 +74,7 @@ def thaw(figures: str, comments: str | None = None) -> CheckinSummary:
         if comments is not None:
             groups = [_COMMENT_GROUP.thaw(g) for g in json.loads(comments)]
         scores, comment_threshold = data["thresholds"]
+        priorities = data.get("priorities")
         return CheckinSummary(
             phase=Phase(data["phase"]),
             thresholds=Thresholds(scores, comment_threshold),
@@ -75,6 +87,11 @@ def thaw(figures: str, comments: str | None = None) -> CheckinSummary:
             directions=[_DIRECTION.thaw(d) for d in data["directions"]],
             comments=groups,
             comments_hidden_reason=data["comments_hidden_reason"],
+            priorities_asked=priorities is not None,
+            priorities_picked=None if priorities is None else priorities["picked"],
+            priorities=()
+            if priorities is None
+            else tuple(_PRIORITY.thaw(p) for p in priorities["counts"]),
         )
     except (KeyError, TypeError, ValueError) as error:
         if isinstance(error, FrozenResultsError):
@@ -142,3 +159,4 @@ _DIRECTION = _Stored(
 _COMMENT_GROUP = _Stored(
     CommentGroup, ("item", "title", "comments"), write={"comments": list}, read={"comments": tuple}
 )
+_PRIORITY = _Stored(PriorityCount, ("key", "name", "count"))

@@ -214,6 +214,15 @@ class Answer:
 
 
 ANYTHING_ELSE = "_anything_else"
+# A pick of the priorities step is stored as a keyed answer row to the item
+# "priority:<component key>" (rating 1); `Response.priorities` holds the picked keys.
+PRIORITY_PREFIX = "priority:"
+PRIORITIES = "_priorities"  # the item key of the priorities step (it has no answer row)
+
+
+def priority_item(component_key: str) -> str:
+    """The answer item that stores one pick of the priorities step."""
+    return PRIORITY_PREFIX + component_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +232,7 @@ class Response:
     answers: dict[str, Answer]
     submitted: bool = False
     declined: bool = False  # the member pressed "Not this time" (and has not started since)
+    priorities: tuple[str, ...] = ()  # component keys picked as mattering most (sorted)
 
 
 @dataclass(frozen=True, slots=True)

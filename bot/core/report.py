@@ -19,6 +19,9 @@ Rules:
   under "room to grow" (the summary's `weakest`). Check-ins where it was not shown don't count
   either way.
 - Direction checks: counts per check-in, only where the summary holds them.
+- What mattered most: the counts of the first beginning check-in that asked for
+  priorities, as its summary showed them (none where it withheld them), and for its top
+  priorities (`top_priorities`) the shown average at every check-in ("–" where not shown).
 - Dates are the local date of `opened_at` in the project's time zone, written YYYY-MM-DD.
 
 The CSV and JSON exports of the same aggregates are in `bot.core.export`.
@@ -35,7 +38,13 @@ from zoneinfo import ZoneInfo
 from bot.core.frameworks import Framework
 from bot.core.models import DirectionChoice, Phase
 from bot.core.prompts import Prompts
-from bot.core.summary import CheckinSummary, ComponentResult, DirectionResult, shown_average
+from bot.core.summary import (
+    CheckinSummary,
+    ComponentResult,
+    DirectionResult,
+    shown_average,
+    top_priorities,
+)
 from bot.core.summary_text import signed
 
 MAX_CHANGES = 3
@@ -306,6 +315,27 @@ def _directions_section(
     return [prompts("report.directions_header"), *blocks]
 
 
+def _priorities_section(records: Sequence[CheckinRecord], prompts: Prompts) -> list[str]:
+    asked = next((r for r in records if r.summary.enough and r.summary.priorities_asked), None)
+    if asked is None:
+        return []
+    header = prompts("report.priorities_header")
+    summary = asked.summary
+    if summary.priorities_picked is None or not summary.priorities:
+        return [header, prompts("report.priorities_withheld")]
+    counts = [
+        prompts("report.priority_count", name=p.name, count=p.count) for p in summary.priorities
+    ]
+    not_shown = prompts("report.not_enough")
+    history = []
+    for top in top_priorities(summary):
+        averages = [_shown(record.summary, top.key) for record in records]
+        cells = [not_shown if a is None else str(a) for a in averages]
+        joined = prompts("report.priority_joiner").join(cells)
+        history.append(prompts("report.priority_history", name=top.name, averages=joined))
+    return [header, prompts("report.priorities_intro"), "\n".join(counts), "\n".join(history)]
+
+
 def render_report(
     project_name: str,
     framework: Framework,
@@ -331,6 +361,7 @@ def render_report(
             prompts("report.legend"),
             _changes_section(framework, records, labels, prompts),
             _weak_section(framework, records, prompts),
+            *_priorities_section(records, prompts),
             *_directions_section(framework, records, labels, prompts),
         ]
     blocks += [prompts("report.comments"), prompts("report.closing")]

@@ -31,6 +31,15 @@ Rules (DESIGN.md §5):
   the scores threshold and the component had enough answers in both. A check-in below the
   threshold breaks the comparison: no trend is drawn through it.
 - The chart (`chart_data`) has one series per check-in that met the threshold.
+
+- Priorities (what matters most; beginning check-ins whose framework asks for them): how
+  many submitted responses picked each component, shown only when at least
+  `thresholds.scores` of them picked any (like a direction check's counts), most picked
+  first (framework order within a tie), components nobody picked left out. The top
+  priorities are the most picked, up to `MAX_TOP_PRIORITIES` and any tied with the last of
+  them; with more than `MAX_TOP_PRIORITIES + 2` tied at the cut, only those above it.
+  Later check-ins show how the beginning's top priorities moved (`with_trends`): their
+  averages then and now, each only where shown.
 """
 
 from __future__ import annotations
@@ -56,6 +65,7 @@ from bot.core.redaction import Redactor
 from bot.core.text import clip
 
 MAX_HIGHLIGHTS = 3
+MAX_TOP_PRIORITIES = 3
 # Redaction can lengthen a comment (placeholders, escapes); this keeps any comment, with its
 # bullet and group title, inside one message, so a comment is never split between two.
 MAX_RENDERED_COMMENT = 1500
@@ -117,6 +127,33 @@ class CommentGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class PriorityCount:
+    """How many picked one component as mattering most to the group."""
+
+    key: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityMove:
+    """One of the beginning's top priorities: its shown averages then and now (None where
+    not shown)."""
+
+    key: str
+    name: str
+    count: int  # how many picked it at the beginning
+    then: float | None
+    now: float | None
+
+    @property
+    def delta(self) -> Decimal | None:
+        if self.then is None or self.now is None:
+            return None
+        return shown_average(self.now) - shown_average(self.then)
+
+
+@dataclass(frozen=True, slots=True)
 class CheckinSummary:
     """What the group may see of a closed check-in, and nothing more."""
 
@@ -131,6 +168,14 @@ class CheckinSummary:
     directions: list[DirectionResult]
     comments: list[CommentGroup] | None  # None when hidden
     comments_hidden_reason: str | None  # a prompt key when comments are hidden
+    # What matters most (beginning check-ins that asked): whether the check-in asked, how
+    # many picked any (None when fewer than the scores threshold, or not asked), and the
+    # counts, most picked first (empty when withheld).
+    priorities_asked: bool = False
+    priorities_picked: int | None = None
+    priorities: tuple[PriorityCount, ...] = ()
+    # How the beginning's top priorities moved (set by `with_trends`; never frozen).
+    priority_moves: tuple[PriorityMove, ...] = ()
 
 
 def shown_average(average: float) -> Decimal:
@@ -266,6 +311,38 @@ def _comment_groups(
     return groups
 
 
+def _priority_counts(
+    framework: Framework, responses: Sequence[Response], threshold: int
+) -> tuple[int | None, tuple[PriorityCount, ...]]:
+    order = [c.key for c in framework.components]
+    pickers = 0
+    counts: Counter[str] = Counter()
+    for response in responses:
+        picked = [key for key in order if key in response.priorities][: framework.priorities]
+        if picked:
+            pickers += 1
+            counts.update(picked)
+    if pickers < threshold:
+        return None, ()
+    ranked = sorted(
+        (c for c in framework.components if counts[c.key]),
+        key=lambda c: (-counts[c.key], order.index(c.key)),
+    )
+    return pickers, tuple(PriorityCount(c.key, c.name, counts[c.key]) for c in ranked)
+
+
+def top_priorities(summary: CheckinSummary) -> tuple[PriorityCount, ...]:
+    """The group's top priorities in a summary (the module docstring); none if not shown."""
+    ranked = summary.priorities
+    if len(ranked) <= MAX_TOP_PRIORITIES:
+        return ranked
+    cutoff = ranked[MAX_TOP_PRIORITIES - 1].count
+    top = tuple(p for p in ranked if p.count >= cutoff)
+    if len(top) > MAX_TOP_PRIORITIES + 2:
+        top = tuple(p for p in ranked if p.count > cutoff)
+    return top
+
+
 def summarise_checkin(
     framework: Framework,
     thresholds: Thresholds,
@@ -301,6 +378,10 @@ def summarise_checkin(
     components = _component_results(framework, submitted, thresholds)
     strongest, weakest = _highlights(framework, components)
     show_comments = took_part >= thresholds.comments
+    asked = phase is Phase.BEGINNING and framework.priorities > 0
+    picked, priorities = (
+        _priority_counts(framework, submitted, thresholds.scores) if asked else (None, ())
+    )
     return CheckinSummary(
         phase=phase,
         thresholds=thresholds,
@@ -313,6 +394,9 @@ def summarise_checkin(
         directions=_direction_results(framework, submitted, thresholds.scores),
         comments=_comment_groups(framework, submitted, list(names), rng) if show_comments else None,
         comments_hidden_reason=None if show_comments else COMMENTS_HIDDEN,
+        priorities_asked=asked,
+        priorities_picked=picked,
+        priorities=priorities,
     )
 
 
@@ -333,6 +417,18 @@ def with_trends(
     earlier = [e for e in (previous, beginning) if e is not None and e.enough]
     if not summary.enough or not earlier:
         return summary
+    moves: tuple[PriorityMove, ...] = ()
+    if beginning is not None and beginning is not summary and beginning.enough:
+        moves = tuple(
+            PriorityMove(
+                key=top.key,
+                name=_name_of(summary, top.key) or top.name,
+                count=top.count,
+                then=_average_of(beginning, top.key),
+                now=_average_of(summary, top.key),
+            )
+            for top in top_priorities(beginning)
+        )
     if len(earlier) == 2 and earlier[0] is earlier[1]:
         earlier = earlier[:1]
     components = []
@@ -344,7 +440,11 @@ def with_trends(
                 delta = shown_average(result.average) - shown_average(then)
                 changes.append(Change(since=other.phase, delta=delta))
         components.append(replace(result, changes=tuple(changes)))
-    return replace(summary, components=components)
+    return replace(summary, components=components, priority_moves=moves)
+
+
+def _name_of(summary: CheckinSummary, key: str) -> str | None:
+    return next((r.name for r in summary.components if r.key == key), None)
 
 
 def _average_of(summary: CheckinSummary, key: str) -> float | None:

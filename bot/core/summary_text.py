@@ -144,6 +144,45 @@ def _direction_blocks(summary: CheckinSummary, prompts: Prompts) -> list[str]:
     return blocks
 
 
+def _priority_blocks(summary: CheckinSummary, prompts: Prompts) -> list[str]:
+    """What matters most: the counts in a check-in that asked, or how the beginning's top
+    priorities moved in a later one."""
+    blocks = []
+    if summary.priorities_asked:
+        if summary.priorities_picked is None or not summary.priorities:
+            blocks.append(prompts("summary.priorities_not_enough"))
+        else:
+            counts = prompts("summary.priorities_joiner").join(
+                prompts("summary.priority_count", name=p.name, count=p.count)
+                for p in summary.priorities
+            )
+            blocks.append(prompts("summary.priorities", counts=counts))
+    if summary.priority_moves:
+        lines = [prompts("summary.priority_moves_header")]
+        for move in summary.priority_moves:
+            delta = move.delta
+            change = ""
+            if delta is not None:
+                change = prompts(
+                    "summary.priority_move_change", arrow=_arrow(delta), delta=signed(delta)
+                )
+            lines.append(
+                prompts(
+                    "summary.priority_move",
+                    name=move.name,
+                    then=_shown_or_dash(move.then, prompts),
+                    now=_shown_or_dash(move.now, prompts),
+                    change=change,
+                )
+            )
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def _shown_or_dash(average: float | None, prompts: Prompts) -> str:
+    return prompts("summary.priority_not_shown") if average is None else _format_average(average)
+
+
 def _comment_pages(summary: CheckinSummary, prompts: Prompts) -> list[str]:
     """Comments on pages of their own, each group titled again where it spills over."""
     if not summary.comments:
@@ -228,6 +267,7 @@ def render_pages(
     if any(r.views_differ for r in summary.components):
         blocks.append(prompts("summary.views_differ_legend"))
     blocks += _highlight_blocks(summary, prompts)
+    blocks += _priority_blocks(summary, prompts)
     blocks += _direction_blocks(summary, prompts)
     if summary.comments is None:
         blocks.append(

@@ -73,7 +73,7 @@ class MyDataCog(commands.GroupCog, group_name="mydata"):
                     submitted=p("mydata.submitted_mark") if response.submitted else "",
                 )
             )
-            lines.extend(review_lines(p, framework, response))
+            lines.extend(review_lines(p, framework, checkin.phase, response))
         await reply_lines(interaction, lines)
 
     @app_commands.command(name="delete")

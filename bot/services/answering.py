@@ -1,4 +1,4 @@
-"""Answering a check-in: what each click and comment means, for the member who sent it.
+"""Answering a check-in: what each click, pick and comment means, for the member who sent it.
 
 The answer is always recorded for the member who clicked or sent a comment box, never for
 an id read from the `custom_id`, and only while they are invited to an open check-in. The
@@ -8,6 +8,7 @@ one write that returns the member's answers as they now are.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.core.flow import (
     Screen,
     plan_click,
     plan_comment,
+    plan_picks,
     resume_index,
     step_at,
 )
@@ -112,7 +114,7 @@ class AnsweringService:
             if from_write is None:
                 return ClosedUnderfoot()
             response = from_write
-        index = resume_index(opened.framework, response)
+        index = resume_index(opened.framework, opened.checkin.phase, response)
         return StepShown(opened.project, opened.checkin, opened.framework, index, response)
 
     async def click(self, button: FlowButton | None, user_id: int) -> Outcome:
@@ -124,13 +126,28 @@ class AnsweringService:
         opened = await self._open(button.checkin_id, user_id)
         if isinstance(opened, Refused):
             return opened
-        plan = plan_click(opened.framework, button.step, button.verb, button.value)
+        phase = opened.checkin.phase
+        plan = plan_click(opened.framework, phase, button.step, button.verb, button.value)
         if plan is None:
             return STALE
         if plan.screen is Screen.COMMENT_BOX:
-            existing = opened.response.answers.get(step_at(opened.framework, plan.index).item)
+            step = step_at(opened.framework, phase, plan.index)
+            existing = opened.response.answers.get(step.item)
             custom_id = box_id(self.box_key, opened.checkin.id, plan.index, user_id)
             return BoxOpened(custom_id, existing.comment if existing else None)
+        return await self._carry_out(opened, plan, user_id)
+
+    async def pick(self, menu: FlowButton | None, values: Sequence[str], user_id: int) -> Outcome:
+        """The priorities select menu: store the member's picks (the values Discord sent,
+        checked against the check-in's framework), then show the review."""
+        if menu is None or menu.verb is not FlowVerb.PICK:
+            return STALE
+        opened = await self._open(menu.checkin_id, user_id)
+        if isinstance(opened, Refused):
+            return opened
+        plan = plan_picks(opened.framework, opened.checkin.phase, menu.step, values)
+        if plan is None:
+            return STALE
         return await self._carry_out(opened, plan, user_id)
 
     async def comment(self, custom_id: str, text: str | None, user_id: int) -> Outcome:
@@ -152,7 +169,7 @@ class AnsweringService:
         opened = await self._open(box.checkin_id, user_id)
         if isinstance(opened, Refused):
             return opened
-        plan = plan_comment(opened.framework, box.step, comment)
+        plan = plan_comment(opened.framework, opened.checkin.phase, box.step, comment)
         if plan is None:
             return STALE
         return await self._carry_out(opened, plan, user_id)

@@ -35,6 +35,7 @@ import aiosqlite
 from bot.core.flow import AnswerChange, ChangeKind
 from bot.core.models import (
     COMMENT_MAX_CHARS,
+    PRIORITY_PREFIX,
     Answer,
     AnsweringView,
     AuditEntry,
@@ -57,6 +58,7 @@ from bot.core.models import (
     ScheduledCheckin,
     SlotState,
     Thresholds,
+    priority_item,
 )
 from bot.core.schedule import MAX_REMINDERS, Dated, PlannedCheckin
 from bot.keys import MIN_SECRET_LENGTH, respondent_key, secret_fingerprint
@@ -1406,14 +1408,16 @@ class Store:
             "WHERE r.checkin_id = ? ORDER BY r.respondent, a.item",
             (checkin_id,),
         )
-        grouped: dict[str, tuple[bool, dict[str, Answer]]] = {}
+        grouped: dict[str, tuple[bool, list[aiosqlite.Row]]] = {}
         for row in rows:
             if row["respondent"] not in keys:
                 continue
-            _, answers = grouped.setdefault(row["respondent"], (bool(row["submitted"]), {}))
+            _, answers = grouped.setdefault(row["respondent"], (bool(row["submitted"]), []))
             if row["item"] is not None:
-                answers[row["item"]] = _answer(row)
-        return [Response(answers, submitted) for submitted, answers in grouped.values()]
+                answers.append(row)
+        return [
+            _response_of(answers, submitted=submitted) for submitted, answers in grouped.values()
+        ]
 
     async def _response_states(
         self, db: aiosqlite.Connection, checkin_id: int
@@ -1793,11 +1797,27 @@ async def _response(db: aiosqlite.Connection, checkin_id: int, respondent: str) 
         "WHERE checkin_id = ? AND respondent = ? ORDER BY item",
         (checkin_id, respondent),
     )
-    return Response(
-        answers={row["item"]: _answer(row) for row in rows},
+    return _response_of(
+        rows,
         submitted=bool(state and state["submitted"]),
         declined=bool(state and state["declined"]),
     )
+
+
+def _response_of(
+    rows: Iterable[aiosqlite.Row], *, submitted: bool, declined: bool = False
+) -> Response:
+    """One respondent's answer rows as a Response: a pick of the priorities step (an item
+    "priority:<key>") goes to `priorities`, every other row to `answers`."""
+    answers: dict[str, Answer] = {}
+    picks: list[str] = []
+    for row in rows:
+        item = row["item"]
+        if item.startswith(PRIORITY_PREFIX):
+            picks.append(item.removeprefix(PRIORITY_PREFIX))
+        else:
+            answers[item] = _answer(row)
+    return Response(answers, submitted, declined, priorities=tuple(sorted(picks)))
 
 
 async def _apply_change(
@@ -1841,6 +1861,20 @@ async def _apply_change(
             "AND rating IS NULL AND skipped = 0 AND choice IS NULL AND comment IS NULL",
             (checkin_id, respondent, item),
         )
+    elif change.kind is ChangeKind.PRIORITIES:
+        # The picks replace any earlier ones: one keyed row per picked component.
+        await _run(
+            db,
+            "DELETE FROM answers WHERE checkin_id = ? AND respondent = ? "
+            "AND substr(item, 1, ?) = ?",
+            (checkin_id, respondent, len(PRIORITY_PREFIX), PRIORITY_PREFIX),
+        )
+        for key in change.keys:
+            await _run(
+                db,
+                "INSERT INTO answers (checkin_id, respondent, item, rating) VALUES (?, ?, ?, 1)",
+                (checkin_id, respondent, priority_item(key)),
+            )
     else:
         column = "submitted" if change.kind is ChangeKind.SUBMITTED else "declined"
         await _run(

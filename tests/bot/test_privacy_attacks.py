@@ -205,8 +205,9 @@ async def test_no_facilitator_output_ties_a_member_to_a_rating_or_comment(env):
     [only] = exported["checkins"]
     assert set(only) == {
         "checkin", "phase", "opened_on", "took_part", "invited", "enough", "components",
-        "directions",
+        "directions", "priorities",
     }  # fmt: skip
+    assert only["priorities"] is None  # asked at the beginning; nobody picked
     assert all(c["distribution"] == {str(v): 1 for v in range(1, 6)} for c in only["components"])
 
 

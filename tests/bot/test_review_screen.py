@@ -44,15 +44,17 @@ async def test_review_keeps_every_answer_and_submit_when_every_comment_is_full(e
     answering = await start_answering(world.members[0])
     comments = {i: _long_comment("word") for i in range(len(RATINGS))}
     await answering.answer_all(RATINGS, submit=False, comments=comments)
-    # The direction checks were answered without comments above: go back and add them.
-    for _ in range(3):
+    # The direction checks were answered without comments above: go back (past the
+    # priorities and the last word) and add them.
+    for _ in range(4):
         await answering.click("Back")
     assert "direction check 1 of 2" in answering.message.content
     await answering.comment(_long_comment("idea"))
     await answering.click("Yes")
     await answering.comment(_long_comment("thought"))
     await answering.click("Not sure")
-    await answering.comment(_long_comment("last"))  # a last word leads on to the review
+    await answering.comment(_long_comment("last"))  # a last word leads on to the priorities
+    await answering.pick(["Equal", "Open", "Human"])
 
     review = answering.message.content
     assert len(review) <= MESSAGE_LIMIT
@@ -63,6 +65,7 @@ async def test_review_keeps_every_answer_and_submit_when_every_comment_is_full(e
     assert f"**{first.question}**: Yes" in review
     assert f"**{second.question}**: Not sure" in review
     assert "**One last thing**" in review
+    assert "**What matters most**: Equal, Open, Human" in review
     assert review.count("↳") == 13  # every comment still previewed, only shorter
     assert review.endswith(PROMPTS("flow.review_submit_hint"))
     assert "Submit" in labels(answering.message)
@@ -174,7 +177,7 @@ def _names_and_answers(framework: Framework, text: str) -> None:
 
 def test_review_of_twelve_components_shortens_every_preview_to_fit():
     framework = _framework(12, name_chars=30)
-    text, view = _screen(framework, review_index(framework), _response(framework))
+    text, view = _screen(framework, review_index(framework, Phase.BEGINNING), _response(framework))
     assert len(text) <= MESSAGE_LIMIT
     _names_and_answers(framework, text)
     assert text.count("↳") == 15  # 12 components, 2 direction checks, the last word
@@ -184,7 +187,7 @@ def test_review_of_twelve_components_shortens_every_preview_to_fit():
 
 def test_review_of_twelve_long_named_components_fits_with_its_end():
     framework = _framework(12)
-    text, view = _screen(framework, review_index(framework), _response(framework))
+    text, view = _screen(framework, review_index(framework, Phase.BEGINNING), _response(framework))
     assert len(text) <= MESSAGE_LIMIT
     _names_and_answers(framework, text)
     assert "↳" not in text  # no room for a sensible preview: the comments are counted
@@ -193,7 +196,7 @@ def test_review_of_twelve_long_named_components_fits_with_its_end():
     assert "Submit" in _button_labels(view)
 
     submitted = _response(framework, submitted=True)
-    text, view = _screen(framework, review_index(framework), submitted)
+    text, view = _screen(framework, review_index(framework, Phase.BEGINNING), submitted)
     assert len(text) <= MESSAGE_LIMIT
     _names_and_answers(framework, text)
     assert "✅ **Submitted. Thank you!**" in text
@@ -202,7 +205,7 @@ def test_review_of_twelve_long_named_components_fits_with_its_end():
 
 def test_review_of_the_largest_framework_shortens_names_to_show_every_answer():
     framework = _framework(25)
-    text, view = _screen(framework, review_index(framework), _response(framework))
+    text, view = _screen(framework, review_index(framework, Phase.BEGINNING), _response(framework))
     assert len(text) <= MESSAGE_LIMIT
     for i in range(25):
         assert f"• **Component {i} " in text
@@ -216,7 +219,7 @@ def test_review_beyond_any_message_drops_whole_lines_but_never_the_end():
     scale = [f"{n} " + "label " * 15 for n in range(1, 11)]  # ten 80-character labels
     framework = _framework(25, scale=[label[:80].strip() for label in scale])
     response = _response(framework, submitted=True)
-    text, view = _screen(framework, review_index(framework), response)
+    text, view = _screen(framework, review_index(framework, Phase.BEGINNING), response)
     assert len(text) <= MESSAGE_LIMIT
     assert "• **Component 0 " in text
     assert "\n…\n\n" in text  # whole answer lines left out, none cut in half

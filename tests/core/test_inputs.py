@@ -36,7 +36,7 @@ from bot.core.custom_ids import (
 )
 from bot.core.flow import StepKind, resume_index, review_index, steps
 from bot.core.frameworks import FrameworkLibrary
-from bot.core.models import Answer, Response, Thresholds
+from bot.core.models import Answer, Phase, Response, Thresholds
 from bot.core.projects import InvalidInput, parse_project
 from bot.core.text import pack_lines
 
@@ -264,19 +264,21 @@ def test_the_untampered_box_of_the_tamper_cases_is_accepted():
 
 def test_steps_and_where_a_member_resumes():
     framework = FrameworkLibrary.from_directory(ROOT / "frameworks")["ten-components"]
-    all_steps = steps(framework)
+    middle = Phase.MIDDLE
+    all_steps = steps(framework, middle)
     assert [s.kind for s in all_steps[-4:]] == [
         StepKind.DIRECTION,
         StepKind.DIRECTION,
         StepKind.ANYTHING_ELSE,
         StepKind.REVIEW,
     ]
-    assert resume_index(framework, Response({})) == 0
+    assert resume_index(framework, middle, Response({})) == 0
     two = Response(
         {"equal": Answer("equal", rating=3), "inclusive": Answer("inclusive", skipped=True)}
     )
-    assert resume_index(framework, two) == 2
-    assert resume_index(framework, Response({}, submitted=True)) == review_index(framework)
+    assert resume_index(framework, middle, two) == 2
+    submitted = Response({}, submitted=True)
+    assert resume_index(framework, middle, submitted) == review_index(framework, middle)
 
 
 def test_pack_lines_never_exceeds_the_limit_and_keeps_lines_whole():

@@ -634,6 +634,30 @@ def test_every_summary_prompt_exists_is_used_and_gets_its_placeholders(prompts: 
     scenarios.append(with_trends(summarise(commenting(5)), previous=earlier, beginning=earlier))
     for summary in scenarios:
         render_summary(summary, FRAMEWORK, recording, project_name="P", phase_label="end")
+    # What matters most: shown, withheld, nobody picked, and how the top ones moved.
+    asking = parse_framework(framework_yaml() + "priorities: 2\n", source="test")
+
+    def beginning(picks: list[tuple[str, ...]]) -> CheckinSummary:
+        responses = [
+            Response(full_response(3).answers, submitted=True, priorities=p) for p in picks
+        ]
+        return summarise_checkin(
+            asking,
+            THRESHOLDS,
+            Phase.BEGINNING,
+            invited=len(picks),
+            responses=responses,
+            names=[],
+            rng=random.Random(1),
+        )
+
+    shown = beginning([("c0",), ("c0", "c1"), ("c1",)])
+    for summary in (
+        shown,
+        beginning([("c0",), (), ()]),
+        with_trends(summarise(commenting(5)), previous=shown, beginning=shown),
+    ):
+        render_summary(summary, asking, recording, project_name="P", phase_label="end")
     every_key = prompts.keys()  # a list: Prompts itself is not iterable
     summary_keys = {key for key in every_key if key.startswith("summary.")}
     assert summary_keys - recording.used == set()

@@ -11,7 +11,7 @@ from bot.core.models import Checkin, Project
 from bot.core.prompts import Prompts
 from bot.exts._context import services_of
 from bot.exts.answering import _screens
-from bot.exts.answering._items import FlowItem, view_of
+from bot.exts.answering._items import FlowItem, PickItem, view_of
 from bot.exts.answering._reflect import ReflectCog
 from bot.exts.answering._screens import review_lines
 from bot.exts.answering._submissions import CommentBoxes
@@ -38,12 +38,12 @@ def reminder_dm(
 
 
 async def setup(bot: commands.Bot) -> None:
-    bot.add_dynamic_items(FlowItem)
+    bot.add_dynamic_items(FlowItem, PickItem)
     await bot.add_cog(CommentBoxes())
     await bot.add_cog(ReflectCog(services_of(bot)))
 
 
 async def teardown(bot: commands.Bot) -> None:
-    bot.remove_dynamic_items(FlowItem)
+    bot.remove_dynamic_items(FlowItem, PickItem)
     await bot.remove_cog(CommentBoxes.__cog_name__)
     await bot.remove_cog(ReflectCog.__cog_name__)

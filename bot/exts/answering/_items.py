@@ -1,5 +1,6 @@
-"""The check-in flow's buttons: DynamicItems whose whole state is in the custom_id, each
-answering its own click (through the answering service), before or after a restart."""
+"""The check-in flow's buttons and its priorities select menu: DynamicItems whose whole
+state is in the custom_id, each answering its own click (through the answering service),
+before or after a restart."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ from typing import Any
 
 import discord
 
-from bot.core.custom_ids import FLOW_TEMPLATE, FlowButton, flow_id, parse_flow
+from bot.core.custom_ids import (
+    FLOW_TEMPLATE,
+    PICK_TEMPLATE,
+    FlowButton,
+    flow_id,
+    parse_flow,
+    parse_pick,
+    pick_id,
+)
 from bot.core.prompts import Prompts
 from bot.exts._context import services
 from bot.exts._replies import refuse
@@ -65,15 +74,65 @@ class FlowItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=FLOW_TEM
         await show(interaction, outcome)
 
 
-def view_of(buttons: Sequence[_screens.Button]) -> discord.ui.View | None:
-    """The buttons of a screen as a view of FlowItems (None: no buttons)."""
-    if not buttons:
+class PickItem(discord.ui.DynamicItem[discord.ui.Select[Any]], template=PICK_TEMPLATE):
+    """The priorities select menu of a check-in: it keeps working after a restart."""
+
+    def __init__(
+        self, state: FlowButton | None, menu: _screens.Menu | None = None, *, custom_id: str = ""
+    ) -> None:
+        if menu is not None:
+            select: discord.ui.Select[Any] = discord.ui.Select(
+                custom_id=pick_id(menu.state.checkin_id, menu.state.step),
+                placeholder=menu.placeholder,
+                min_values=0,
+                max_values=menu.max_values,
+                options=[
+                    discord.SelectOption(label=name, value=key, default=key in menu.chosen)
+                    for key, name in menu.options
+                ],
+                row=menu.row,
+            )
+        else:
+            select = discord.ui.Select(custom_id=custom_id)
+        super().__init__(select)
+        self.state = state
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> PickItem:
+        return cls(parse_pick(match.groupdict()), custom_id=match.string)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """The member's picks, as Discord sent them: the answering service checks them
+        against the check-in's framework, stores them, and the review replaces the menu."""
+        data: Any = interaction.data or {}
+        values = data.get("values") if isinstance(data, dict) else None
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            values = None
+        answering = services(interaction).answering
+        outcome = await answering.pick(
+            self.state if values is not None else None, values or [], interaction.user.id
+        )
+        await show(interaction, outcome)
+
+
+def view_of(controls: Sequence[_screens.Control]) -> discord.ui.View | None:
+    """The controls of a screen as a view of FlowItems and PickItems (None: none)."""
+    if not controls:
         return None
     view = discord.ui.View(timeout=None)
-    for button in buttons:
-        view.add_item(
-            FlowItem(button.state, label=button.label, style=button.style, row=button.row)
-        )
+    for control in controls:
+        if isinstance(control, _screens.Menu):
+            view.add_item(PickItem(control.state, control))
+        else:
+            view.add_item(
+                FlowItem(control.state, label=control.label, style=control.style, row=control.row)
+            )
     return view
 
 

@@ -1,8 +1,8 @@
 """What a member sees during a check-in: the invitation, each step, the review.
 
-A screen is its text and the buttons under it, as data (`Button`); `_items.view_of` turns
-them into the flow's DynamicItems, so this module needs nothing from the items that
-handle the clicks.
+A screen is its text and the buttons (and, on the priorities step, the select menu) under
+it, as data (`Button`, `Menu`); `_items.view_of` turns them into the flow's DynamicItems,
+so this module needs nothing from the items that handle the clicks.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import discord
 from bot.core.custom_ids import FlowButton, FlowVerb
 from bot.core.flow import Step, StepKind, question_steps, step_at, steps
 from bot.core.frameworks import Framework
-from bot.core.models import Answer, Checkin, DirectionChoice, Project, Response
+from bot.core.models import Answer, Checkin, DirectionChoice, Phase, Project, Response
 from bot.core.prompts import Prompts
 from bot.core.text import MESSAGE_LIMIT, shorten
 from bot.exts._replies import stamp
@@ -31,7 +31,21 @@ class Button:
     row: int | None = None
 
 
-Screen = tuple[str, tuple[Button, ...]]  # no buttons: the screen ends the flow
+@dataclass(frozen=True, slots=True)
+class Menu:
+    """The priorities select menu: which step it is on (its custom_id), the components it
+    offers (key, name), how many may be picked, and those picked so far."""
+
+    state: FlowButton
+    placeholder: str
+    options: tuple[tuple[str, str], ...]
+    max_values: int
+    chosen: frozenset[str] = frozenset()
+    row: int = 0
+
+
+Control = Button | Menu
+Screen = tuple[str, tuple[Control, ...]]  # no controls: the screen ends the flow
 
 REVIEW_COMMENT_CHARS = 120
 CURRENT_COMMENT_CHARS = 300
@@ -113,6 +127,8 @@ def _header(
         )
     elif step.kind is StepKind.ANYTHING_ELSE:
         progress = p("flow.progress_last")
+    elif step.kind is StepKind.PRIORITIES:
+        progress = p("flow.progress_priorities")
     else:
         progress = p("flow.progress_review")
     return p("flow.header", project=project.name, phase=p.phase(checkin.phase), progress=progress)
@@ -151,9 +167,16 @@ def _answer_text(p: Prompts, framework: Framework, answer: Answer | None) -> str
     return p("flow.review_not_answered")
 
 
+def _picks_text(p: Prompts, framework: Framework, response: Response) -> str:
+    """The member's priorities by name, in framework order; "skipped" if none."""
+    names = [c.name for c in framework.components if c.key in response.priorities]
+    return p("flow.priorities_joiner").join(names) if names else p("flow.review_skipped")
+
+
 def review_lines(
     p: Prompts,
     framework: Framework,
+    phase: Phase,
     response: Response,
     comment_chars: int | None = REVIEW_COMMENT_CHARS,
     name_chars: int | None = None,
@@ -161,8 +184,17 @@ def review_lines(
     """One line per answer (and its comment cut to `comment_chars`, or left out if None),
     as the member alone sees them; names cut to `name_chars` if given."""
     lines = []
-    for step in steps(framework):
+    for step in steps(framework, phase):
         if step.kind is StepKind.REVIEW:
+            continue
+        if step.kind is StepKind.PRIORITIES:
+            lines.append(
+                p(
+                    "flow.review_line",
+                    name=p("flow.review_priorities"),
+                    answer=_picks_text(p, framework, response),
+                )
+            )
             continue
         answer = response.answers.get(step.item)
         if step.kind is StepKind.ANYTHING_ELSE:
@@ -190,6 +222,7 @@ def review_content(
     p: Prompts,
     header: str,
     framework: Framework,
+    phase: Phase,
     response: Response,
     end: str,
     limit: int = MESSAGE_LIMIT,
@@ -201,7 +234,7 @@ def review_content(
         return "\n".join([header, p("flow.review", lines="\n".join(lines)) + "\n\n" + end])
 
     def compose(comment_chars: int | None) -> str:
-        return join(review_lines(p, framework, response, comment_chars))
+        return join(review_lines(p, framework, phase, response, comment_chars))
 
     content = compose(REVIEW_COMMENT_CHARS)
     if len(content) <= limit:
@@ -221,11 +254,11 @@ def review_content(
     # No room for previews: the answers alone, saying how many comments there are; names
     # shortened if even that is too long (only a huge custom framework).
     hidden = [p("flow.review_comments_hidden", count=n)] if (n := _comment_count(response)) else []
-    lines = [*review_lines(p, framework, response, None), *hidden]
+    lines = [*review_lines(p, framework, phase, response, None), *hidden]
     if len(join(lines)) <= limit:
         return join(lines)
     for name_chars in range(MAX_NAME_CHARS, MIN_NAME_CHARS - 1, -5):
-        lines = [*review_lines(p, framework, response, None, name_chars), *hidden]
+        lines = [*review_lines(p, framework, phase, response, None, name_chars), *hidden]
         if len(join(lines)) <= limit:
             return join(lines)
     # Only a huge custom framework: drop whole answer lines from the end, never the end.
@@ -243,10 +276,10 @@ def step_screen(
     response: Response,
 ) -> Screen:
     """The message for one step, with its buttons."""
-    step = step_at(framework, index)
+    step = step_at(framework, checkin.phase, index)
     header = _header(p, project, checkin, framework, step)
     answer = response.answers.get(step.item)
-    items: list[Button] = []
+    items: list[Control] = []
     comment_label = p("flow.edit_comment") if answer and answer.comment else p("flow.add_comment")
     back = _button(checkin, FlowVerb.BACK, p("flow.back"), step=step.index, row=4)
 
@@ -320,6 +353,28 @@ def step_screen(
         )
         items.append(_button(checkin, FlowVerb.NEXT, p("flow.next"), step=step.index))
         items.append(back)
+    elif step.kind is StepKind.PRIORITIES:
+        count = framework.priorities
+        picked = [c.name for c in framework.components if c.key in response.priorities]
+
+        def body(explanation: int | None) -> str:
+            text = p("flow.priorities", count=count)
+            if picked:
+                names = p("flow.priorities_joiner").join(picked)
+                text += "\n" + p("flow.priorities_current", names=names)
+            return text
+
+        items.append(
+            Menu(
+                FlowButton(checkin.id, FlowVerb.PICK, step.index),
+                p("flow.priorities_placeholder", count=count),
+                tuple((c.key, c.name) for c in framework.components),
+                count,
+                frozenset(response.priorities),
+            )
+        )
+        items.append(_button(checkin, FlowVerb.SKIP, p("flow.skip"), step=step.index, row=1))
+        items.append(_button(checkin, FlowVerb.BACK, p("flow.back"), step=step.index, row=1))
     else:
         if response.submitted:
             end = p("flow.review_submitted", closes=stamp(checkin.closes_at))
@@ -337,7 +392,7 @@ def step_screen(
             )
             items.append(back)
     if step.kind is StepKind.REVIEW:
-        return review_content(p, header, framework, response, end), tuple(items)
+        return review_content(p, header, framework, checkin.phase, response, end), tuple(items)
     return _fit_step(p, framework, header, body, answer if step.item else None), tuple(items)
 
 

@@ -157,12 +157,13 @@ def maths_rows(scale: Scale) -> list[Row]:
 def scheduler_rows(scale: Scale) -> list[Row]:
     rows = []
     for answers in scale.scheduler_answers:
-        database, _ = cached_database(answers, say)
+        database, shape = cached_database(answers, say)
         say(f"scheduler pass, {answers:,} answers")
         result = figures.scheduler_pass(database, passes=7)
         rows.append(
             Row(
-                f"scheduler pass, {answers:,} answers stored (median of 7)",
+                f"scheduler pass, {answers:,} answers stored ({shape.projects:,} projects, "
+                f"each with 3 closed check-ins and 1 open; median of 7)",
                 ms(result.seconds),
                 "<= 20 ms",
                 verdict(result.seconds <= 0.020),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import random
 import statistics
 import tempfile
@@ -97,9 +98,12 @@ async def answer_through_store(env: simcord.Env, world: World, *, comments: bool
 # -- the close of a big check-in ------------------------------------------------------------------
 
 
-async def close_stall_run(database: Path | None, members: int) -> float:
+async def close_stall_run(
+    database: Path | None, members: int, profiler: cProfile.Profile | None = None
+) -> float:
     """The longest loop stall while a check-in of `members` members, every component rated
-    and commented, closes and its summary (with chart) is posted."""
+    and commented, closes and its summary (with chart) is posted (under `profiler`, if
+    given: the close alone)."""
     with tempfile.TemporaryDirectory() as folder:
         bot, clock = coreflect_bot(copy_database(database, Path(folder)))
         env = await start_env(bot, clock)
@@ -113,8 +117,12 @@ async def close_stall_run(database: Path | None, members: int) -> float:
             await answer_through_store(env, world, comments=True)
             lag = LoopLag()
             lag.start()
+            if profiler is not None:
+                profiler.enable()
             await world.facilitator.slash(world.channel, "checkin close", project=PROJECT)
             await env.advance_time(60)
+            if profiler is not None:
+                profiler.disable()
             return await lag.stop()
         finally:
             await stop_env(env)
@@ -287,7 +295,9 @@ def rest_requests(members: int) -> RestFigures:
 # -- CPU per invitation ---------------------------------------------------------------------------
 
 
-async def invitation_cpu_run(members: int) -> tuple[float, float]:
+async def invitation_cpu_run(
+    members: int, profiler: cProfile.Profile | None = None
+) -> tuple[float, float]:
     """CPU seconds of this process for `members` invitations by the real bot (dm_gap 0,
     cold DM channels), and for the same DMs sent by a bare discord.py bot in the same kind
     of world (SimCord's own share, and discord.py's)."""
@@ -299,12 +309,16 @@ async def invitation_cpu_run(members: int) -> tuple[float, float]:
             world = make_world(env, members)
             await create_and_join(world)
             await _restart(env, clock, database)
+            if profiler is not None:
+                profiler.enable()
             start = time.process_time()
             await world.facilitator.slash(
                 world.channel, "checkin open", project=PROJECT, phase="beginning"
             )
             await env.advance_time(1)
             real = time.process_time() - start
+            if profiler is not None:
+                profiler.disable()
         finally:
             await stop_env(env)
     env = await start_env(trivial_bot())
@@ -427,5 +441,8 @@ async def burst_run(checkins: int, members: int, gap: float, step: float) -> Bur
             await stop_env(env)
 
 
-def burst(checkins: int, members: int, gap: float = 1.0, step: float = 10.0) -> BurstFigures:
-    return asyncio.run(burst_run(checkins, members, gap, step))
+def burst(checkins: int, members: int, gap: float = 1.0) -> BurstFigures:
+    """Virtual time is advanced in steps of 1% of the ideal time (10 s at least): the last
+    invitation's time is known to within one step."""
+    ideal = checkins * members / 5.0
+    return asyncio.run(burst_run(checkins, members, gap, max(10.0, ideal / 100)))

@@ -1,5 +1,5 @@
 """`python -m bench.memory coreflect|noop SERVERS`: one bot in a SimCord world of SERVERS
-servers with 5 projects each; prints the process's peak resident memory (KiB) last.
+servers with 5 projects each; prints the process's peak resident memory (KiB, VmHWM) last.
 
 Run as a child process by `bench`, once per bot, so each figure is one process's own peak.
 The real bot's projects (and 5 members joined to each) are written with the store before it
@@ -114,13 +114,26 @@ async def run(kind: str, servers: int) -> None:
                 await bot.close()
 
 
+def peak_kib() -> int:
+    """This process's peak resident memory, KiB. VmHWM, not ru_maxrss: Linux carries
+    ru_maxrss across fork and exec, so a child started by a big parent reports the parent's
+    size at the fork whatever it does itself."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def main() -> int:
     kind, servers = sys.argv[1], int(sys.argv[2])
     if kind not in ("coreflect", "noop"):
         print("usage: python -m bench.memory coreflect|noop SERVERS", file=sys.stderr)
         return 2
     asyncio.run(run(kind, servers))
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    print(peak_kib())
     return 0
 
 

@@ -42,7 +42,7 @@ def test_there_is_no_import_circle_in_bot():
 
     def visit(name: str) -> None:
         if name in path:
-            circle = path[path.index(name) :] + [name]
+            circle = [*path[path.index(name) :], name]
             raise AssertionError("import circle: " + " -> ".join(circle))
         if name in done:
             return

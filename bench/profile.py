@@ -1,10 +1,11 @@
 """`python -m bench.profile FIGURE [N]`: one figure of the benchmark under cProfile, with the
 functions that took the most time (own and cumulative), to find where a figure goes over.
 
-FIGURE is one of: maths (summary maths, N participants, default 1000), close (the close of
-N members x 10 with comments, default 100, profiled from the close on), scheduler (one pass at N answers, default
-1000000), acks (the real bot's interaction run, N members, default 10, on the 1,000,000
-database), invitations (N cold invitations, default 200, profiled from the opening on).
+FIGURE is one of: maths (summary maths, N participants, default 1000); close (the close of
+N members x 10 with comments, default 100, profiled from the close on); scheduler (passes at
+N answers, default 1000000); acks (the real bot's interaction run, N members, default 10, on
+the 1,000,000 database); invitations (N cold invitations, default 200, profiled from the
+opening on). The whole profile is saved in bench/.cache/profile-FIGURE.prof.
 """
 
 from __future__ import annotations

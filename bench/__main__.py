@@ -306,6 +306,16 @@ def machine() -> str:
     )
 
 
+def write_report(rows: list[Row], scale: Scale, seconds: float, *, done: bool) -> None:
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    status = "" if done else " (still running: the figures so far)"
+    report = (
+        f"# `make bench`, last run{status}\n\n{when}, BENCH_SCALE={scale.name}, {machine()}, "
+        f"{seconds:.0f} s in all.\n\n{table(rows)}\n"
+    )
+    (HERE / "last-run.md").write_text(report, encoding="utf-8")
+
+
 def main() -> int:
     scale = SMALL if os.environ.get("BENCH_SCALE", "full") == "small" else FULL
     wanted = [n.strip() for n in os.environ.get("BENCH_ONLY", ",".join(FIGURES)).split(",")]
@@ -319,14 +329,9 @@ def main() -> int:
         begun = time.perf_counter()
         rows += RUNNERS[name](scale)
         say(f"  {name}: {time.perf_counter() - begun:.0f} s")
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = table(rows)
-    print(text)
-    report = (
-        f"# `make bench`, last run\n\n{when}, BENCH_SCALE={scale.name}, {machine()}, "
-        f"{time.perf_counter() - started:.0f} s in all.\n\n{text}\n"
-    )
-    (HERE / "last-run.md").write_text(report, encoding="utf-8")
+        # Written after every figure, so a long run that is stopped keeps what it measured.
+        write_report(rows, scale, time.perf_counter() - started, done=name == wanted[-1])
+    print(table(rows))
     return 0
 
 

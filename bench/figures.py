@@ -6,6 +6,7 @@ import asyncio
 import cProfile
 import random
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -415,7 +416,7 @@ async def burst_run(checkins: int, members: int, gap: float, step: float) -> Bur
             expected = guilds * per_guild * members
             sent, last = 0, 0.0
             limit = OPENS_AT + timedelta(hours=12)
-            seen = 0
+            seen = reported = 0
             while sent < expected and env.now() < limit:
                 await env.advance_time(step)
                 log = env.http_requests
@@ -429,6 +430,9 @@ async def burst_run(checkins: int, members: int, gap: float, step: float) -> Bur
                         sent += 1
                 seen = len(log)
                 last = (env.now() - OPENS_AT).total_seconds()
+                if sent * 10 // expected > reported:
+                    reported = sent * 10 // expected
+                    print(f"  {sent:,} of {expected:,} invitations sent", file=sys.stderr)
             return BurstFigures(
                 guilds * per_guild,
                 members,

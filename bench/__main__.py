@@ -266,7 +266,7 @@ def burst_rows(scale: Scale) -> list[Row]:
     if result.per_second:
         limit = max(dms / result.per_second, result.members * result.gap)
         budget = f"<= {limit:,.0f} s ({dms:,} DMs at {result.per_second:g}/s, the pacer's limit)"
-        ok: bool | None = result.last_invitation <= limit * 1.05 + 10
+        ok: bool | None = result.sent == dms and result.last_invitation <= limit * 1.05 + 10
     else:
         budget = "the pacer's limit (bot.services has no global pacer)"
         ok = None
@@ -274,7 +274,8 @@ def burst_rows(scale: Scale) -> list[Row]:
         Row(
             f"last invitation, {result.checkins:,} check-ins x {result.members} members opening "
             f"in the same minute (virtual time, {result.real_seconds:.0f} s real)",
-            f"{result.last_invitation:,.0f} s",
+            f"{result.last_invitation:,.0f} s"
+            + ("" if result.sent == dms else f" ({result.sent:,} of {dms:,} sent, then none)"),
             budget,
             verdict(ok),
         )

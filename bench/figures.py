@@ -354,12 +354,14 @@ def invitation_cpu(members: int, runs: int) -> tuple[float, float]:
 class BurstFigures:
     checkins: int
     members: int
-    last_invitation: float  # virtual seconds from the opening to the last invitation
+    sent: int  # invitations sent (all of them unless sending stopped)
+    last_invitation: float  # virtual seconds from the opening to the last invitation sent
     per_second: float | None  # the bot's global pace, if it has one
     gap: float  # seconds between two DMs of one check-in
     real_seconds: float
 
 
+IDLE_STEPS = 30  # steps with no invitation sent before the burst is given up
 OPENS_ON = date(2026, 1, 5)
 OPENS_AT = datetime(2026, 1, 5, 10, tzinfo=UTC)  # 10:00 in London in January
 
@@ -416,10 +418,11 @@ async def burst_run(checkins: int, members: int, gap: float, step: float) -> Bur
             expected = guilds * per_guild * members
             sent, last = 0, 0.0
             limit = OPENS_AT + timedelta(hours=12)
-            seen = reported = 0
-            while sent < expected and env.now() < limit:
+            seen = reported = idle = 0
+            while sent < expected and env.now() < limit and idle < IDLE_STEPS:
                 await env.advance_time(step)
                 log = env.http_requests
+                before = sent
                 for entry in log[seen:]:
                     if (
                         entry.method == "POST"
@@ -429,14 +432,17 @@ async def burst_run(checkins: int, members: int, gap: float, step: float) -> Bur
                     ):
                         sent += 1
                 seen = len(log)
-                last = (env.now() - OPENS_AT).total_seconds()
+                idle = idle + 1 if sent == before else 0
+                if sent > before:
+                    last = (env.now() - OPENS_AT).total_seconds()
                 if sent * 10 // expected > reported:
                     reported = sent * 10 // expected
                     print(f"  {sent:,} of {expected:,} invitations sent", file=sys.stderr)
             return BurstFigures(
                 guilds * per_guild,
                 members,
-                last if sent >= expected else float("inf"),
+                sent,
+                last,
                 per_second,
                 gap,
                 time.perf_counter() - real_start,

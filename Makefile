@@ -9,7 +9,7 @@ RUN_VENV := .venv-run
 RUN_STAMP := $(RUN_VENV)/.installed
 SOURCES := pyproject.toml setup.py $(shell find bot frameworks prompts -type f -not -path '*/__pycache__/*')
 
-.PHONY: demo test lint format run check clean
+.PHONY: demo test lint format run check bench clean
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ format: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/coreflect check
+
+# The performance budget (issue 12, DESIGN.md §11): prints each figure beside its budget and
+# writes bench/last-run.md. BENCH_SCALE=small for a quicker run on smaller sizes; databases
+# are built once into bench/.cache. Not part of `make test`.
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 $(RUN_STAMP): $(SOURCES)
 	test -x $(RUN_VENV)/bin/python || $(PYTHON) -m venv $(RUN_VENV)

@@ -7,6 +7,7 @@ database, never by adding hours by hand (DESIGN.md §6).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -121,6 +122,7 @@ def out_of_quiet_hours(moment: datetime, zone: str) -> datetime:
     return local_moment(day, QUIET_UNTIL, zone)
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every open check-in on every scheduler pass
 def reminder_plan(opened_at: datetime, closes_at: datetime, zone: str) -> tuple[datetime, ...]:
     """When the automatic reminders of a check-in go out (at most MAX_REMINDERS).
 

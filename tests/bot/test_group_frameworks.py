@@ -201,6 +201,13 @@ async def test_delete_is_refused_while_a_project_uses_it(env):
     done = await world.facilitator.click(asked.response.message, label="Delete it")
     assert "Deleted `ours`" in done.response.message.content
     assert "ours" not in reply_text(await slash(world, "framework list"))
+    log = reply_text(await slash(world, "settings audit"))
+    for line in (
+        "made a framework of this server's own (ten-components → ours)",
+        f"switched **{PROJECT}** to another framework (ours)",
+        "deleted a framework of this server (ours)",
+    ):
+        assert line in log
 
 
 async def test_another_server_cannot_see_or_use_it(env):

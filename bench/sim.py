@@ -13,7 +13,6 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from discord.ext import commands
 from bench.build import SECRET
 from bot.app import CoreflectBot, create_bot
 from bot.settings import Settings
+from bot.simworld import VirtualClock, World, arrange, labels
 
 PROJECT = "Youth Board"
 SETTLE_TIMEOUT = 120.0
@@ -33,15 +33,7 @@ NAMES = ["amira", "ben", "chidi", "dana", "eli", "farah", "gus", "hana", "ivo", 
 SCALE = ["Not yet", "A little", "Partly", "Mostly", "Fully"]
 
 
-class EnvClock:
-    """The bot's clock, reading SimCord's virtual time."""
-
-    def __init__(self) -> None:
-        self.env: simcord.Env | None = None
-
-    def __call__(self) -> datetime:
-        assert self.env is not None
-        return self.env.now()
+EnvClock = VirtualClock  # the bot's clock, reading SimCord's virtual time
 
 
 def coreflect_settings(database: Path, *, dm_gap: float = 0.0) -> Settings:
@@ -139,35 +131,8 @@ def cpu_clock() -> Iterator[Callable[[], float]]:
 # -- worlds --------------------------------------------------------------------------------------
 
 
-@dataclass
-class World:
-    env: simcord.Env
-    guild: simcord.GuildHandle
-    channel: simcord.ChannelHandle
-    facilitator: simcord.MemberActor
-    members: list[simcord.MemberActor]
-
-
 def make_world(env: simcord.Env, members: int, name: str = "Riverside") -> World:
-    guild = env.create_guild(name=name)
-    channel = guild.create_text_channel("youth-board")
-    lead = guild.create_role("Lead", permissions=discord.Permissions(manage_guild=True))
-    facilitator = guild.add_member(env.create_user("sam"), roles=[lead])
-    people = [
-        guild.add_member(env.create_user(NAMES[i % len(NAMES)] + str(i))) for i in range(members)
-    ]
-    return World(env, guild, channel, facilitator, people)
-
-
-def labels(message: Any) -> list[str]:
-    out = []
-    for row in message.components:
-        children = row.children if hasattr(row, "children") else row.get("components", [])
-        for child in children:
-            label = child.label if hasattr(child, "label") else child.get("label")
-            if label:
-                out.append(label)
-    return out
+    return arrange(env, name, [NAMES[i % len(NAMES)] + str(i) for i in range(members)])
 
 
 def card(channel: simcord.ChannelHandle) -> discord.Message:

@@ -501,10 +501,10 @@ def _names_pattern(literals: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!{_LETTER})(?:{alternatives})(?!{_LETTER})")
 
 
-@functools.lru_cache(maxsize=4096)
-def _names_pattern_of(forms: frozenset[str]) -> re.Pattern[str] | None:
-    """`_names_pattern` of these names, compiled once for every comment holding just them."""
-    return _names_pattern(forms)
+@functools.lru_cache(maxsize=8192)
+def _name_pattern(form: str) -> re.Pattern[str] | None:
+    """The pattern of one name, compiled once for every comment (and check-in) holding it."""
+    return _names_pattern([form])
 
 
 _Outcome = str | Callable[[re.Match[str]], _Claim]
@@ -659,9 +659,9 @@ class Redactor:
         # A name can only match where its letters stand in order with nothing but markup,
         # punctuation or spaces between them: with those taken out of a comment, each name
         # (taken out the same way) is a plain substring there. So each comment is matched
-        # against a pattern of only the names whose letters it holds (found by their first
-        # two letters), never against one pattern of every name: a large group's names
-        # are not all compiled, nor all tried on every comment.
+        # only against the names whose letters it holds (found by their first two letters),
+        # each name's pattern compiled once and the longest match taken where they overlap:
+        # a large group's names are neither compiled together nor all tried on every comment.
         self._forms_of: dict[str, list[str]] = {}  # the names with these letters
         for form in forms:
             self._forms_of.setdefault(_letters_only(form), []).append(form)
@@ -701,8 +701,8 @@ class Redactor:
             scan.claim(_PHONE_CANDIDATE, _phone)
         if self._has_names:
             names = self._names_for(scan.text)
-            if names is not None:
-                scan.claim(names, NAME)
+            if names:
+                scan.claim_longest([(pattern, NAME) for pattern in names])
             scan.claim(_SPELLED_OUT, self._spelled_name)
         return _make_safe(scan.result())
 
@@ -713,13 +713,12 @@ class Redactor:
     def _names_in(self, text: str) -> bool:
         if not self._has_names:
             return False
-        names = self._names_for(text)
-        if names is not None and names.search(text) is not None:
+        if any(pattern.search(text) for pattern in self._names_for(text)):
             return True
         return any(self._spelled_name(m) for m in _SPELLED_OUT.finditer(text))
 
-    def _names_for(self, text: str) -> re.Pattern[str] | None:
-        """The pattern of the names `text` may hold (None: it holds none of them)."""
+    def _names_for(self, text: str) -> list[re.Pattern[str]]:
+        """The patterns of the names `text` may hold, longest first (none: it holds none)."""
         letters = _letters_only(text)
         found = set(self._always)
         by_start = self._by_start
@@ -730,7 +729,8 @@ class Redactor:
             for length, named in lengths.items():
                 if (here := letters[i : i + length]) in named:
                     found.update(self._forms_of[here])
-        return _names_pattern_of(frozenset(found)) if found else None
+        ordered = sorted(found, key=lambda n: (-len(n), n))
+        return [pattern for form in ordered if (pattern := _name_pattern(form)) is not None]
 
     def _spelled_name(self, match: re.Match[str]) -> _Claim:
         # The letters sit one separator apart, and any run of them may spell a name word

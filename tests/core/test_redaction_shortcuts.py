@@ -97,7 +97,7 @@ def unshortened(monkeypatch: pytest.MonkeyPatch) -> Redactor:
     reference = Redactor(NAMES)
     full_forms = frozenset(form for forms in reference._forms_of.values() for form in forms)
     everything = redaction._names_pattern(full_forms)
-    monkeypatch.setattr(reference, "_names_for", lambda text: everything)
+    monkeypatch.setattr(reference, "_names_for", lambda text: [everything])
     return reference
 
 
@@ -114,6 +114,6 @@ def test_shortcuts_change_no_redaction(monkeypatch: pytest.MonkeyPatch, unshorte
 
 def test_a_comment_with_no_name_in_it_gets_no_names_pattern():
     redactor = Redactor(NAMES)
-    assert redactor._names_for("we met on tuesday and it was good") is None
+    assert redactor._names_for("we met on tuesday and it was good") == []
     found = redactor._names_for("a**mi**ra said so")
-    assert found is not None and found.search("a**mi**ra said so")
+    assert any(pattern.search("a**mi**ra said so") for pattern in found)

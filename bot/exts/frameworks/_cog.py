@@ -278,7 +278,7 @@ class FrameworkCog(commands.GroupCog, group_name="framework"):
         if using:
             projects = ", ".join(f"**{project}**" for project in using)
             await refuse(
-                interaction, "framework.in_use", framework=draft["title"], projects=projects
+                interaction, "framework_edit.in_use", framework=draft["title"], projects=projects
             )
             return
         await reply(

@@ -206,7 +206,9 @@ class DeleteFrameworkButton(
         using = await frameworks.delete(interaction.guild.id, self.framework_id)
         if using:
             await interaction.response.edit_message(
-                content=p("framework.in_use", framework=self.framework_id, projects=_names(using)),
+                content=p(
+                    "framework_edit.in_use", framework=self.framework_id, projects=_names(using)
+                ),
                 view=None,
             )
             return

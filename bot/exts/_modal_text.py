@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import discord
+
+
+def modal_submission(
+    interaction: discord.Interaction, accepts: Callable[[str], bool]
+) -> tuple[str, Any] | None:
+    """The custom_id and the raw components of a modal submission whose custom_id `accepts`;
+    None for any other interaction (another listener's, or not a modal at all)."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return None
+    data: dict[str, Any] = dict(interaction.data or {})
+    custom_id = data.get("custom_id")
+    if not isinstance(custom_id, str) or not accepts(custom_id):
+        return None
+    return custom_id, data.get("components")
 
 
 def text_input_value(components: object, input_id: str) -> str | None:

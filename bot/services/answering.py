@@ -8,7 +8,7 @@ one write that returns the member's answers as they now are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,13 +142,11 @@ class AnsweringService:
         checked against the check-in's framework), then show the review."""
         if menu is None or menu.verb is not FlowVerb.PICK:
             return STALE
-        opened = await self._open(menu.checkin_id, user_id)
-        if isinstance(opened, Refused):
-            return opened
-        plan = plan_picks(opened.framework, opened.checkin.phase, menu.step, values)
-        if plan is None:
-            return STALE
-        return await self._carry_out(opened, plan, user_id)
+        return await self._planned(
+            menu.checkin_id,
+            user_id,
+            lambda opened: plan_picks(opened.framework, opened.checkin.phase, menu.step, values),
+        )
 
     async def comment(self, custom_id: str, text: str | None, user_id: int) -> Outcome:
         """A sent comment box: store the comment for the sender, then show the step again.
@@ -166,10 +164,21 @@ class AnsweringService:
             return Refused(
                 "errors.comment_too_long", {"max": COMMENT_MAX_CHARS, "length": len(comment)}
             )
-        opened = await self._open(box.checkin_id, user_id)
+        return await self._planned(
+            box.checkin_id,
+            user_id,
+            lambda opened: plan_comment(opened.framework, opened.checkin.phase, box.step, comment),
+        )
+
+    async def _planned(
+        self, checkin_id: int, user_id: int, plan_for: Callable[[_Open], ClickPlan | None]
+    ) -> Outcome:
+        """Read the member's open check-in, plan what they sent (None: it cannot be sent
+        there), and carry the plan out."""
+        opened = await self._open(checkin_id, user_id)
         if isinstance(opened, Refused):
             return opened
-        plan = plan_comment(opened.framework, opened.checkin.phase, box.step, comment)
+        plan = plan_for(opened)
         if plan is None:
             return STALE
         return await self._carry_out(opened, plan, user_id)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import discord
 from discord.ext import commands
 
 from bot.core.custom_ids import is_box_id
 from bot.exts._context import services
+from bot.exts._modal_text import modal_submission
 from bot.exts._replies import refuse
 from bot.exts.answering._box import submitted_text
 from bot.exts.answering._items import show
@@ -22,13 +22,11 @@ class CommentBoxes(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.modal_submit:
+        submission = modal_submission(interaction, is_box_id)
+        if submission is None:
             return
-        data: dict[str, Any] = dict(interaction.data or {})
-        custom_id = data.get("custom_id")
-        if not isinstance(custom_id, str) or not is_box_id(custom_id):
-            return
-        text = submitted_text(data.get("components"))
+        custom_id, components = submission
+        text = submitted_text(components)
         try:
             answering = services(interaction).answering
             outcome = await answering.comment(custom_id, text, interaction.user.id)

@@ -37,7 +37,7 @@ from bot.core.prompts import Prompts
 from bot.exts._access import is_facilitator
 from bot.exts._audit import audit
 from bot.exts._context import services
-from bot.exts._modal_text import text_input_value
+from bot.exts._modal_text import modal_submission, text_input_value
 from bot.exts._replies import refuse, reply
 
 log = logging.getLogger(__name__)
@@ -263,14 +263,13 @@ class FrameworkForms(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data: dict[str, Any] = dict(interaction.data or {})
-        custom_id = data.get("custom_id")
-        if not isinstance(custom_id, str) or not custom_id.startswith(FRAMEWORK_MODAL_PREFIX):
+        submission = modal_submission(
+            interaction, lambda custom_id: custom_id.startswith(FRAMEWORK_MODAL_PREFIX)
+        )
+        if submission is None:
             return
         try:
-            await self._answer(interaction, custom_id, data.get("components"))
+            await self._answer(interaction, *submission)
         except Exception:
             log.exception("a framework form could not be saved")
             await refuse(interaction, "errors.generic")

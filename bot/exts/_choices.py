@@ -19,10 +19,7 @@ async def framework_options(interaction: discord.Interaction) -> list[FrameworkC
     found = services(interaction)
     if interaction.guild is not None:
         return await found.server_frameworks.available(interaction.guild.id)
-    return [
-        FrameworkChoice(f.id, f.title, len(f.components), server=False, complete=True)
-        for f in found.frameworks.all()
-    ]
+    return found.server_frameworks.shipped()
 
 
 async def framework_choices(

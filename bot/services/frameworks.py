@@ -33,6 +33,12 @@ class FrameworkChoice:
     complete: bool
 
 
+def _shipped(framework: Framework) -> FrameworkChoice:
+    return FrameworkChoice(
+        framework.id, framework.title, len(framework.components), server=False, complete=True
+    )
+
+
 def _choice(draft: dict[str, Any]) -> FrameworkChoice:
     return FrameworkChoice(
         id=str(draft.get("id")),
@@ -50,14 +56,22 @@ class FrameworkService:
         self.store = store
         self.frameworks = frameworks
 
+    def shipped(self) -> list[FrameworkChoice]:
+        """The frameworks that come with the bot, the default first."""
+        return [_shipped(f) for f in self.frameworks.all()]
+
     async def available(self, guild_id: int) -> list[FrameworkChoice]:
         """The shipped frameworks (the default first), then the server's own, by id."""
-        shipped = [
-            FrameworkChoice(f.id, f.title, len(f.components), server=False, complete=True)
-            for f in self.frameworks.all()
-        ]
         own = [_choice(json.loads(body)) for _, body in await self._own(guild_id)]
-        return shipped + own
+        return self.shipped() + own
+
+    async def choice(self, guild_id: int, framework_id: str) -> FrameworkChoice | None:
+        """One framework a project of this server may use (shipped or its own), by id."""
+        shipped = self.frameworks.get(framework_id)
+        if shipped is not None:
+            return _shipped(shipped)
+        found = await self.draft(guild_id, framework_id)
+        return _choice(found) if found is not None else None
 
     async def _own(self, guild_id: int) -> list[tuple[str, str]]:
         """The server's frameworks, leaving out any whose id a shipped one has since taken

@@ -119,9 +119,7 @@ class FrameworkCog(commands.GroupCog, group_name="framework"):
             p("framework.show_component", name=c["name"], meaning=c["meaning"] or "…")
             for c in draft["components"]
         ]
-        if interaction.guild is not None and await self.services.server_frameworks.draft(
-            interaction.guild.id, framework_id
-        ):
+        if self.services.frameworks.get(framework_id) is None:  # this server's own: is it ready?
             lines.append(missing_line(p, draft))
         await reply_lines(interaction, lines)
 

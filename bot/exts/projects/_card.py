@@ -19,8 +19,8 @@ from bot.services.projects import NotJoined
 
 async def framework_title(services: Services, project: Project) -> str:
     """The title of the project's framework (the bot's, or its server's own)."""
-    found = await services.server_frameworks.available(project.guild_id)
-    return next((f.title for f in found if f.id == project.framework_id), project.framework_id)
+    found = await services.server_frameworks.choice(project.guild_id, project.framework_id)
+    return found.title if found is not None else project.framework_id
 
 
 async def card_content(

@@ -32,7 +32,6 @@ from bot.exts._permissions import (
 from bot.exts._replies import NO_MENTIONS, long_date, refuse, reply, reply_lines, stamp
 from bot.exts.projects._card import card_content, framework_title
 from bot.services.bundle import Services
-from bot.services.frameworks import FrameworkChoice
 from bot.storage.errors import DuplicateProjectName
 
 log = logging.getLogger(__name__)
@@ -116,7 +115,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             await refuse(interaction, problem.key, **problem.values)
             return
         framework_id = (framework or self.services.frameworks.default_id).strip()
-        chosen = await self._framework(interaction.guild.id, framework_id)
+        chosen = await self.services.server_frameworks.choice(interaction.guild.id, framework_id)
         if chosen is None:
             await refuse(interaction, "errors.unknown_framework", value=framework_id[:40])
             return
@@ -159,11 +158,6 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         )
         lines = [created, *await self._schedule_lines(project)]
         await reply_lines(interaction, [*lines, warning] if warning else lines)
-
-    async def _framework(self, guild_id: int, framework_id: str) -> FrameworkChoice | None:
-        """The framework a project may use: the bot's, or this server's own."""
-        found = await self.services.server_frameworks.available(guild_id)
-        return next((f for f in found if f.id == framework_id), None)
 
     async def _check_channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel
@@ -330,7 +324,9 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         assert interaction.guild is not None
         chosen = None
         if framework is not None:
-            chosen = await self._framework(interaction.guild.id, framework.strip())
+            chosen = await self.services.server_frameworks.choice(
+                interaction.guild.id, framework.strip()
+            )
             if chosen is None:
                 await refuse(interaction, "errors.unknown_framework", value=framework.strip()[:40])
                 return

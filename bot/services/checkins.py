@@ -317,10 +317,11 @@ class CheckinService:
         """The project's open check-in, if any."""
         return await self.store.current_checkin(project.id)
 
-    async def join_open_checkin(self, project: Project, user_id: int) -> DmResult | None:
-        """A member who joins while a check-in is open is invited to it too."""
-        checkin = await self.store.current_checkin(project.id)
-        if checkin is None or not await self.store.add_invitation(checkin.id, user_id):
+    async def join_open_checkin(
+        self, project: Project, checkin: Checkin, user_id: int
+    ) -> DmResult | None:
+        """A member who joins while `checkin` is open is invited to it too."""
+        if not await self.store.add_invitation(checkin.id, user_id):
             return None
         return await self.invite(project, checkin, user_id)
 

@@ -12,7 +12,6 @@ from bot.core.models import Checkin, NewProject, Project, ScheduledCheckin, Thre
 from bot.core.schedule import Dated, plan_project, reschedule
 from bot.services.checkins import CheckinService
 from bot.services.frameworks import FrameworkService
-from bot.services.messaging import DmResult
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -20,13 +19,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Joined:
-    """A member joined: what the project asks, and their invitation to an open check-in
-    (None if none is open)."""
+    """A member joined: what the project asks, and its check-in open now (None if none),
+    to which they are invited once they have been answered (`CheckinService.join_open_checkin`)."""
 
     project: Project
     framework: Framework
     thresholds: Thresholds
-    invitation: DmResult | None
+    open_checkin: Checkin | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +122,7 @@ class ProjectService:
             if current
             else await self.server_frameworks.for_project(project)
         )
-        invitation = await self.checkins.join_open_checkin(project, user_id)
-        return Joined(project, framework, thresholds, invitation)
+        return Joined(project, framework, thresholds, current)
 
     async def leave(self, project_id: int, guild_id: int | None, user_id: int) -> NotJoined:
         """Leave from the project card: "card.left", or why not."""

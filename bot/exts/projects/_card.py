@@ -88,11 +88,16 @@ class CardItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CARD_TEM
             scores=joined.thresholds.scores,
             comments=joined.thresholds.comments,
         )
-        await reply(interaction, text)
-        if joined.invitation is not None:
+        await reply(interaction, text)  # answered first: the DM below may take a while
+        if joined.open_checkin is None:
+            return
+        invitation = await found.checkins.join_open_checkin(
+            joined.project, joined.open_checkin, user.id
+        )
+        if invitation is not None:
             key = (
                 "card.joined_open_checkin"
-                if joined.invitation.channel_id
+                if invitation.channel_id
                 else "card.joined_open_checkin_no_dm"
             )
             await reply(interaction, found.prompts(key))

@@ -29,7 +29,6 @@ from bench.sim import (
     EnvClock,
     LoopLag,
     World,
-    card,
     copy_database,
     coreflect_bot,
     make_world,
@@ -53,17 +52,8 @@ def real_bot(env: simcord.Env) -> CoreflectBot:
 
 
 async def create_and_join(world: World, name: str = PROJECT) -> None:
-    await world.facilitator.slash(
-        world.channel,
-        "project create",
-        name=name,
-        channel=world.channel,
-        starts="2026-01-05",
-        ends="2026-06-26",
-    )
-    project_card = card(world.channel)
-    for member in world.members:
-        await member.click(project_card, label="Join")
+    await world.create_project(name)
+    await world.join_all()
 
 
 def comment_text(rng: random.Random, count: int) -> str:

@@ -25,7 +25,6 @@ from bench.sim import (
     Answering,
     World,
     ack_time,
-    card,
     copy_database,
     coreflect_bot,
     make_world,
@@ -72,17 +71,8 @@ async def real_run(database: Path | None, members: int, components: int) -> Acks
         env = await start_env(bot, clock)
         try:
             world = make_world(env, members)
-            await world.facilitator.slash(
-                world.channel,
-                "project create",
-                name=PROJECT,
-                channel=world.channel,
-                starts="2026-01-05",
-                ends="2026-06-26",
-            )
-            project_card = card(world.channel)
-            for member in world.members:
-                await member.click(project_card, label="Join")
+            await world.create_project(PROJECT)
+            await world.join_all()
             for phase in ("extra", "extra"):
                 await world.facilitator.slash(
                     world.channel, "checkin open", project=PROJECT, phase=phase

@@ -135,10 +135,6 @@ def make_world(env: simcord.Env, members: int, name: str = "Riverside") -> World
     return arrange(env, name, [NAMES[i % len(NAMES)] + str(i) for i in range(members)])
 
 
-def card(channel: simcord.ChannelHandle) -> discord.Message:
-    return next(m for m in channel.history() if m.components)
-
-
 async def start_env(bot: discord.Client, clock: EnvClock | None = None) -> simcord.Env:
     env = simcord.Env(bot, settle_timeout=SETTLE_TIMEOUT)
     if clock is not None:

@@ -19,13 +19,16 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
+from babel import Locale
+
 from bot.core.frameworks import (
     FrameworkError,
     framework_files,
     load_framework,
+    translation_files,
     yaml_files,
 )
-from bot.core.prompts import PromptError, parse_prompts
+from bot.core.prompts import PromptError, Text, parse_prompts
 from bot.data import DEFAULT_PROMPTS, shipped_frameworks, shipped_prompts
 from bot.settings import Settings
 
@@ -92,20 +95,44 @@ def code_uses(package: Traversable | None = None) -> dict[str, KeyUse]:
     return uses
 
 
-def placeholders(sentence: str) -> set[str]:
-    """The names a sentence fills in: "{count}", "{when:%H}" and "{user.name}" all count."""
+def placeholders(sentence: Text) -> set[str]:
+    """The names a sentence fills in: "{count}", "{when:%H}" and "{user.name}" all count; a
+    plural sentence's, in any of its forms."""
     found = set()
-    for _, name, _, _ in string.Formatter().parse(sentence):
-        if name is not None:
-            found.add(re.split(r"[.\[]", name, maxsplit=1)[0])
+    for form in sentence.values() if isinstance(sentence, dict) else [sentence]:
+        for _, name, _, _ in string.Formatter().parse(form):
+            if name is not None:
+                found.add(re.split(r"[.\[]", name, maxsplit=1)[0])
     return found
 
 
+def _plural_problem(
+    key: str, sentence: Text, source: str, language: str, names: set[str]
+) -> str | None:
+    """A plural sentence the code gives no `count`, or forms the language does not have."""
+    if not isinstance(sentence, dict):
+        return None
+    if "count" not in names:
+        return f"{source}: {key}: has plural forms, but the code gives it no {{count}}"
+    try:
+        known = set(Locale.parse(language).plural_form.tags) | {"other"}
+    except (ValueError, LookupError):
+        return None
+    extra = sorted(set(sentence) - known)
+    if extra:
+        return (
+            f"{source}: {key}: {', '.join(extra)}: not a plural form of {language!r} "
+            f"(it has: {', '.join(sorted(known))})"
+        )
+    return None
+
+
 def prompt_problems(
-    texts: dict[str, str],
+    texts: dict[str, Text],
     source: str,
-    reference: dict[str, str] | None,
+    reference: dict[str, Text] | None,
     uses: dict[str, KeyUse],
+    language: str = "en",
 ) -> list[str]:
     """What is wrong with one prompts file, against English (`reference`) and the code."""
     problems = []
@@ -125,6 +152,9 @@ def prompt_problems(
             allowed = english if allowed is None else allowed & english
         if allowed is None:
             continue
+        plural = _plural_problem(key, sentence, source, language, allowed)
+        if plural is not None:
+            problems.append(plural)
         for name in sorted(placeholders(sentence) - allowed):
             if not name or name.isdigit():
                 problems.append(f"{source}: {key}: placeholders need a name, e.g. {{count}}")
@@ -144,18 +174,23 @@ def _check_frameworks(settings: Settings) -> tuple[int, int]:
     except FrameworkError as error:
         print(f"✗ {error}")
         return 0, 1
+    words = translation_files(folders)
     checked = problems = 0
-    for paths in by_id.values():
+    for framework_id, paths in by_id.items():
         for index, path in enumerate(paths):
             checked += 1
             try:
-                framework = load_framework(path)
+                framework = load_framework(path, words.get(framework_id, ()))
             except FrameworkError as error:
                 problems += 1
                 print(f"✗ {error}")
                 continue
             note = f" (replaces {paths[index - 1]})" if index else ""
-            print(f"✓ {path}: {framework.title} ({len(framework.components)} components){note}")
+            languages = ", ".join(framework.languages())
+            print(
+                f"✓ {path}: {framework.title} ({len(framework.components)} components; "
+                f"{languages}){note}"
+            )
     if settings.default_framework not in by_id:
         problems += 1
         print(f"✗ default framework {settings.default_framework!r} is missing")
@@ -184,7 +219,7 @@ def _check_prompts(settings: Settings) -> tuple[int, int]:
             print(f"✗ {error}")
             continue
         reference = None if path == english_path else english
-        found = prompt_problems(texts, str(path), reference, uses)
+        found = prompt_problems(texts, str(path), reference, uses, path.name.split(".")[0])
         for problem in found:
             print(f"✗ {problem}")
         problems += len(found)

@@ -72,6 +72,47 @@ class DirectionCheck(_Strict):
     hint: Text
 
 
+class QuestionsText(_Strict):
+    beginning: Text | None = None
+    middle: Text | None = None
+    end: Text | None = None
+    extra: Text | None = None
+
+
+class ComponentText(_Strict):
+    name: ShortText | None = None
+    meaning: Text | None = None
+    questions: QuestionsText = Field(default_factory=QuestionsText)
+    discussion_prompt: Text | None = None
+
+
+class DirectionText(_Strict):
+    question: Text | None = None
+    hint: Text | None = None
+
+
+class FrameworkText(_Strict):
+    """A framework's words in another language, by key; anything left out stays as it is in
+    the framework's own language. Shipped as `<id>.<language>.yaml` beside `<id>.yaml`."""
+
+    title: Text | None = None
+    source: Text | None = None
+    description: Text | None = None
+    scale: list[ShortText] | None = None
+    components: dict[str, ComponentText] = Field(default_factory=dict)
+    direction_checks: dict[str, DirectionText] = Field(default_factory=dict)
+
+
+def _pick(base: BaseModel, text: BaseModel | None) -> dict[str, object]:
+    """`base`'s fields, each replaced by `text`'s where it has one."""
+    fields = base.model_dump()
+    if text is not None:
+        for name, value in text.model_dump(exclude_none=True).items():
+            if name in fields and not isinstance(value, dict):
+                fields[name] = value
+    return fields
+
+
 class Framework(_Strict):
     id: FrameworkId
     title: Text
@@ -83,6 +124,9 @@ class Framework(_Strict):
     # How many components each member may pick as mattering most, at the end of the
     # beginning check-in; 0: not asked.
     priorities: int = Field(default=0, ge=0, le=MAX_PRIORITIES)
+    # The language its own text is written in, and its words in others.
+    language: str = "en"
+    translations: dict[str, FrameworkText] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Framework:
@@ -90,12 +134,61 @@ class Framework(_Strict):
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
             raise ValueError(f"keys must be unique, repeated: {', '.join(duplicates)}")
+        for code, text in self.translations.items():
+            if text.scale is not None and len(text.scale) != len(self.scale):
+                raise ValueError(
+                    f"translations.{code}.scale: {len(text.scale)} points, but the scale has "
+                    f"{len(self.scale)}"
+                )
+            unknown = sorted(
+                (text.components.keys() - {c.key for c in self.components})
+                | (text.direction_checks.keys() - {d.key for d in self.direction_checks})
+            )
+            if unknown:
+                raise ValueError(f"translations.{code}: no component with key {', '.join(unknown)}")
         if self.priorities > len(self.components):
             raise ValueError(
                 f"priorities: at most the number of components ({len(self.components)}), "
                 f"not {self.priorities}"
             )
         return self
+
+    def languages(self) -> list[str]:
+        """The languages it has words in: its own first."""
+        return [self.language, *(c for c in self.translations if c != self.language)]
+
+    def in_language(self, code: str) -> Framework:
+        """The framework worded in `code`: each text its translation there, else its own."""
+        text = self.translations.get(code)
+        if text is None or code == self.language:
+            return self
+        cached = _TRANSLATED.get((id(self), code))
+        if cached is not None and cached[0] is self:
+            return cached[1]
+        components = []
+        for component in self.components:
+            own = text.components.get(component.key)
+            fields = _pick(component, own)
+            fields["questions"] = _pick(component.questions, own.questions if own else None)
+            components.append(Component.model_validate(fields))
+        directions = [
+            DirectionCheck.model_validate(_pick(d, text.direction_checks.get(d.key)))
+            for d in self.direction_checks
+        ]
+        translated = self.model_copy(
+            update={
+                "title": text.title or self.title,
+                "source": text.source or self.source,
+                "description": text.description or self.description,
+                "scale": text.scale or self.scale,
+                "components": components,
+                "direction_checks": directions,
+            }
+        )
+        if len(_TRANSLATED) > SNAPSHOT_CACHE:
+            _TRANSLATED.clear()
+        _TRANSLATED[(id(self), code)] = (self, translated)
+        return translated
 
     @property
     def scale_values(self) -> range:
@@ -111,6 +204,10 @@ class Framework(_Strict):
     def snapshot(self) -> str:
         """The whole framework as JSON, stored with a check-in when it opens."""
         return self.model_dump_json()
+
+
+# Frameworks worded in another language, by (id of the framework object, language).
+_TRANSLATED: dict[tuple[int, str], tuple[Framework, Framework]] = {}
 
 
 def framework_from_snapshot(text: str) -> Framework:
@@ -134,6 +231,27 @@ def parse_framework(text: str, *, source: str) -> Framework:
     data = load_yaml_mapping(text, source=source, error=FrameworkError)
     try:
         return Framework.model_validate(data)
+    except ValidationError as exc:
+        raise FrameworkError(f"{source}: {_describe(exc)}") from exc
+
+
+def translation_of(path: Traversable) -> tuple[str, str] | None:
+    """(framework id, language) of a translation file like `ten-components.cy.yaml`."""
+    stem = yaml_stem(path)
+    if stem is None or "." not in stem:
+        return None
+    framework_id, _, code = stem.rpartition(".")
+    return framework_id, code
+
+
+def parse_translation(text: str, *, source: str) -> tuple[str, FrameworkText]:
+    """One translation file's words: (its language, the text)."""
+    data = load_yaml_mapping(text, source=source, error=FrameworkError)
+    code = data.pop("language", None)
+    if not isinstance(code, str) or not code:
+        raise FrameworkError(f"{source}: language: say which language it is, e.g. `language: cy`")
+    try:
+        return code, FrameworkText.model_validate(data)
     except ValidationError as exc:
         raise FrameworkError(f"{source}: {_describe(exc)}") from exc
 
@@ -164,6 +282,8 @@ def framework_files(directories: Iterable[Traversable]) -> dict[str, list[Traver
         for path in yaml_files(directory):
             stem = yaml_stem(path)
             assert stem is not None
+            if translation_of(path) is not None:
+                continue  # read with its framework (load_framework)
             if stem in here:
                 raise FrameworkError(f"{path}: {here[stem]} has the same id ({stem!r})")
             here[stem] = path
@@ -171,13 +291,38 @@ def framework_files(directories: Iterable[Traversable]) -> dict[str, list[Traver
     return found
 
 
-def load_framework(path: Traversable) -> Framework:
-    """Load and validate one framework file."""
+def translation_files(directories: Iterable[Traversable]) -> dict[str, list[Traversable]]:
+    """Every translation file (`<id>.<language>.yaml`) by framework id, in folder order."""
+    found: dict[str, list[Traversable]] = {}
+    for directory in directories:
+        for path in yaml_files(directory):
+            if (of := translation_of(path)) is not None:
+                found.setdefault(of[0], []).append(path)
+    return found
+
+
+def load_framework(path: Traversable, siblings: Iterable[Traversable] = ()) -> Framework:
+    """Load and validate one framework file, with its translation files (`siblings`; any
+    other file among them is ignored)."""
     framework = parse_framework(path.read_text(encoding="utf-8"), source=str(path))
     stem = yaml_stem(path) or path.name
     if framework.id != stem:
         raise FrameworkError(f"{path}: id: must match the file name ({stem!r})")
-    return framework
+    translations = dict(framework.translations)
+    for sibling in siblings:
+        found = translation_of(sibling)
+        if found is None or found[0] != stem:
+            continue
+        code, text = parse_translation(sibling.read_text(encoding="utf-8"), source=str(sibling))
+        if code != found[1]:
+            raise FrameworkError(f"{sibling}: language: must match the file name ({found[1]!r})")
+        translations[code] = text
+    if translations == framework.translations:
+        return framework
+    try:
+        return Framework.model_validate({**framework.model_dump(), "translations": translations})
+    except ValidationError as exc:
+        raise FrameworkError(f"{path}: {_describe(exc)}") from exc
 
 
 class FrameworkLibrary:
@@ -204,8 +349,13 @@ class FrameworkLibrary:
         """Every framework in these folders, a later folder's file replacing an earlier one's
         with the same id (a host's own folder after the shipped one); any bad file stops
         start-up."""
+        directories = list(directories)
         files = framework_files(directories)
-        return cls([load_framework(paths[-1]) for paths in files.values()], default_id)
+        words = translation_files(directories)
+        return cls(
+            [load_framework(paths[-1], words.get(fid, ())) for fid, paths in files.items()],
+            default_id,
+        )
 
     def get(self, framework_id: str) -> Framework | None:
         return self._by_id.get(framework_id)

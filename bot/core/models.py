@@ -73,6 +73,7 @@ class GuildSettings:
     facilitator_role_id: int | None = None
     facilitator_channel_id: int | None = None  # where notices for facilitators go
     thresholds: Thresholds = field(default_factory=Thresholds)
+    language: str | None = None  # None: English
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,7 @@ class NewProject:
     timezone: str
     checkin_time: time
     window_days: int
+    language: str | None = field(default=None, kw_only=True)  # None: the server's
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,7 +80,7 @@ def parse_time(raw: str) -> time:
 
 def parse_window(days: int) -> int:
     if not 1 <= days <= MAX_WINDOW_DAYS:
-        raise InvalidInput("errors.bad_window", max=MAX_WINDOW_DAYS)
+        raise InvalidInput("errors.bad_window", count=MAX_WINDOW_DAYS)
     return days
 
 
@@ -122,9 +122,9 @@ def check_dates(starts_on: date, ends_on: date) -> None:
     if ends_on <= starts_on:
         raise InvalidInput("errors.end_before_start")
     if (ends_on - starts_on).days < MIN_PROJECT_DAYS:
-        raise InvalidInput("errors.project_too_short", days=MIN_PROJECT_DAYS)
+        raise InvalidInput("errors.project_too_short", count=MIN_PROJECT_DAYS)
     if (ends_on - starts_on).days > MAX_PROJECT_DAYS:
-        raise InvalidInput("errors.project_too_long", years=MAX_PROJECT_DAYS // 366)
+        raise InvalidInput("errors.project_too_long", count=MAX_PROJECT_DAYS // 366)
 
 
 def parse_project_edit(

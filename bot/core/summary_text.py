@@ -249,7 +249,7 @@ def render_pages(
         too_few = prompts(
             "summary.too_few",
             took_part=summary.took_part,
-            invited=summary.invited,
+            count=summary.invited,
             scores=summary.thresholds.scores,
         )
         return SummaryPages(pack_lines([f"{header}\n{too_few}"]), [])
@@ -260,7 +260,7 @@ def render_pages(
     )
     blocks = [
         header,
-        prompts("summary.took_part", took_part=summary.took_part, invited=summary.invited),
+        prompts("summary.took_part", took_part=summary.took_part, count=summary.invited),
         prompts("summary.scale", scale=scale),
         *(_component_block(r, framework, prompts) for r in summary.components),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -38,8 +38,3 @@ async def refuse(interaction: discord.Interaction, key: str, **values: Any) -> N
 def stamp(moment: datetime, style: str = "f") -> str:
     """A Discord timestamp, shown in each reader's own time zone."""
     return discord.utils.format_dt(moment, style=style)  # type: ignore[arg-type]
-
-
-def long_date(day: date) -> str:
-    """A date as people write it, e.g. 1 March 2026."""
-    return f"{day.day} {day:%B %Y}"

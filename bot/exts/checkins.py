@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -10,11 +12,13 @@ from bot.core.framework_edit import FrameworkEditError
 from bot.core.frameworks import FrameworkGone
 from bot.core.models import Checkin, Phase, Project
 from bot.core.projects import InvalidInput, parse_window
+from bot.core.schedule import MAX_REMINDERS, QUIET_FROM, QUIET_UNTIL
 from bot.exts._audit import audit
 from bot.exts._choices import find_project, project_names
 from bot.exts._context import services_of
 from bot.exts._replies import refuse, reply, stamp
 from bot.services.bundle import Services
+from bot.services.checkins import REMIND_GAP
 from bot.storage.errors import CheckinAlreadyOpen
 
 
@@ -92,7 +96,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             phase=self.services.prompts.phase(phase),
             project=found.name,
             closes=stamp(opened.closes_at),
-            invited=progress.invited,
+            count=progress.invited,
         )
         await reply(interaction, text)
 
@@ -123,7 +127,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
             "checkin.status",
             project=found.name,
             phase=self.services.prompts.phase(checkin.phase),
-            finished=progress.finished,
+            count=progress.finished,
             invited=progress.invited,
             delivered=progress.delivered,
             closes=stamp(checkin.closes_at, "R"),
@@ -147,11 +151,18 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         outcome = await self.services.checkins.remind(found, checkin)
         if outcome.refusal is not None:
             after = stamp(outcome.after) if outcome.after else ""
-            await refuse(interaction, outcome.refusal, after=after)
+            await refuse(
+                interaction,
+                outcome.refusal,
+                after=after,
+                count=REMIND_GAP // timedelta(hours=1),
+                quiet_from=self.services.prompts.clock(QUIET_FROM),
+                quiet_to=self.services.prompts.clock(QUIET_UNTIL),
+            )
             return
         await audit(interaction, "checkin_remind", project=found, detail=str(outcome.sent))
         key = "checkin.reminded" if outcome.sent else "checkin.reminded_none"
-        await reply(interaction, self.services.prompts(key, count=outcome.sent))
+        await reply(interaction, self.services.prompts(key, count=outcome.sent, max=MAX_REMINDERS))
 
     @app_commands.command(name="close")
     @app_commands.describe(project="The project's name")

@@ -29,7 +29,9 @@ class PrivacyCog(commands.Cog):
                 "privacy.text",
                 scores=scores or DEFAULT_SCORES_THRESHOLD,
                 comments=comments or DEFAULT_COMMENTS_THRESHOLD,
-                days=self.services.comment_days,
+                retention=self.services.prompts(
+                    "privacy.retention", count=self.services.comment_days
+                ),
             ),
         )
 

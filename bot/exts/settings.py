@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.models import Thresholds
+from bot.core.models import MAX_THRESHOLD, MIN_SCORES_THRESHOLD, Thresholds
 from bot.core.text import shorten
 from bot.exts._audit import audit
 from bot.exts._context import services_of
@@ -112,7 +112,7 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
         chosen = Thresholds(scores=scores, comments=comments)
         problem = chosen.problem()
         if problem is not None:
-            await refuse(interaction, problem)
+            await refuse(interaction, problem, min=MIN_SCORES_THRESHOLD, max=MAX_THRESHOLD)
             return
         await self.services.guilds.set_thresholds(interaction.guild.id, chosen)
         await audit(interaction, "settings_thresholds", detail=f"{scores}/{comments}")

@@ -46,7 +46,7 @@ from typing import Any
 
 from bot.core.models import Checkin, Project, ScheduledCheckin
 from bot.core.prompts import Prompts
-from bot.core.schedule import local_label
+from bot.core.schedule import in_zone
 from bot.core.text import MESSAGE_LIMIT, shorten
 from bot.services.checkins import CheckinService
 from bot.services.lease import LEASE_TTL, SchedulerLease
@@ -471,7 +471,7 @@ class Scheduler:
                 "scheduler.missed_item",
                 phase=p.phase(slot.phase),
                 project=shorten(project.name, 80),
-                due=local_label(slot.opens_at, project.timezone),
+                due=p.moment(in_zone(slot.opens_at, project.timezone)),
                 timezone=project.timezone,
             )
             for project, slot in slots

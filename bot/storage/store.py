@@ -85,7 +85,7 @@ JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
 # of both tables stay unambiguous. Callers append literal WHERE/ORDER BY clauses.
 _PROJECT_COLUMNS = (
     "id, guild_id, name, channel_id, starts_on, ends_on, framework_id, timezone, "
-    "checkin_time, window_days, card_message_id"
+    "checkin_time, window_days, card_message_id, language"
 )
 _CHECKIN_COLUMNS = (
     "id, project_id, phase, framework_id, opened_at, closes_at, closed_at, status, "
@@ -276,7 +276,7 @@ class Store:
         """The server's settings, or the defaults if it has none stored."""
         row = await self._select_one(
             "SELECT facilitator_role_id, facilitator_channel_id, scores_threshold, "
-            "comments_threshold "
+            "comments_threshold, language "
             "FROM guild_settings WHERE guild_id = ?",
             (guild_id,),
         )
@@ -287,6 +287,7 @@ class Store:
             facilitator_role_id=row["facilitator_role_id"],
             facilitator_channel_id=row["facilitator_channel_id"],
             thresholds=Thresholds(row["scores_threshold"], row["comments_threshold"]),
+            language=row["language"],
         )
 
     async def set_facilitator_role(self, guild_id: int, role_id: int | None) -> None:
@@ -300,8 +301,8 @@ class Store:
     async def _set_guild_setting(
         self,
         guild_id: int,
-        column: Literal["facilitator_role_id", "facilitator_channel_id"],
-        value: int | None,
+        column: Literal["facilitator_role_id", "facilitator_channel_id", "language"],
+        value: int | str | None,
     ) -> None:
         """Set one column of the server's settings, making its row (with the default
         thresholds) if it has none."""
@@ -313,6 +314,10 @@ class Store:
             f"ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column}",
             (guild_id, value, defaults.scores, defaults.comments),
         )
+
+    async def set_guild_language(self, guild_id: int, language: str | None) -> None:
+        """Set (or clear, with None: English) the server's language."""
+        await self._set_guild_setting(guild_id, "language", language)
 
     async def set_thresholds(self, guild_id: int, thresholds: Thresholds) -> None:
         """Set the server's anonymity thresholds for check-ins opened from now on."""
@@ -344,8 +349,8 @@ class Store:
             project_id = await _insert(
                 db,
                 "INSERT INTO projects (guild_id, name, name_key, channel_id, starts_on, ends_on, "
-                "framework_id, timezone, checkin_time, window_days, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "framework_id, timezone, checkin_time, window_days, created_at, language) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     project.guild_id,
                     project.name,
@@ -358,6 +363,7 @@ class Store:
                     _hhmm(project.checkin_time),
                     project.window_days,
                     _utc_text(self._clock()),
+                    project.language,
                 ),
             )
             await _plan(db, project_id, plan, self._clock())
@@ -431,6 +437,34 @@ class Store:
         """Switch the project's framework (check-ins already opened keep their own)."""
         return await self._write_if(
             "UPDATE projects SET framework_id = ? WHERE id = ?", (framework_id, project_id)
+        )
+
+    async def set_project_language(self, project_id: int, language: str | None) -> bool:
+        """Set (or clear, with None: the server's) the project's language."""
+        return await self._write_if(
+            "UPDATE projects SET language = ? WHERE id = ?", (language, project_id)
+        )
+
+    async def member_language(self, guild_id: int, user_id: int) -> str | None:
+        """The language a member chose for this server's DMs and answering, or None."""
+        row = await self._select_one(
+            "SELECT language FROM member_languages WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        return None if row is None else str(row["language"])
+
+    async def set_member_language(self, guild_id: int, user_id: int, language: str | None) -> None:
+        """Set a member's language on this server, or forget it (None: the project's)."""
+        if language is None:
+            await self._write(
+                "DELETE FROM member_languages WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
+            return
+        await self._write(
+            "INSERT INTO member_languages (guild_id, user_id, language) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id, user_id) DO UPDATE SET language = excluded.language",
+            (guild_id, user_id, language),
         )
 
     async def set_card_message(self, project_id: int, message_id: int | None) -> None:
@@ -1537,6 +1571,11 @@ class Store:
                 (user_id, guild_id),
             )
             await _run(db, "DELETE FROM dm_channels WHERE user_id = ?", (user_id,))
+            await _run(
+                db,
+                "DELETE FROM member_languages WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
         await self._compact()
         return MemberDataErased(
             answers=answers, checkins=checkins, projects=projects, messages=tuple(messages)
@@ -1594,7 +1633,13 @@ class Store:
         was stored."""
         async with self._writing() as db:
             erased = await _run(db, "DELETE FROM projects WHERE guild_id = ?", (guild_id,))
-            for table in ("guild_settings", "audit_log", "guild_departures", "server_frameworks"):
+            for table in (
+                "guild_settings",
+                "audit_log",
+                "guild_departures",
+                "server_frameworks",
+                "member_languages",
+            ):
                 # The table names are constants of this loop.
                 erased += await _run(
                     db,
@@ -2020,6 +2065,7 @@ def _project(row: aiosqlite.Row) -> Project:
         checkin_time=time.fromisoformat(row["p_checkin_time"]),
         window_days=row["p_window_days"],
         card_message_id=row["p_card_message_id"],
+        language=row["p_language"],
     )
 
 

@@ -93,7 +93,12 @@ async def test_privacy_in_the_server(env):
     world = make_world(env, members=1)
     result = await world.members[0].slash(world.channel, "privacy")
     assert result.ephemeral
-    assert reply_text(result) == env.bot.prompts("privacy.text", scores=3, comments=5, days=180)
+    assert reply_text(result) == env.bot.prompts(
+        "privacy.text",
+        scores=3,
+        comments=5,
+        retention=env.bot.prompts("privacy.retention", count=180),
+    )
     assert "## Your privacy" in reply_text(result)
     assert "/mydata delete" in reply_text(result)
 
@@ -101,7 +106,12 @@ async def test_privacy_in_the_server(env):
 async def test_privacy_in_a_dm(env):
     world = make_world(env, members=1)
     result = await world.members[0].user.slash("privacy")
-    assert reply_text(result) == env.bot.prompts("privacy.text", scores=3, comments=5, days=180)
+    assert reply_text(result) == env.bot.prompts(
+        "privacy.text",
+        scores=3,
+        comments=5,
+        retention=env.bot.prompts("privacy.retention", count=180),
+    )
     assert result.response.channel_id == world.members[0].user.dm_channel.id
 
 

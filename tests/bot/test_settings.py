@@ -126,7 +126,7 @@ async def test_unsafe_thresholds_on_a_fresh_server_store_nothing(env):
     result = await world.facilitator.slash(
         world.channel, "settings thresholds", scores=2, comments=2
     )
-    assert reply_text(result) == env.bot.prompts("errors.threshold_scores_too_low")
+    assert reply_text(result) == env.bot.prompts("errors.threshold_scores_too_low", min=3, max=100)
     assert await stored(world) == GuildSettings(guild_id=world.guild.id)
 
 

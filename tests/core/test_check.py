@@ -46,20 +46,26 @@ def test_the_code_scan_reads_keys_and_the_names_each_call_fills_in():
 
 def test_a_misspelt_placeholder_in_english_is_caught_against_the_code():
     english = _english()
-    key = next(k for k, use in code_uses().items() if "answered" in (use.allowed() or ()))
-    english[key] = english[key].replace("{answered}", "{answerd}")
+    key = next(
+        k
+        for k, use in code_uses().items()
+        if "delivered" in (use.allowed() or ()) and isinstance(english[k], dict)
+    )
+    english[key] = {
+        form: text.replace("{delivered}", "{deliverd}") for form, text in english[key].items()
+    }
     problems = prompt_problems(english, "en.yaml", None, code_uses())
     assert len(problems) == 1
-    assert problems[0].startswith(f"en.yaml: {key}: unknown placeholder {{answerd}}")
-    assert "{answered}" in problems[0]
+    assert problems[0].startswith(f"en.yaml: {key}: unknown placeholder {{deliverd}}")
+    assert "{delivered}" in problems[0]
 
 
 def test_a_broken_copy_fails_check_naming_file_key_and_placeholder(tmp_path, capsys):
     text = ENGLISH.read_text(encoding="utf-8")
-    assert "{answered}" in text and "  generic: " in text
+    assert "{delivered}" in text and "  generic: " in text
     broken = tmp_path / "fr.yml"
     broken.write_text(
-        text.replace("{answered}", "{answerd}", 1).replace("  generic: ", "  generik: ", 1),
+        text.replace("{delivered}", "{deliverd}", 1).replace("  generic: ", "  generik: ", 1),
         encoding="utf-8",
     )
     assert check(_settings(tmp_path, prompts_file=broken)) == 1
@@ -67,8 +73,8 @@ def test_a_broken_copy_fails_check_naming_file_key_and_placeholder(tmp_path, cap
     assert f"✓ {ENGLISH}" in out  # the shipped file still passes
     assert f"✗ {broken}: errors.generic: missing (the code uses it at bot/" in out
     assert f"✗ {broken}: errors.generik: not a key of the English file" in out
-    assert "unknown placeholder {answerd} (it may use: " in out
-    assert f"{broken}:" in out.split("{answerd}")[0].splitlines()[-1]
+    assert "unknown placeholder {deliverd} (it may use: " in out
+    assert f"{broken}:" in out.split("{deliverd}")[0].splitlines()[-1]
 
 
 def test_a_translation_may_leave_a_placeholder_out_but_not_add_one():
@@ -80,6 +86,20 @@ def test_a_translation_may_leave_a_placeholder_out_but_not_add_one():
     ]
     assert prompt_problems({"a.b": "{0}"}, "fr.yaml", english, uses) == [
         "fr.yaml: a.b: placeholders need a name, e.g. {count}"
+    ]
+
+
+def test_plural_forms_are_checked_against_the_code_and_the_language():
+    english = {"a.b": {"one": "{count} person", "other": "{count} people"}}
+    uses = {"a.b": KeyUse(["bot/x.py:1"], [frozenset({"count"})])}
+    welsh = {"a.b": {"zero": "{count} o bobl", "two": "{count} berson", "other": "{count} o bobl"}}
+    assert prompt_problems(welsh, "cy.yaml", english, uses, "cy") == []
+    assert prompt_problems({"a.b": {"few": "x", "other": "y"}}, "en.yaml", None, uses, "en") == [
+        "en.yaml: a.b: few: not a plural form of 'en' (it has: one, other)"
+    ]
+    no_count = {"a.b": KeyUse(["bot/x.py:1"], [frozenset({"project"})])}
+    assert prompt_problems({"a.b": {"one": "a", "other": "b"}}, "cy.yaml", None, no_count) == [
+        "cy.yaml: a.b: has plural forms, but the code gives it no {count}"
     ]
 
 

@@ -155,7 +155,7 @@ def test_below_the_scores_threshold_only_too_few_is_said(prompts: Prompts, score
     assert summary.strongest == () and summary.weakest == ()
     assert summary.comments is None
     header = prompts("summary.title", project="Riverside", phase="middle")
-    too_few = prompts("summary.too_few", took_part=scores - 1, invited=9, scores=scores)
+    too_few = prompts("summary.too_few", took_part=scores - 1, count=9, scores=scores)
     assert render(summary, prompts) == [f"{header}\n{too_few}"]
 
 
@@ -167,7 +167,7 @@ def test_at_the_scores_threshold_the_full_summary_appears(prompts: Prompts, scor
 
     assert summary.enough
     text = "\n".join(render(summary, prompts))
-    assert prompts("summary.took_part", took_part=scores, invited=9) in text
+    assert prompts("summary.took_part", took_part=scores, count=9) in text
     for component in FRAMEWORK.components:
         assert (
             prompts(
@@ -190,7 +190,7 @@ def test_at_the_scores_threshold_the_full_summary_appears(prompts: Prompts, scor
         )
         in text
     )
-    assert prompts("summary.too_few", took_part=scores, invited=9, scores=scores) not in text
+    assert prompts("summary.too_few", took_part=scores, count=9, scores=scores) not in text
 
 
 def test_unsubmitted_responses_are_ignored_entirely() -> None:

@@ -91,7 +91,7 @@ def reminder(p: Prompts, project: Project, checkin: Checkin, answered: int, invi
         "dm.reminder",
         project=project.name,
         phase=p.phase(checkin.phase),
-        answered=answered,
+        count=answered,
         invited=invited,
         closes=stamp(checkin.closes_at),
         relative=stamp(checkin.closes_at, "R"),

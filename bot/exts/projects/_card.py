@@ -12,7 +12,7 @@ from bot.core.flow import question_steps
 from bot.core.models import Project
 from bot.exts._audit import member_names
 from bot.exts._context import services
-from bot.exts._replies import long_date, refuse, reply
+from bot.exts._replies import refuse, reply
 from bot.services.bundle import Services
 from bot.services.projects import NotJoined
 
@@ -32,8 +32,8 @@ async def card_content(
         "card.body",
         project=project.name,
         framework=await framework_title(services, project),
-        starts=long_date(project.starts_on),
-        ends=long_date(project.ends_on),
+        starts=p.day(project.starts_on),
+        ends=p.day(project.ends_on),
         scores=scores,
     )
     view = discord.ui.View(timeout=None)
@@ -79,12 +79,16 @@ class CardItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CARD_TEM
             await refuse(interaction, joined.key, **_named(joined.project))
             return
         framework = joined.framework
-        text = found.prompts(
-            "card.joined",
-            project=joined.project.name,
+        questions = found.prompts(
+            "card.joined_questions",
             count=question_steps(framework),
             low=framework.scale[0],
             high=framework.scale[-1],
+        )
+        text = found.prompts(
+            "card.joined",
+            project=joined.project.name,
+            questions=questions,
             scores=joined.thresholds.scores,
             comments=joined.thresholds.comments,
         )

@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.core.custom_ids import PROJECT_DELETE, PROJECT_DELETE_TEMPLATE
 from bot.core.models import NewProject, Project, ScheduledCheckin, SlotState
 from bot.core.projects import InvalidInput, parse_project, parse_project_edit
-from bot.core.schedule import InvalidScheduleChange, local_label
+from bot.core.schedule import InvalidScheduleChange, in_zone
 from bot.exts._access import is_facilitator
 from bot.exts._audit import audit
 from bot.exts._choices import find_project, framework_choices, project_names, timezone_choices
@@ -29,7 +29,7 @@ from bot.exts._permissions import (
     missing,
     permission_list,
 )
-from bot.exts._replies import NO_MENTIONS, long_date, refuse, reply, reply_lines, stamp
+from bot.exts._replies import NO_MENTIONS, refuse, reply, reply_lines, stamp
 from bot.exts.projects._card import card_content, framework_title
 from bot.services.bundle import Services
 from bot.storage.errors import DuplicateProjectName
@@ -201,8 +201,8 @@ class ProjectCog(commands.GroupCog, group_name="project"):
                 p(
                     "project.schedule_item",
                     phase=p.phase(slot.phase, title=True),
-                    opens=local_label(slot.opens_at, project.timezone),
-                    closes=local_label(slot.closes_at, project.timezone),
+                    opens=p.moment(in_zone(slot.opens_at, project.timezone)),
+                    closes=p.moment(in_zone(slot.closes_at, project.timezone)),
                     stamp=stamp(slot.opens_at),
                     state=self._slot_state(slot),
                 )
@@ -259,11 +259,11 @@ class ProjectCog(commands.GroupCog, group_name="project"):
                 "project.show",
                 project=project.name,
                 channel=f"<#{project.channel_id}>",
-                starts=long_date(project.starts_on),
-                ends=long_date(project.ends_on),
+                starts=p.day(project.starts_on),
+                ends=p.day(project.ends_on),
                 timezone=project.timezone,
-                time=project.checkin_time.strftime("%H:%M"),
-                window=project.window_days,
+                time=p.clock(project.checkin_time),
+                window=p("common.days", count=project.window_days),
                 framework=await framework_title(self.services, project),
                 participants=await self.services.projects.participants(project),
             ),

@@ -1,0 +1,97 @@
+"""Which language the bot speaks to whom (issue 14).
+
+A server has a language (its facilitators' replies, and new projects' default); a project may
+have its own (its card, summaries, reports, reminders); a member may choose one for their DMs
+and answering on a server, else they get the project's. English when nothing is set. Choices
+are kept in memory once read: every click asks, and they change rarely.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from bot.core.models import Project
+from bot.core.prompts import Prompts
+from bot.storage.store import Store
+
+MEMBER_CACHE = 10_000  # members' choices kept in memory (most recently used)
+
+
+class LanguageService:
+    def __init__(self, *, store: Store, prompts: Prompts) -> None:
+        self.store = store
+        self.prompts = prompts
+        self._servers: dict[int, str | None] = {}
+        self._members: OrderedDict[tuple[int, int], str | None] = OrderedDict()
+
+    def known(self, code: str | None) -> bool:
+        return self.prompts.knows(code)
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(code, its own name) of every language there are prompts for, English first."""
+        return [(code, self.prompts.name_of(code)) for code in self.prompts.languages()]
+
+    # A server's language.
+
+    async def server(self, guild_id: int | None) -> str:
+        if guild_id is None:
+            return self.prompts.default
+        if guild_id not in self._servers:
+            self._servers[guild_id] = (await self.store.get_guild_settings(guild_id)).language
+        return self._usable(self._servers[guild_id])
+
+    async def set_server(self, guild_id: int, code: str | None) -> None:
+        await self.store.set_guild_language(guild_id, code)
+        self._servers[guild_id] = code
+
+    # A project's language.
+
+    async def project(self, project: Project) -> str:
+        """The project's own language, else its server's."""
+        if project.language and self.known(project.language):
+            return project.language
+        return await self.server(project.guild_id)
+
+    async def set_project(self, project: Project, code: str | None) -> bool:
+        return await self.store.set_project_language(project.id, code)
+
+    # A member's language.
+
+    async def chosen(self, guild_id: int, user_id: int) -> str | None:
+        """What a member chose on this server (None: the project's, or the server's)."""
+        key = (guild_id, user_id)
+        if key in self._members:
+            self._members.move_to_end(key)
+        else:
+            self._members[key] = await self.store.member_language(guild_id, user_id)
+            if len(self._members) > MEMBER_CACHE:
+                self._members.popitem(last=False)
+        code = self._members[key]
+        return code if self.known(code) else None
+
+    async def member(self, guild_id: int, user_id: int, project: Project | None = None) -> str:
+        """The language a member reads: their own choice, else the project's, else the
+        server's."""
+        chosen = await self.chosen(guild_id, user_id)
+        if chosen is not None:
+            return chosen
+        if project is not None:
+            return await self.project(project)
+        return await self.server(guild_id)
+
+    async def set_member(self, guild_id: int, user_id: int, code: str | None) -> None:
+        await self.store.set_member_language(guild_id, user_id, code)
+        self._members[(guild_id, user_id)] = code
+
+    def forget_member(self, guild_id: int, user_id: int) -> None:
+        """A member's data was erased: their choice went with it."""
+        self._members.pop((guild_id, user_id), None)
+
+    def forget_server(self, guild_id: int) -> None:
+        """A server's data was erased."""
+        self._servers.pop(guild_id, None)
+        for key in [k for k in self._members if k[0] == guild_id]:
+            del self._members[key]
+
+    def _usable(self, code: str | None) -> str:
+        return code if code is not None and self.known(code) else self.prompts.default

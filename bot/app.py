@@ -14,9 +14,9 @@ from discord.ext import commands
 
 from bot.core.frameworks import FrameworkLibrary
 from bot.core.projects import iana_timezones
-from bot.core.prompts import Prompts
-from bot.data import default_prompts_file, shipped_frameworks
+from bot.data import load_prompts, shipped_frameworks
 from bot.exts._access import permission_refusal
+from bot.exts._language import speak_command
 from bot.exts._messenger import DiscordMessenger
 from bot.exts._replies import refuse
 from bot.health import clear_heartbeat, write_heartbeat
@@ -109,6 +109,7 @@ class CoreflectTree(app_commands.CommandTree["CoreflectBot"]):
         command = interaction.command
         if command is None:
             return True
+        await speak_command(interaction, command.qualified_name)
         refusal = await permission_refusal(interaction, command.qualified_name)
         if refusal is None:
             return True
@@ -156,7 +157,7 @@ class CoreflectBot(commands.Bot):
         self.frameworks = FrameworkLibrary.from_directories(
             [shipped, *host], settings.default_framework
         )
-        self.prompts = Prompts.load(settings.prompts_file or default_prompts_file())
+        self.prompts = load_prompts(settings.prompts_file)
 
     async def open_store(self) -> None:
         """Read the secret and open the database; `coreflect run` does this before connecting

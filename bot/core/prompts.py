@@ -32,6 +32,7 @@ PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 MOMENT_PATTERN = "EEEE d MMMM y, HH:mm"
 DAY_PATTERN = "d MMMM y"
 TIME_PATTERN = "HH:mm"
+SHORT_DAY_PATTERN = "d MMM"
 
 # A plural sentence: {category: text}; a plain one: its text.
 Text = str | dict[str, str]
@@ -93,6 +94,20 @@ def placeholders_of(text: Text) -> set[str]:
     return {name for one in texts for _, name, _, _ in string.Formatter().parse(one) if name}
 
 
+def language_of(path: Traversable) -> str:
+    """The language a prompts file's name gives: "cy" for cy.yaml."""
+    return path.name.split(".")[0]
+
+
+def is_language(code: str) -> bool:
+    """Whether Babel knows `code` as a language (and so its plural rules and dates)."""
+    try:
+        Locale.parse(code)
+    except (ValueError, LookupError):
+        return False
+    return True
+
+
 class Language:
     """One language's sentences, with Babel's plural rules and date formats for it."""
 
@@ -147,13 +162,21 @@ class Prompts:
         return cls.load_files([path], default=path.name.split(".")[0])
 
     @classmethod
-    def load_files(cls, paths: list[Traversable], *, default: str = DEFAULT_LANGUAGE) -> Prompts:
-        languages = {}
-        for path in paths:
-            code = path.name.split(".")[0]
+    def load_files(
+        cls,
+        paths: list[Traversable],
+        *,
+        default: str = DEFAULT_LANGUAGE,
+        languages: list[str] | None = None,
+    ) -> Prompts:
+        """Prompts files, one per language: each named by its language (`cy.yaml`) unless
+        `languages` names them in the same order."""
+        found = {}
+        for index, path in enumerate(paths):
+            code = languages[index] if languages else language_of(path)
             texts = parse_prompts(path.read_text(encoding="utf-8"), source=str(path))
-            languages[code] = Language(code, texts, str(path))
-        return cls(languages, ", ".join(str(p) for p in paths), default=default)
+            found[code] = Language(code, texts, str(path))
+        return cls(found, ", ".join(str(p) for p in paths), default=default)
 
     # Which language speaks.
 
@@ -234,6 +257,10 @@ class Prompts:
     def day(self, day: date) -> str:
         """A date, e.g. "1 March 2026"."""
         return format_date(day, DAY_PATTERN, locale=self._current().locale)
+
+    def short_day(self, day: date) -> str:
+        """A date in a chart's legend, e.g. "5 Jan"."""
+        return format_date(day, SHORT_DAY_PATTERN, locale=self._current().locale)
 
     def clock(self, at: time) -> str:
         """A time of day on a 24-hour clock, e.g. "21:00"."""

@@ -68,6 +68,8 @@ NAME = "[name]"
 LINK = "[link]"
 POSTCODE = "[postcode]"
 PLACEHOLDERS = (MENTION, EMAIL, PHONE, NAME, LINK, POSTCODE)
+# The prompt key of each placeholder as a reader sees it, in their language ("[enw]").
+PLACEHOLDER_KEYS = {p: f"redaction.{p.strip('[]')}" for p in PLACEHOLDERS}
 
 MIN_PHONE_DIGITS = 7
 MIN_NAME_CHARS = 2

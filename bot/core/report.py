@@ -194,7 +194,7 @@ def _column_label(record: CheckinRecord, prompts: Prompts, zone: ZoneInfo) -> st
     return prompts(
         "report.column",
         phase=prompts.phase(record.phase, title=True),
-        date=local_date(record.opened_at, zone).isoformat(),
+        date=prompts.day(local_date(record.opened_at, zone)),
     )
 
 

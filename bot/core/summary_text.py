@@ -11,6 +11,7 @@ a comment group spilling onto a new page is titled again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +19,7 @@ from decimal import Decimal
 from bot.core.frameworks import Framework
 from bot.core.models import DirectionChoice
 from bot.core.prompts import Prompts
+from bot.core.redaction import PLACEHOLDER_KEYS
 from bot.core.summary import (
     COMMENTS_HIDDEN,
     Change,
@@ -30,6 +32,16 @@ from bot.core.text import MESSAGE_LIMIT, clip, pack_lines
 
 MAX_TITLE = 200  # a comment group's title (a long direction-check question is shortened)
 BAR_LEVELS = "▁▂▃▄▅▆▇█"
+
+
+_TOKENS = re.compile("|".join(re.escape(p) for p in PLACEHOLDER_KEYS))
+
+
+def in_words(comment: str, prompts: Prompts) -> str:
+    """A redacted comment with its placeholders ("[name]") in the reader's language."""
+    if "[" not in comment:
+        return comment
+    return _TOKENS.sub(lambda found: prompts(PLACEHOLDER_KEYS[found[0]]), comment)
 
 
 def _format_average(average: float) -> str:
@@ -195,7 +207,7 @@ def _comment_pages(summary: CheckinSummary, prompts: Prompts) -> list[str]:
         continued = prompts("summary.comment_group_continued", title=title)
         pending_heading = heading
         for comment in group.comments:
-            line = prompts("summary.comment", comment=comment)
+            line = prompts("summary.comment", comment=in_words(comment, prompts))
             addition = f"{pending_heading}\n{line}" if pending_heading else line
             candidate = f"{current}\n{addition}" if current else addition
             if len(candidate) > MESSAGE_LIMIT:

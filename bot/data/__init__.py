@@ -12,6 +12,9 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from bot.core.frameworks import yaml_files
+from bot.core.prompts import DEFAULT_LANGUAGE, Prompts, is_language, language_of
+
 SOURCE_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROMPTS = "en.yaml"
 
@@ -39,3 +42,15 @@ def shipped_prompts() -> Traversable:
 def default_prompts_file() -> Traversable:
     """The prompts the bot speaks unless told otherwise: English."""
     return shipped_prompts().joinpath(DEFAULT_PROMPTS)
+
+
+def load_prompts(host_file: Traversable | None = None) -> Prompts:
+    """Every shipped language (English the default), and a host's own prompts file: it
+    replaces (or adds) the language its name gives, `cy.yaml` for Welsh; a file whose name is
+    no language replaces English."""
+    files_by_language = {language_of(path): path for path in yaml_files(shipped_prompts())}
+    if host_file is not None:
+        code = language_of(host_file)
+        files_by_language[code if is_language(code) else DEFAULT_LANGUAGE] = host_file
+    codes = [DEFAULT_LANGUAGE, *(c for c in files_by_language if c != DEFAULT_LANGUAGE)]
+    return Prompts.load_files([files_by_language[c] for c in codes], languages=codes)

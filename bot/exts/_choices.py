@@ -65,3 +65,56 @@ async def find_project(interaction: discord.Interaction, name: str) -> Project |
     if project is None:
         await refuse(interaction, "errors.unknown_project", name=name.strip()[:60])
     return project
+
+
+# `/mydata language`: go back to each project's own language.
+PROJECT_LANGUAGE = "project"
+
+
+def _language_options(
+    interaction: discord.Interaction, current: str, extra: list[tuple[str, str]]
+) -> list[app_commands.Choice[str]]:
+    found = services(interaction)
+    options = [*extra, *((code, f"{name} ({code})") for code, name in found.languages.choices())]
+    typed = current.strip().casefold()
+    return [
+        app_commands.Choice(name=label, value=code)
+        for code, label in options
+        if typed in label.casefold()
+    ][:25]
+
+
+async def language_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """The languages the bot speaks, by their own names ("Cymraeg (cy)")."""
+    return _language_options(interaction, current, [])
+
+
+async def member_language_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """As `language_choices`, with "each project's own language" first."""
+    label = services(interaction).prompts("mydata.language_option_project")
+    return _language_options(interaction, current, [(PROJECT_LANGUAGE, label)])
+
+
+async def chosen_language(interaction: discord.Interaction, code: str) -> str | None:
+    """The language code a person typed or picked, or None after a clear refusal naming the
+    ones there are."""
+    found = services(interaction)
+    typed = code.strip().casefold()
+    for known, name in found.languages.choices():
+        if typed in (known.casefold(), name.casefold(), f"{name} ({known})".casefold()):
+            return known
+    await refuse(
+        interaction,
+        "errors.unknown_language",
+        value=code.strip()[:20],
+        languages=", ".join(f"{name} (`{known}`)" for known, name in found.languages.choices()),
+    )
+    return None
+
+
+def language_name(interaction: discord.Interaction, code: str) -> str:
+    return services(interaction).prompts.name_of(code)

@@ -13,6 +13,7 @@ from bot.core.custom_ids import message_nonce
 from bot.core.frameworks import FrameworkLibrary
 from bot.core.models import Checkin, Delivery, DmMessage, Project
 from bot.core.prompts import Prompts
+from bot.exts._context import services_of
 from bot.exts._permissions import CHART, NEEDED, THREADS, bot_permissions, missing
 from bot.exts._replies import NO_MENTIONS
 from bot.exts.answering import Message, invitation_dm, reminder_dm
@@ -33,6 +34,11 @@ class DiscordMessenger:
         self.client = client
         self.prompts = prompts
         self.frameworks = frameworks
+
+    async def _reader(self, user_id: int, project: Project) -> Prompts:
+        """The prompts in the member's language (their choice, else the project's)."""
+        languages = services_of(self.client).languages
+        return self.prompts.lang(await languages.member(project.guild_id, user_id, project))
 
     async def _dm(
         self, user_id: int, screen: Message, *, channel_id: int | None, nonce: str
@@ -84,8 +90,9 @@ class DiscordMessenger:
         channel_id: int | None,
         nonce: str,
     ) -> DmResult:
-        framework = self.frameworks.for_checkin(checkin)
-        screen = invitation_dm(self.prompts, project, checkin, framework)
+        p = await self._reader(user_id, project)
+        framework = self.frameworks.for_checkin(checkin).in_language(p.language)
+        screen = invitation_dm(p, project, checkin, framework)
         return await self._dm(user_id, screen, channel_id=channel_id, nonce=nonce)
 
     async def send_reminder(
@@ -99,7 +106,8 @@ class DiscordMessenger:
         channel_id: int | None,
         nonce: str,
     ) -> DmResult:
-        screen = reminder_dm(self.prompts, project, checkin, answered, invited)
+        p = await self._reader(user_id, project)
+        screen = reminder_dm(p, project, checkin, answered, invited)
         return await self._dm(user_id, screen, channel_id=channel_id, nonce=nonce)
 
     async def post_summary(

@@ -9,8 +9,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.custom_ids import MYDATA_DELETE, MYDATA_DELETE_TEMPLATE
+from bot.core.schedule import in_zone
+from bot.exts._choices import (
+    PROJECT_LANGUAGE,
+    chosen_language,
+    language_name,
+    member_language_choices,
+)
 from bot.exts._confirm import ConfirmItem, confirm_view
 from bot.exts._context import services, services_of
+from bot.exts._language import speak_member
 from bot.exts._replies import refuse, reply, reply_lines
 from bot.exts.answering import review_lines
 from bot.services.bundle import Services
@@ -22,6 +30,7 @@ class DeleteMyDataItem(ConfirmItem, template=MYDATA_DELETE_TEMPLATE):
     """Confirm or cancel `/mydata delete`; it always acts for the member who clicks."""
 
     kind = MYDATA_DELETE
+    for_member = True
 
     async def callback(self, interaction: discord.Interaction) -> None:
         found = services(interaction)
@@ -33,6 +42,7 @@ class DeleteMyDataItem(ConfirmItem, template=MYDATA_DELETE_TEMPLATE):
             await interaction.response.edit_message(content=p("mydata.delete_cancelled"), view=None)
             return
         erased = await found.members.erase(self.target_id, interaction.user.id)
+        found.languages.forget_member(self.target_id, interaction.user.id)
         await interaction.response.edit_message(
             content=p(
                 "mydata.deleted",
@@ -69,11 +79,12 @@ class MyDataCog(commands.GroupCog, group_name="mydata"):
                     "mydata.checkin",
                     project=project.name,
                     phase=p.phase(checkin.phase),
-                    date=checkin.opened_at.date().isoformat(),
+                    date=p.day(in_zone(checkin.opened_at, project.timezone).date()),
                     submitted=p("mydata.submitted_mark") if response.submitted else "",
                 )
             )
-            lines.extend(review_lines(p, framework, checkin.phase, response))
+            worded = framework.in_language(p.language)
+            lines.extend(review_lines(p, worded, checkin.phase, response))
         await reply_lines(interaction, lines)
 
     @app_commands.command(name="delete")
@@ -85,6 +96,26 @@ class MyDataCog(commands.GroupCog, group_name="mydata"):
             DeleteMyDataItem, interaction.guild.id, p("mydata.delete_yes"), p("mydata.delete_no")
         )
         await reply(interaction, p("mydata.delete_confirm"), view=view)
+
+    @app_commands.command(name="language")
+    @app_commands.describe(code="cy for Welsh (Cymraeg), en for English, or project")
+    @app_commands.autocomplete(code=member_language_choices)
+    async def language(self, interaction: discord.Interaction, code: str) -> None:
+        """The language of your own check-in DMs on this server (default: each project's)."""
+        assert interaction.guild is not None
+        languages = self.services.languages
+        if code.strip().casefold() == PROJECT_LANGUAGE:
+            await languages.set_member(interaction.guild.id, interaction.user.id, None)
+            await speak_member(interaction)
+            await reply(interaction, self.services.prompts("mydata.language_project"))
+            return
+        chosen = await chosen_language(interaction, code)
+        if chosen is None:
+            return
+        await languages.set_member(interaction.guild.id, interaction.user.id, chosen)
+        self.services.prompts.use(chosen)
+        name = language_name(interaction, chosen)
+        await reply(interaction, self.services.prompts("mydata.language_set", language=name))
 
 
 async def setup(bot: commands.Bot) -> None:

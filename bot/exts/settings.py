@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.core.models import MAX_THRESHOLD, MIN_SCORES_THRESHOLD, Thresholds
 from bot.core.text import shorten
 from bot.exts._audit import audit
+from bot.exts._choices import chosen_language, language_choices, language_name
 from bot.exts._context import services_of
 from bot.exts._permissions import bot_permissions, missing, permission_list
 from bot.exts._replies import refuse, reply, reply_lines, stamp
@@ -47,8 +48,24 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
                 channel=channel,
                 scores=settings.thresholds.scores,
                 comments=settings.thresholds.comments,
+                language=language_name(interaction, self.services.prompts.language),
             ),
         )
+
+    @app_commands.command(name="language")
+    @app_commands.describe(code="The language, e.g. cy for Welsh (Cymraeg) or en for English")
+    @app_commands.autocomplete(code=language_choices)
+    async def language(self, interaction: discord.Interaction, code: str) -> None:
+        """Choose the language I speak on this server (projects may have their own)."""
+        assert interaction.guild is not None
+        chosen = await chosen_language(interaction, code)
+        if chosen is None:
+            return
+        await self.services.languages.set_server(interaction.guild.id, chosen)
+        self.services.prompts.use(chosen)  # the answer is in the new language already
+        await audit(interaction, "settings_language", detail=chosen)
+        name = language_name(interaction, chosen)
+        await reply(interaction, self.services.prompts("settings.language_set", language=name))
 
     @app_commands.command(name="facilitator-role")
     @app_commands.describe(role="Members with this role may run projects (leave empty to clear)")

@@ -12,6 +12,7 @@ from bot.services.answering import AnsweringService
 from bot.services.checkins import DEFAULT_DM_GAP, CheckinService
 from bot.services.frameworks import FrameworkService
 from bot.services.guilds import GuildService
+from bot.services.languages import LanguageService
 from bot.services.members import MemberService
 from bot.services.messaging import Messenger
 from bot.services.pacer import DEFAULT_PER_SECOND, Pacer
@@ -34,6 +35,7 @@ class Services:
     results: ResultsService
     members: MemberService
     guilds: GuildService
+    languages: LanguageService
     scheduler: Scheduler
     server_frameworks: FrameworkService  # shipped and each server's own frameworks
     comment_days: int  # how long comments are kept after a close (for /privacy)
@@ -53,8 +55,12 @@ def build_services(
     comment_days: int = DEFAULT_COMMENT_DAYS,
     removed_server_days: int = 30,
     heartbeat: Callable[[datetime], None] | None = None,
+    languages: LanguageService | None = None,
 ) -> Services:
-    results = ResultsService(store=store, frameworks=frameworks, prompts=prompts)
+    languages = languages or LanguageService(store=store, prompts=prompts)
+    results = ResultsService(
+        store=store, frameworks=frameworks, prompts=prompts, languages=languages
+    )
     server_frameworks = FrameworkService(store, frameworks)
     checkins = CheckinService(
         store=store,
@@ -66,6 +72,7 @@ def build_services(
         dm_gap=dm_gap,
         pacer=Pacer(gap=dm_gap, per_second=dms_per_second),
         server_frameworks=server_frameworks,
+        languages=languages,
     )
     scheduler = Scheduler(
         store=store,
@@ -92,6 +99,7 @@ def build_services(
         results=results,
         members=MemberService(store=store, frameworks=frameworks, checkins=checkins),
         guilds=GuildService(store=store, removed_server_days=removed_server_days),
+        languages=languages,
         scheduler=scheduler,
         server_frameworks=server_frameworks,
         comment_days=comment_days,

@@ -31,6 +31,7 @@ from bot.core.schedule import (
     reminder_refusal,
 )
 from bot.services.frameworks import FrameworkService
+from bot.services.languages import LanguageService
 from bot.services.messaging import DmResult, Messenger
 from bot.services.pacer import Pacer
 from bot.services.results import ResultsService
@@ -100,8 +101,10 @@ class CheckinService:
         dm_gap: float = DEFAULT_DM_GAP,
         pacer: Pacer | None = None,
         server_frameworks: FrameworkService | None = None,
+        languages: LanguageService | None = None,
     ) -> None:
         self.store = store
+        self.languages = languages or LanguageService(store=store, prompts=prompts)
         self.frameworks = frameworks
         # Resolves a project's framework, shipped or its server's own, when a check-in opens.
         self.server_frameworks = server_frameworks or FrameworkService(store, frameworks)
@@ -191,7 +194,7 @@ class CheckinService:
             project.framework_id,
             "gone" if refused is None else f"not usable ({refused.key})",
         )
-        p = self.prompts
+        p = self.prompts.lang(await self.languages.server(project.guild_id))
         phase = p.phase(slot.phase)
         if isinstance(refused, FrameworkIncomplete):
             text = p(
@@ -489,7 +492,7 @@ class CheckinService:
         """The summary went out without its chart or its thread: tell the facilitators what
         the bot lacked, so the next one is whole."""
         log.warning("summary of check-in %s posted without %s", checkin.id, ", ".join(missing))
-        p = self.prompts
+        p = self.prompts.lang(await self.languages.server(project.guild_id))
         lines = [
             p(
                 "scheduler.summary_degraded",
@@ -514,7 +517,10 @@ class CheckinService:
         handled = 0
         for message in await self.store.list_dm_messages():
             await self.pacer.turn(message.checkin_id)
-            await self.messenger.clear_dm(message, self.prompts("dm.checkin_closed"))
+            p = self.prompts.lang(
+                await self.languages.of_checkin(message.checkin_id, message.user_id)
+            )
+            await self.messenger.clear_dm(message, p("dm.checkin_closed"))
             await self.store.forget_dm_message(message)
             handled += 1
         return handled
@@ -522,7 +528,10 @@ class CheckinService:
     async def clear_erased(self, messages: Sequence[DmMessage]) -> None:
         """Empty the check-in messages of a member who just erased their answers."""
         for message in messages:
-            await self.messenger.clear_dm(message, self.prompts("dm.answers_erased"))
+            p = self.prompts.lang(
+                await self.languages.of_checkin(message.checkin_id, message.user_id)
+            )
+            await self.messenger.clear_dm(message, p("dm.answers_erased"))
 
     async def _summary_failed(self, project: Project, checkin: Checkin) -> None:
         """Try again later; after the last try, tell the facilitators."""
@@ -537,9 +546,10 @@ class CheckinService:
         log.warning("summary of check-in %s could not be posted; giving up", checkin.id)
         await self.store.summary_failed(checkin.id, None)
         channel = await self._notice_channel(project)
-        text = self.prompts(
+        p = self.prompts.lang(await self.languages.server(project.guild_id))
+        text = p(
             "scheduler.summary_failed",
-            phase=self.prompts.phase(checkin.phase),
+            phase=p.phase(checkin.phase),
             project=project.name,
             channel=f"<#{project.channel_id}>",
         )

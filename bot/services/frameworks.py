@@ -8,6 +8,7 @@ server's frameworks.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from dataclasses import dataclass
@@ -65,13 +66,23 @@ class FrameworkService:
         own = [_choice(json.loads(body)) for _, body in await self._own(guild_id)]
         return self.shipped() + own
 
-    async def choice(self, guild_id: int, framework_id: str) -> FrameworkChoice | None:
-        """One framework a project of this server may use (shipped or its own), by id."""
+    async def choice(
+        self, guild_id: int, framework_id: str, language: str | None = None
+    ) -> FrameworkChoice | None:
+        """One framework a project of this server may use (shipped or its own), by id; its
+        title in `language` where it has one."""
         shipped = self.frameworks.get(framework_id)
         if shipped is not None:
-            return _shipped(shipped)
+            return _shipped(shipped.in_language(language) if language else shipped)
         found = await self.draft(guild_id, framework_id)
-        return _choice(found) if found is not None else None
+        if found is None:
+            return None
+        chosen = _choice(found)
+        words = (found.get("translations") or {}).get(language) if language else None
+        title = words.get("title") if isinstance(words, dict) else None
+        if isinstance(title, str) and title.strip():
+            return dataclasses.replace(chosen, title=title.strip())
+        return chosen
 
     async def _own(self, guild_id: int) -> list[tuple[str, str]]:
         """The server's frameworks, leaving out any whose id a shipped one has since taken

@@ -23,6 +23,8 @@ class LanguageService:
         self.prompts = prompts
         self._servers: dict[int, str | None] = {}
         self._members: OrderedDict[tuple[int, int], str | None] = OrderedDict()
+        self._projects: dict[int, tuple[int, str | None]] = {}  # id: (server, own language)
+        self._checkins: dict[int, int] = {}  # check-in id: its project's id
 
     def known(self, code: str | None) -> bool:
         return self.prompts.knows(code)
@@ -48,12 +50,48 @@ class LanguageService:
 
     async def project(self, project: Project) -> str:
         """The project's own language, else its server's."""
-        if project.language and self.known(project.language):
-            return project.language
+        own = self._projects.get(project.id, (0, project.language))[1]
+        if own and self.known(own):
+            return own
         return await self.server(project.guild_id)
 
     async def set_project(self, project: Project, code: str | None) -> bool:
-        return await self.store.set_project_language(project.id, code)
+        changed = await self.store.set_project_language(project.id, code)
+        self._projects[project.id] = (project.guild_id, code)
+        return changed
+
+    async def of_checkin(self, checkin_id: int, user_id: int) -> str:
+        """The language of a member answering this check-in (see `member`)."""
+        project_id = self._checkins.get(checkin_id)
+        if project_id is None:
+            checkin = await self.store.get_checkin(checkin_id)
+            if checkin is None:
+                return self.prompts.default
+            project_id = checkin.project_id
+            if len(self._checkins) >= MEMBER_CACHE:
+                self._checkins.clear()
+            self._checkins[checkin_id] = project_id
+        return await self.of_project(project_id, user_id)
+
+    async def of_project(self, project_id: int, user_id: int) -> str:
+        """The language of a member acting on this project (see `member`)."""
+        place = self._projects.get(project_id)
+        if place is None:
+            project = await self.store.get_project(project_id)
+            if project is None:
+                return self.prompts.default
+            place = self._remember(project)
+        guild_id, own = place
+        chosen = await self.chosen(guild_id, user_id)
+        if chosen is not None:
+            return chosen
+        return own if own is not None and self.known(own) else await self.server(guild_id)
+
+    def _remember(self, project: Project) -> tuple[int, str | None]:
+        if len(self._projects) >= MEMBER_CACHE:
+            self._projects.clear()
+        place = self._projects[project.id] = (project.guild_id, project.language)
+        return place
 
     # A member's language.
 

@@ -33,6 +33,7 @@ from bot.core.schedule import in_zone
 from bot.core.summary import CheckinSummary, chart_data, summarise_checkin, with_trends
 from bot.core.summary_text import render_pages
 from bot.core.text import shorten
+from bot.services.languages import LanguageService
 from bot.services.messaging import SummaryPost
 from bot.storage.store import Store, Summariser
 
@@ -79,10 +80,12 @@ class ResultsService:
         frameworks: FrameworkLibrary,
         prompts: Prompts,
         rng: random.Random | None = None,
+        languages: LanguageService | None = None,
     ) -> None:
         self.store = store
         self.frameworks = frameworks
         self.prompts = prompts
+        self.languages = languages or LanguageService(store=store, prompts=prompts)
         self._rng = rng or random.SystemRandom()
 
     def summariser(self, checkin: Checkin) -> Summariser:
@@ -136,8 +139,14 @@ class ResultsService:
         return found
 
     async def summary_post(self, project: Project, checkin: Checkin) -> SummaryPost:
-        """The closed check-in's summary with trends, its comments and its chart."""
-        framework = self.frameworks.for_checkin(checkin)
+        """The closed check-in's summary with trends, its comments and its chart, in the
+        project's language."""
+        code = await self.languages.project(project)
+        with self.prompts.using(code):
+            return await self._summary_post(project, checkin, code)
+
+    async def _summary_post(self, project: Project, checkin: Checkin, code: str) -> SummaryPost:
+        framework = self.frameworks.for_checkin(checkin).in_language(code)
         earlier = await self.history(project, before=checkin)
         previous = earlier[-1][1] if earlier else None
         beginning = next((s for c, s in earlier if c.phase is Phase.BEGINNING), None)
@@ -192,7 +201,7 @@ class ResultsService:
         return self.prompts(
             "post.chart_series",
             phase=self.prompts.phase(checkin.phase, title=True),
-            date=f"{day.day} {day:%b}",
+            date=self.prompts.short_day(day),
         )
 
     # -- the end-of-project report and exports ---------------------------------------------------
@@ -203,12 +212,17 @@ class ResultsService:
         return [CheckinRecord(c.phase, c.opened_at, c.closed_at, s) for c, s in history]
 
     async def report(self, project: Project) -> tuple[str, bytes | None] | None:
-        """The end-of-project reflection (Markdown) and its chart; None before any closed
-        check-in."""
+        """The end-of-project reflection (Markdown) and its chart, in the project's language;
+        None before any closed check-in."""
+        code = await self.languages.project(project)
+        with self.prompts.using(code):
+            return await self._report(project, code)
+
+    async def _report(self, project: Project, code: str) -> tuple[str, bytes | None] | None:
         history = await self.history(project)
         if not history:
             return None
-        framework = self.project_framework(project, history)
+        framework = self.project_framework(project, history).in_language(code)
         text = render_report(
             project.name, framework, self.records(history), self.prompts, timezone=project.timezone
         )
@@ -246,7 +260,8 @@ class ResultsService:
         records = self.records(history)
         if not records:
             return None
-        framework = self.project_framework(project, history)
+        code = await self.languages.project(project)
+        framework = self.project_framework(project, history).in_language(code)
         if kind == "csv":
             return export_csv(framework, records, timezone=project.timezone)
         return export_json(framework, records, timezone=project.timezone)

@@ -277,6 +277,7 @@ class Scheduler:
             async with self._attempt(ERASE, guild_id) as go:
                 if go:
                     await self.store.erase_guild(guild_id)
+                    self.checkins.languages.forget_server(guild_id)
                     log.info("erased the data of server %s, which removed the bot", guild_id)
 
     # -- DM runs ---------------------------------------------------------------------------------
@@ -454,7 +455,9 @@ class Scheduler:
             channel = settings.facilitator_channel_id or project.channel_id
             by_channel[channel].append((project, slot))
         for channel_id, slots in by_channel.items():
-            text = self._missed_notice(slots)
+            server = await self.checkins.languages.server(slots[0][0].guild_id)
+            with self.prompts.using(server):
+                text = self._missed_notice(slots)
             if await self.messenger.post_notice(channel_id, text):
                 continue
             fallbacks = {project.channel_id for project, _ in slots} - {channel_id}

@@ -21,6 +21,7 @@ from bot.core.custom_ids import (
 )
 from bot.core.prompts import Prompts
 from bot.exts._context import services
+from bot.exts._language import speak_for_checkin
 from bot.exts._replies import refuse
 from bot.exts.answering import _screens
 from bot.exts.answering._box import CommentModal
@@ -70,6 +71,7 @@ class FlowItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=FLOW_TEM
     async def callback(self, interaction: discord.Interaction) -> None:
         """One click: the answering service stores what it means; the next screen replaces
         the clicked one."""
+        await speak_for_checkin(interaction, self.state.checkin_id if self.state else None)
         outcome = await services(interaction).answering.click(self.state, interaction.user.id)
         await show(interaction, outcome)
 
@@ -110,6 +112,7 @@ class PickItem(discord.ui.DynamicItem[discord.ui.Select[Any]], template=PICK_TEM
     async def callback(self, interaction: discord.Interaction) -> None:
         """The member's picks, as Discord sent them: the answering service checks them
         against the check-in's framework, stores them, and the review replaces the menu."""
+        await speak_for_checkin(interaction, self.state.checkin_id if self.state else None)
         data: Any = interaction.data or {}
         values = data.get("values") if isinstance(data, dict) else None
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import discord
 from discord.ext import commands
 
-from bot.core.custom_ids import is_box_id
+from bot.core.custom_ids import BOX_TEMPLATE, is_box_id
 from bot.exts._context import services
+from bot.exts._language import speak_for_checkin
 from bot.exts._modal_text import modal_submission
 from bot.exts._replies import refuse
 from bot.exts.answering._box import submitted_text
@@ -26,6 +28,8 @@ class CommentBoxes(commands.Cog):
         if submission is None:
             return
         custom_id, components = submission
+        match = re.fullmatch(BOX_TEMPLATE, custom_id)
+        await speak_for_checkin(interaction, int(match["checkin"]) if match else None)
         text = submitted_text(components)
         try:
             answering = services(interaction).answering

@@ -37,6 +37,7 @@ from bot.core.prompts import Prompts
 from bot.exts._access import is_facilitator
 from bot.exts._audit import audit
 from bot.exts._context import services
+from bot.exts._language import speak_server
 from bot.exts._modal_text import modal_submission, text_input_value
 from bot.exts._replies import refuse, reply
 
@@ -150,6 +151,7 @@ class QuestionsButton(
         return cls(match["framework"], match["component"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        await speak_server(interaction)
         found = await _editable(interaction, self.framework_id)
         if found is None:
             return
@@ -187,6 +189,7 @@ class DeleteFrameworkButton(
         return cls(match["framework"], match["answer"] == "yes")
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        await speak_server(interaction)
         p = services(interaction).prompts
         if not await is_facilitator(interaction):
             await refuse(interaction, "errors.not_facilitator")
@@ -268,6 +271,7 @@ class FrameworkForms(commands.Cog):
         )
         if submission is None:
             return
+        await speak_server(interaction)
         try:
             await self._answer(interaction, *submission)
         except Exception:

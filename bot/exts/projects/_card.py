@@ -12,6 +12,7 @@ from bot.core.flow import question_steps
 from bot.core.models import Project
 from bot.exts._audit import member_names
 from bot.exts._context import services
+from bot.exts._language import speak_for_project
 from bot.exts._replies import refuse, reply
 from bot.services.bundle import Services
 from bot.services.projects import NotJoined
@@ -19,14 +20,24 @@ from bot.services.projects import NotJoined
 
 async def framework_title(services: Services, project: Project) -> str:
     """The title of the project's framework (the bot's, or its server's own)."""
-    found = await services.server_frameworks.choice(project.guild_id, project.framework_id)
+    found = await services.server_frameworks.choice(
+        project.guild_id, project.framework_id, services.prompts.language
+    )
     return found.title if found is not None else project.framework_id
 
 
 async def card_content(
     services: Services, project: Project, scores: int
 ) -> tuple[str, discord.ui.View]:
-    """The project card: what the project is, the anonymity promise, Join and Leave."""
+    """The project card, in the project's language: what the project is, the anonymity
+    promise, Join and Leave."""
+    with services.prompts.using(await services.languages.project(project)):
+        return await _card_content(services, project, scores)
+
+
+async def _card_content(
+    services: Services, project: Project, scores: int
+) -> tuple[str, discord.ui.View]:
     p = services.prompts
     content = p(
         "card.body",
@@ -68,6 +79,7 @@ class CardItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CARD_TEM
 
     async def callback(self, interaction: discord.Interaction) -> None:
         found = services(interaction)
+        await speak_for_project(interaction, self.project_id)
         guild_id = interaction.guild.id if interaction.guild else None
         user = interaction.user
         if self.action is CardAction.LEAVE:
@@ -78,7 +90,7 @@ class CardItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CARD_TEM
         if isinstance(joined, NotJoined):
             await refuse(interaction, joined.key, **_named(joined.project))
             return
-        framework = joined.framework
+        framework = joined.framework.in_language(found.prompts.language)
         questions = found.prompts(
             "card.joined_questions",
             count=question_steps(framework),

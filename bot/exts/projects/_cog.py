@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import re
@@ -17,7 +18,14 @@ from bot.core.projects import InvalidInput, parse_project, parse_project_edit
 from bot.core.schedule import InvalidScheduleChange, in_zone
 from bot.exts._access import is_facilitator
 from bot.exts._audit import audit
-from bot.exts._choices import find_project, framework_choices, project_names, timezone_choices
+from bot.exts._choices import (
+    chosen_language,
+    find_project,
+    framework_choices,
+    language_choices,
+    project_names,
+    timezone_choices,
+)
 from bot.exts._confirm import ConfirmItem, confirm_view
 from bot.exts._context import services
 from bot.exts._permissions import (
@@ -86,8 +94,9 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         timezone="The group's time zone, e.g. Europe/London (default Europe/London)",
         checkin_time="Local time check-ins open, HH:MM (default 10:00)",
         window_days="How many days each check-in stays open (default 7)",
+        language="The project's language: card, reminders, summaries (default: the server's)",
     )
-    @app_commands.autocomplete(framework=framework_choices)
+    @app_commands.autocomplete(framework=framework_choices, language=language_choices)
     async def create(
         self,
         interaction: discord.Interaction,
@@ -99,9 +108,13 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         timezone: str | None = None,
         checkin_time: str | None = None,
         window_days: int | None = None,
+        language: str | None = None,
     ) -> None:
         """Start a project: check the details, then post its card with Join and Leave."""
         assert interaction.guild is not None
+        code = None
+        if language is not None and (code := await chosen_language(interaction, language)) is None:
+            return
         try:
             parsed = parse_project(
                 name=name,
@@ -135,6 +148,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             timezone=parsed.timezone,
             checkin_time=parsed.checkin_time,
             window_days=parsed.window_days,
+            language=code,
         )
         projects = self.services.projects
         try:
@@ -265,6 +279,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
                 time=p.clock(project.checkin_time),
                 window=p("common.days", count=project.window_days),
                 framework=await framework_title(self.services, project),
+                language=p.name_of(await self.services.languages.project(project)),
                 participants=await self.services.projects.participants(project),
             ),
             *await self._schedule_lines(project),
@@ -304,8 +319,11 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         checkin_time="New local time check-ins open, HH:MM",
         window_days="New number of days each check-in stays open",
         framework="Another framework for the check-ins not opened yet",
+        language="The project's language: card, reminders, summaries",
     )
-    @app_commands.autocomplete(name=project_names, framework=framework_choices)
+    @app_commands.autocomplete(
+        name=project_names, framework=framework_choices, language=language_choices
+    )
     async def edit(
         self,
         interaction: discord.Interaction,
@@ -316,12 +334,17 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         checkin_time: str | None = None,
         window_days: int | None = None,
         framework: str | None = None,
+        language: str | None = None,
     ) -> None:
-        """Change a project's dates, times or framework; check-ins not opened yet follow."""
+        """Change a project's dates, times, framework or language; check-ins not opened yet
+        follow."""
         project = await find_project(interaction, name)
         if project is None:
             return
         assert interaction.guild is not None
+        code = None
+        if language is not None and (code := await chosen_language(interaction, language)) is None:
+            return
         chosen = None
         if framework is not None:
             chosen = await self.services.server_frameworks.choice(
@@ -340,7 +363,8 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         dates = (starts, ends, timezone, checkin_time, window_days)
         try:
             updated: Project | None = project
-            if chosen is None or any(value is not None for value in dates):
+            only_others = chosen is not None or code is not None
+            if not only_others or any(value is not None for value in dates):
                 changed = parse_project_edit(
                     project,
                     starts=starts,
@@ -363,6 +387,8 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             updated = await self.services.projects.switch_framework(updated, chosen.id)
             if updated is not None:
                 await audit(interaction, "framework_switch", project=updated, detail=chosen.id)
+        if updated is not None and code is not None and code != updated.language:
+            updated = await self._set_language(interaction, updated, code)
         if updated is None:
             await refuse(interaction, "errors.project_gone")
             return
@@ -370,11 +396,16 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         changes: dict[str, object] = {"starts": starts, "ends": ends, "timezone": timezone}
         changes |= {"checkin_time": checkin_time, "window_days": window_days}
         detail = ", ".join(f"{k} {v}" for k, v in changes.items() if v is not None)
-        if detail or chosen is None:
+        if detail or (chosen is None and code is None):
             await audit(interaction, "project_edit", project=updated, detail=detail)
         log.info("project %s changed by a facilitator", project.id)
         edited = self.services.prompts("project.edited", project=updated.name)
         lines = [edited, *await self._schedule_lines(updated)]
+        if code is not None:
+            language_line = self.services.prompts(
+                "project.language_switched", language=self.services.prompts.name_of(code)
+            )
+            lines.insert(1, language_line)
         if chosen is not None:
             lines.insert(
                 1, self.services.prompts("project.framework_switched", framework=chosen.title)
@@ -385,6 +416,14 @@ class ProjectCog(commands.GroupCog, group_name="project"):
                 )
         await reply_lines(interaction, [*lines, warning] if warning else lines)
         await self._refresh_card(interaction.client, updated)
+
+    async def _set_language(
+        self, interaction: discord.Interaction, project: Project, code: str
+    ) -> Project | None:
+        if not await self.services.languages.set_project(project, code):
+            return None
+        await audit(interaction, "project_language", project=project, detail=code)
+        return dataclasses.replace(project, language=code)
 
     @edit.autocomplete("timezone")
     async def _edit_timezone(

@@ -219,7 +219,25 @@ def edit_component(
     component["name"] = _component_name(draft, name, except_index=index)
     component["meaning"] = _text(meaning, "meaning")
     component["discussion_prompt"] = _text(discussion_prompt, "discussion_prompt")
+    _forget_words(new, component["key"], ("name", "meaning", "discussion_prompt"))
     return new
+
+
+def _forget_words(draft: dict[str, Any], key: str | None, fields: tuple[str, ...]) -> None:
+    """Reworded in the framework's own language: its other languages' words for these fields
+    (of component `key`; None: the whole framework) would no longer say the same, so they go,
+    and readers of those languages see the new words until someone translates them."""
+    for words in (draft.get("translations") or {}).values():
+        if not isinstance(words, dict):
+            continue
+        if key is None:
+            for field in fields:
+                words.pop(field, None)
+            continue
+        component = (words.get("components") or {}).get(key)
+        if isinstance(component, dict):
+            for field in fields:
+                component.pop(field, None)
 
 
 def set_questions(
@@ -232,6 +250,7 @@ def set_questions(
     new["components"][index]["questions"] = {
         field: _text(given[field], field) for field in QUESTION_FIELDS
     }
+    _forget_words(new, new["components"][index].get("key"), ("questions",))
     return new
 
 
@@ -266,7 +285,10 @@ def remove_component(draft: dict[str, Any], ref: str) -> dict[str, Any]:
     if len(_components(draft)) <= MIN_COMPONENTS:
         raise FrameworkEditError("framework_edit.too_few_components", min=MIN_COMPONENTS)
     new = copy.deepcopy(draft)
-    del new["components"][index]
+    removed = new["components"].pop(index)
+    for words in (new.get("translations") or {}).values():
+        if isinstance(words, dict):
+            (words.get("components") or {}).pop(removed.get("key"), None)
     return new
 
 
@@ -312,6 +334,7 @@ def set_scale(draft: dict[str, Any], labels: str) -> dict[str, Any]:
     ("Not yet, A little, Partly, Mostly, Fully")."""
     new = copy.deepcopy(draft)
     new["scale"] = scale_labels(labels)
+    _forget_words(new, None, ("scale",))
     return new
 
 

@@ -159,3 +159,24 @@ def test_a_source_checkout_never_installed_reads_the_folders_beside_bot(monkeypa
     monkeypatch.setattr(bot.data, "files", not_installed)
     assert bot.data.shipped_frameworks() == ROOT / "frameworks"
     assert bot.data.default_prompts_file() == ROOT / "prompts" / "en.yaml"
+
+
+def test_check_passes_the_shipped_welsh_and_fails_a_welsh_file_with_a_gap(tmp_path, capsys):
+    assert check(_settings(tmp_path)) == 0
+    welsh = ROOT / "prompts" / "cy.yaml"
+    assert f"✓ {welsh}" in capsys.readouterr().out
+    text = welsh.read_text(encoding="utf-8")
+    assert "  generic: " in text and "{project}" in text
+    broken = tmp_path / "cy.yaml"
+    broken.write_text(
+        text.replace("  generic: ", "  generig: ", 1).replace("{project}", "{prosiect}", 1),
+        encoding="utf-8",
+    )
+    assert check(_settings(tmp_path, prompts_file=broken)) == 1
+    out = capsys.readouterr().out
+    assert f"✗ {broken}: errors.generic: missing (the code uses it at bot/" in out
+    assert f"✗ {broken}: errors.generig: not a key of the English file" in out
+    assert "unknown placeholder {prosiect} (it may use: " in out
+    # A plural form Welsh does not have is caught too.
+    broken.write_text(text.replace("    other:", "    several:", 1), encoding="utf-8")
+    assert check(_settings(tmp_path, prompts_file=broken)) == 1

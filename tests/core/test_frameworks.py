@@ -20,7 +20,9 @@ from bot.core.frameworks import (
 from bot.core.models import Phase
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parents[2] / "frameworks"
-SHIPPED_FILES = sorted(FRAMEWORKS_DIR.glob("*.yaml"))
+SHIPPED_FILES = sorted(
+    p for p in FRAMEWORKS_DIR.glob("*.yaml") if "." not in p.stem
+)  # not translations
 
 TEN_COMPONENT_KEYS = [
     "equal",

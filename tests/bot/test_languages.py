@@ -1,0 +1,257 @@
+"""The group's own language (issue 14), through the real bot on SimCord: a whole check-in in
+Welsh, a member who prefers English in a Welsh project, the language settings and their bad
+input, and the anonymity of a member's language choice."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import simcord
+
+from bot.core.models import Phase
+from bot.core.schedule import MAX_REMINDERS
+from bot.simworld import COMMENT_FIELD, PROJECT, Answering, arrange, labels, reply_text
+from tests.bot.world import NAMES, current_checkin
+
+# The English labels Answering clicks, and the key of each.
+LABEL_KEYS = {
+    "Start": "dm.start",
+    "Not this time": "dm.decline",
+    "Skip": "flow.skip",
+    "Next": "flow.next",
+    "Back": "flow.back",
+    "Submit": "flow.submit",
+    "Change my answers": "flow.change",
+    "Yes": "flow.choice_yes",
+    "No": "flow.choice_no",
+    "Not sure": "flow.choice_unsure",
+}
+
+
+def welsh(env: simcord.Env) -> Any:
+    return env.bot.prompts.lang("cy")
+
+
+def english(env: simcord.Env) -> Any:
+    return env.bot.prompts.lang("en")
+
+
+class Speaking(Answering):
+    """Answering in a language: the English labels the driver knows, as that language has
+    them."""
+
+    def __init__(self, actor: Any, message: Any, prompts: Any) -> None:
+        super().__init__(actor, message)
+        self.prompts = prompts
+
+    async def click(self, label: str) -> simcord.InteractionResult:
+        key = LABEL_KEYS.get(label)
+        return await super().click(self.prompts(key) if key else label)
+
+    async def open_comment_box(self) -> simcord.InteractionResult:
+        wanted = {self.prompts("flow.add_comment"), self.prompts("flow.edit_comment")}
+        label = next(t for t in labels(self.message) if t in wanted)
+        shown: simcord.InteractionResult = await self.actor.click(self.message, label=label)
+        return shown
+
+    async def comment(self, text: str) -> simcord.InteractionResult:
+        shown = await self.open_comment_box()
+        return self._follow(await self.actor.submit_modal(shown, {COMMENT_FIELD: text}))
+
+
+async def welsh_server(env: simcord.Env, members: int = 5, guild: str = "Glan-yr-afon") -> Any:
+    """A server whose facilitator chose Welsh, with a project everyone joined."""
+    world = arrange(env, guild, NAMES[:members])
+    chosen = await world.facilitator.slash(world.channel, "settings language", code="cy")
+    assert reply_text(chosen) == welsh(env)("settings.language_set", language="Cymraeg")
+    await world.create_project()
+    for member in world.members:
+        joined = await member.click(world.card, label=welsh(env)("card.join"))
+        first = welsh(env)("card.joined", project=PROJECT, questions="", scores=3, comments=5)
+        assert reply_text(joined).split("\n")[0] == first.split("\n")[0]
+    return world
+
+
+async def test_a_whole_checkin_in_welsh(env):
+    world = await welsh_server(env)
+    cy, en = welsh(env), english(env)
+
+    # The card: Welsh sentences, dates by Babel in Welsh, Welsh buttons.
+    card = world.card
+    assert cy.day(date(2026, 1, 5)) in card.content  # "5 Ionawr 2026"
+    assert "5 January" not in card.content and "reflecting together" not in card.content
+    assert labels(card) == [cy("card.join"), cy("card.leave")]
+    shown = await world.facilitator.slash(world.channel, "project show", name=PROJECT)
+    assert "Cymraeg" in reply_text(shown)
+
+    opened = await world.open_checkin()
+    said = cy(
+        "checkin.opened", count=5, phase=cy.phase(Phase.BEGINNING), project=PROJECT, closes=""
+    )
+    assert reply_text(opened).startswith(said.split("{")[0][:20])
+    assert "is open until" not in reply_text(opened)
+
+    # The invitation, the questions (the framework's Welsh words) and the review.
+    member = world.members[0]
+    invitation = member.user.dm_channel.last_message
+    assert "It's time to reflect" not in invitation.content
+    assert labels(invitation) == [cy("dm.start"), cy("dm.decline")]
+    answering = Speaking(member.user, invitation, cy)
+    await answering.click("Start")
+    assert "## Cyfartal" in answering.message.content
+    assert "Ddim eto" in " ".join(labels(answering.message))
+    await answering.answer_all([4] * 10, directions=("Yes", "Not sure"), submit=False)
+    assert cy("flow.review", lines="")[:6] in answering.message.content
+    assert "**Cyfartal**" in answering.message.content
+    await answering.click("Submit")
+    assert answering.message.content.startswith("✅")
+    assert "Submitted" not in answering.message.content
+
+    # A reminder, with a plural count, to the four who haven't finished.
+    reminded = await world.facilitator.slash(world.channel, "checkin remind", project=PROJECT)
+    assert reply_text(reminded) == cy("checkin.reminded", count=4, max=MAX_REMINDERS)
+    reminder = world.members[1].user.dm_channel.last_message
+    expected = cy(
+        "dm.reminder", project=PROJECT, phase="", count=1, invited=5, closes="", relative=""
+    )
+    assert reminder.content.split("\n")[1][:12] == expected.split("\n")[1][:12]
+    assert "A gentle reminder" not in reminder.content
+
+    for other in world.members[1:]:
+        speaking = Speaking(other.user, other.user.dm_channel.last_message, cy)
+        await speaking.click("Start")
+        await speaking.answer_all([3] * 10, directions=("No", "Yes"))
+    closed = await world.close_checkin()
+    assert "Closed the" not in reply_text(closed)
+
+    # The summary, in Welsh, with a Welsh count.
+    summary = next(m for m in world.channel.history() if m.content.startswith("## 🌱"))
+    assert cy("summary.took_part", took_part=5, count=5) in summary.content
+    assert "participants took part" not in summary.content
+    assert "Cyfartal" in summary.content and "Equal" not in summary.content
+
+    # The report: Welsh headings and Welsh dates.
+    report = await world.facilitator.slash(world.channel, "project report", name=PROJECT)
+    message = report.followups[-1] if report.followups else report.response
+    markdown = next(
+        (await a.read()).decode() for a in message.attachments if a.filename.endswith(".md")
+    )
+    checkin = await current_checkin(env)
+    assert cy.day(checkin.opened_at.date()) in markdown
+    assert "Cyfartal" in markdown
+    assert en("report.changes_header") not in markdown
+    assert cy("report.table_header") in markdown
+
+
+async def test_a_member_who_prefers_english_in_a_welsh_project(env):
+    world = await welsh_server(env)
+    cy, en = welsh(env), english(env)
+    member = world.members[0]
+    chosen = await member.slash(world.channel, "mydata language", code="en")
+    assert reply_text(chosen) == en("mydata.language_set", language="English")
+
+    await world.open_checkin()
+    theirs = member.user.dm_channel.last_message
+    others = world.members[1].user.dm_channel.last_message
+    assert "It's time to reflect" in theirs.content
+    assert labels(theirs) == ["Start", "Not this time"]
+    assert labels(others) == [cy("dm.start"), cy("dm.decline")]
+
+    answering = Speaking(member.user, theirs, en)
+    await answering.click("Start")
+    assert "## Equal" in answering.message.content  # the framework's English words
+    await answering.answer_all([4] * 10)
+    assert "Submitted" in answering.message.content
+    for other in world.members[1:]:
+        speaking = Speaking(other.user, other.user.dm_channel.last_message, cy)
+        await speaking.click("Start")
+        await speaking.answer_all([2] * 10)
+    await world.close_checkin()
+    summary = next(m for m in world.channel.history() if m.content.startswith("## 🌱"))
+    assert cy("summary.took_part", took_part=5, count=5) in summary.content  # still Welsh
+    assert "Equal" not in summary.content
+
+    # Back to the project's language.
+    back = await member.slash(world.channel, "mydata language", code="project")
+    assert reply_text(back) == cy("mydata.language_project")
+    show = await member.slash(world.channel, "mydata show")
+    assert "Your answers on this server" not in reply_text(show)
+
+
+async def test_the_summary_is_the_same_whatever_language_members_chose(env):
+    """A member's language is no side channel: the summary of the same answers is the same
+    text, byte for byte, whether or not someone chose English, and comments' placeholders
+    are in the project's language, whoever wrote them."""
+    texts = []
+    for guild, english_members in (("Un", 0), ("Dau", 2)):
+        world = await welsh_server(env, guild=guild)
+        for member in world.members[:english_members]:
+            await member.slash(world.channel, "mydata language", code="en")
+        await world.open_checkin()
+        for index, member in enumerate(world.members):
+            prompts = english(env) if index < english_members else welsh(env)
+            speaking = Speaking(member.user, member.user.dm_channel.last_message, prompts)
+            await speaking.click("Start")
+            await speaking.answer_all([index % 5 + 1] * 10)
+        await world.close_checkin()
+        [summary] = [m for m in world.channel.history() if m.content.startswith("## 🌱")]
+        texts.append(summary.content)
+        stored = await env.bot.store.get_project(
+            (await env.bot.store.find_project(world.guild.id, PROJECT)).id
+        )
+        assert stored.language is None  # the server's
+    assert texts[0] == texts[1]
+
+
+async def test_a_name_in_a_comment_is_replaced_in_the_projects_language(env):
+    world = await welsh_server(env)
+    cy = welsh(env)
+    await world.open_checkin()
+    for index, member in enumerate(world.members):
+        speaking = Speaking(member.user, member.user.dm_channel.last_message, cy)
+        await speaking.click("Start")
+        words = "Diolch i ben am y croeso" if index == 0 else None
+        await speaking.answer_all([3] * 10, last_word=words)
+    await world.close_checkin()
+    posted = "\n".join(m.content for m in world.posts())
+    assert f"Diolch i {cy('redaction.name')} am y croeso" in posted
+    assert "[name]" not in posted
+
+
+async def test_bad_language_input_is_refused_and_changes_nothing(env):
+    world = arrange(env, "Riverside", NAMES[:2])
+    en = english(env)
+    refused = await world.facilitator.slash(world.channel, "settings language", code="klingon")
+    assert reply_text(refused).startswith("I can't speak `klingon` yet.")
+    assert "Cymraeg (`cy`)" in reply_text(refused)
+    assert (await env.bot.store.get_guild_settings(world.guild.id)).language is None
+
+    refused = await world.create_project(language="xx")
+    assert reply_text(refused).startswith("I can't speak `xx` yet.")
+    assert await env.bot.store.find_project(world.guild.id, PROJECT) is None
+
+    refused = await world.members[0].slash(world.channel, "mydata language", code="de")
+    assert reply_text(refused).startswith("I can't speak `de` yet.")
+    assert await env.bot.store.member_language(world.guild.id, world.members[0].id) is None
+
+    # Only someone with Manage Server sets the server's language.
+    denied = await world.members[0].slash(world.channel, "settings language", code="cy")
+    assert reply_text(denied) == en("errors.not_manager")
+
+
+async def test_a_project_can_have_its_own_language_and_change_it(env):
+    world = arrange(env, "Riverside", NAMES[:3])
+    cy, en = welsh(env), english(env)
+    created = await world.create_project(language="cy")
+    assert reply_text(created).startswith(en("project.created", project=PROJECT, channel="")[:10])
+    assert labels(world.card) == [cy("card.join"), cy("card.leave")]  # the project's language
+    edited = await world.facilitator.slash(
+        world.channel, "project edit", name=PROJECT, language="en"
+    )
+    assert en("project.language_switched", language="English") in reply_text(edited)
+    assert labels(world.card) == ["Join", "Leave"]  # the card was refreshed
+    stored = await env.bot.store.find_project(world.guild.id, PROJECT)
+    assert stored.language == "en"
+    audit = await world.facilitator.slash(world.channel, "settings audit")
+    assert "set the language of **Youth Board** to en" in reply_text(audit)

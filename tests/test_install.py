@@ -123,7 +123,7 @@ def test_the_installed_bot_reads_a_hosts_own_frameworks(installed, tmp_path):
     env = _quiet_env() | {"COREFLECT_FRAMEWORKS_DIR": str(host)}
     result = _run(installed / "coreflect", "check", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"✓ {host / 'host-made.yml'}: A host's own framework (1 components)" in result.stdout
+    assert f"✓ {host / 'host-made.yml'}: A host's own framework (1 components; en)" in result.stdout
     assert "ten-components.yaml" in result.stdout
 
 

@@ -50,7 +50,7 @@ COMPONENT_FIELDS = ("name", "meaning", *QUESTION_FIELDS, "discussion_prompt")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _TOP_ORDER = ("id", "title", "source", "description")
-_BLOCK_ORDER = ("scale", "components", "direction_checks")
+_BLOCK_ORDER = ("scale", "components", "direction_checks", "translations")
 
 
 class FrameworkEditError(ValueError):
@@ -543,7 +543,7 @@ def export_yaml(draft: dict[str, Any]) -> str:
         # Blank lines go only before a top-level key or a component: never inside a block
         # scalar, whose content is indented deeper than both.
         if not line.startswith(" "):
-            if line.split(":", 1)[0] in ("components", "direction_checks"):
+            if line.split(":", 1)[0] in ("components", "direction_checks", "translations"):
                 lines.append("")
             section = line.split(":", 1)[0]
         elif section == "components" and line.startswith("  - ") and lines[-1] != section + ":":

@@ -33,6 +33,7 @@ from bot.core.schedule import in_zone
 from bot.core.summary import CheckinSummary, chart_data, summarise_checkin, with_trends
 from bot.core.summary_text import render_pages
 from bot.core.text import shorten
+from bot.core.wording import reworded
 from bot.services.languages import LanguageService
 from bot.services.messaging import SummaryPost
 from bot.storage.store import Store, Summariser
@@ -150,8 +151,11 @@ class ResultsService:
         earlier = await self.history(project, before=checkin)
         previous = earlier[-1][1] if earlier else None
         beginning = next((s for c, s in earlier if c.phase is Phase.BEGINNING), None)
-        summary = with_trends(
-            await self.summarise(project, checkin), previous=previous, beginning=beginning
+        summary = reworded(
+            with_trends(
+                await self.summarise(project, checkin), previous=previous, beginning=beginning
+            ),
+            framework,
         )
         phase = self.prompts.phase(checkin.phase)
         pages = render_pages(
@@ -223,8 +227,9 @@ class ResultsService:
         if not history:
             return None
         framework = self.project_framework(project, history).in_language(code)
+        worded = [(c, reworded(s, framework)) for c, s in history]
         text = render_report(
-            project.name, framework, self.records(history), self.prompts, timezone=project.timezone
+            project.name, framework, self.records(worded), self.prompts, timezone=project.timezone
         )
         same_framework = [(c, s) for c, s in history if c.framework_id == project.framework_id]
         return text, await self.chart(project, framework, same_framework)
@@ -257,11 +262,11 @@ class ResultsService:
     async def export(self, project: Project, kind: str) -> str | None:
         """Aggregates of every closed check-in as CSV or JSON; None before any."""
         history = await self.history(project)
-        records = self.records(history)
-        if not records:
+        if not history:
             return None
         code = await self.languages.project(project)
         framework = self.project_framework(project, history).in_language(code)
+        records = self.records([(c, reworded(s, framework)) for c, s in history])
         if kind == "csv":
             return export_csv(framework, records, timezone=project.timezone)
         return export_json(framework, records, timezone=project.timezone)

@@ -46,7 +46,7 @@ async def test_status_counts_only_and_never_names(env):
     result = await world.facilitator.slash(world.channel, "checkin status", project=PROJECT)
     text = reply_text(result)
     assert result.ephemeral
-    assert "1 of 4 have answered" in text
+    assert "1 of 4 has answered" in text  # one, so "has"
     for member in world.members:
         assert member.name not in text and str(member.id) not in text
 
@@ -65,7 +65,7 @@ async def test_remind_only_those_not_finished_once_per_12_hours(env):
     assert len(finished.user.dm_channel.history()) == before[finished.id]
     for member in world.members[1:]:
         reminder = member.user.dm_channel.last_message
-        assert "1 of 3 have answered so far" in reminder.content
+        assert "1 of 3 has answered so far" in reminder.content
         assert labels(reminder) == ["Start"]
     too_soon = await world.facilitator.slash(world.channel, "checkin remind", project=PROJECT)
     assert "less than 12 hours ago" in reply_text(too_soon)

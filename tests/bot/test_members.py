@@ -137,7 +137,8 @@ async def test_mydata_show_gives_only_the_callers_own_answers(env):
     assert all(f.ephemeral for f in mine.followups)
     text = shown(mine)
     checkin = await current_checkin(world)
-    date = checkin.opened_at.date().isoformat()
+    date = "1 January 2026"  # in the project's time zone, by Babel
+    assert checkin.opened_at.date().isoformat() == "2026-01-01"
     assert env.bot.prompts("mydata.header") in text
     assert f"### {PROJECT}, beginning check-in ({date}) ✅" in text
     assert "**Equal**: 4 · Mostly" in text

@@ -31,6 +31,7 @@ async def test_show_gives_the_defaults(env):
         channel=env.bot.prompts("settings.channel_default"),
         scores=3,
         comments=5,
+        language="English",
     )
 
 
@@ -117,7 +118,8 @@ async def test_unsafe_thresholds_are_refused_and_nothing_changes(env, scores, co
         world.channel, "settings thresholds", scores=scores, comments=comments
     )
     assert result.ephemeral
-    assert reply_text(result) == env.bot.prompts(key)
+    assert reply_text(result) == env.bot.prompts(key, min=3, max=100)
+    assert "{" not in reply_text(result)
     assert (await stored(world)).thresholds == Thresholds(4, 6)
 
 

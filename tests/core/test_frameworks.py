@@ -109,7 +109,11 @@ def test_sources_name_their_makers(library: FrameworkLibrary) -> None:
 
 @pytest.mark.parametrize("path", SHIPPED_FILES, ids=lambda p: p.stem)
 def test_texts_fit_their_limits(path: Path) -> None:
-    framework = load_framework(path)
+    for language in ("en", "cy"):  # the Welsh sits beside it in <id>.cy.yaml
+        _fits(load_framework(path, FRAMEWORKS_DIR.glob("*.cy.yaml")).in_language(language))
+
+
+def _fits(framework: Framework) -> None:
     assert 1 <= len(framework.description) <= 400
     for component in framework.components:
         assert len(component.name) <= 40, component.key
@@ -125,12 +129,17 @@ def test_texts_fit_their_limits(path: Path) -> None:
 
 @pytest.mark.parametrize("path", SHIPPED_FILES, ids=lambda p: p.stem)
 def test_phase_questions_follow_the_house_style(path: Path) -> None:
-    framework = load_framework(path)
-    for component in framework.components:
-        questions = component.questions
-        assert questions.middle.startswith("So far, "), component.key
-        assert questions.end.startswith("Looking back, "), component.key
-        assert questions.extra.startswith("Right now, "), component.key
+    framework = load_framework(path, FRAMEWORKS_DIR.glob("*.cy.yaml"))
+    starts = {
+        "en": ("So far, ", "Looking back, ", "Right now, "),
+        "cy": ("Hyd yma, ", "Wrth edrych yn ôl, ", "Ar hyn o bryd, "),
+    }
+    for language, (middle, end, extra) in starts.items():
+        for component in framework.in_language(language).components:
+            questions = component.questions
+            assert questions.middle.startswith(middle), (language, component.key)
+            assert questions.end.startswith(end), (language, component.key)
+            assert questions.extra.startswith(extra), (language, component.key)
 
 
 # --- bad files -------------------------------------------------------------------------------

@@ -184,7 +184,7 @@ def end() -> CheckinRecord:
 
 
 RECORDS = [beginning(), middle(), end()]
-COLUMNS = ["Beginning, 2026-03-02", "Middle, 2026-04-15", "End, 2026-06-01"]
+COLUMNS = ["Beginning, 2 March 2026", "Middle, 15 April 2026", "End, 1 June 2026"]
 
 
 def report(prompts: Prompts, records: list[CheckinRecord] = RECORDS) -> str:

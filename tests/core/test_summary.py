@@ -605,7 +605,7 @@ class RecordingPrompts(Prompts):
     """Prompts that check every call passes exactly the placeholders the sentence expects."""
 
     def __init__(self, inner: Prompts) -> None:
-        super().__init__(dict(inner._texts), inner.source)
+        super().__init__(dict(inner.raw(inner.language)), inner.source)
         self.used: set[str] = set()
 
     def __call__(self, key: str, /, **values: Any) -> str:

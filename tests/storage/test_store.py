@@ -712,8 +712,10 @@ async def test_deleting_a_project_leaves_no_orphan_rows(
                 "guild_departures",
                 "scheduler_lease",
                 "server_frameworks",
+                "member_languages",
             ):
-                # The server's settings and own frameworks, a member's DM channel, the
+                # The server's settings and own frameworks, a member's language on a server
+                # (erased with /mydata delete and with the server), a member's DM channel, the
                 # facilitators' record of what they did (which keeps a deleted project's
                 # name, never its data), and
                 # facts about the database itself (the secret's fingerprint, which process

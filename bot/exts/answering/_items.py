@@ -147,7 +147,7 @@ def screen_of(
             prompts,
             outcome.project,
             outcome.checkin,
-            outcome.framework,
+            outcome.framework.in_language(prompts.language),
             outcome.index,
             outcome.response,
         )

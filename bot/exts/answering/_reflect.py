@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.custom_ids import FlowButton, FlowVerb
+from bot.exts._language import speak_member
 from bot.exts._replies import refuse, reply
 from bot.exts.answering._items import FlowItem, show
 from bot.services.bundle import Services
@@ -29,6 +30,7 @@ class ReflectCog(commands.Cog):
             await refuse(interaction, "reflect.none")
             return
         if len(open_ones) == 1:
+            await speak_member(interaction, open_ones[0][0])
             outcome = await self.services.answering.start(open_ones[0][1].id, user_id)
             await show(interaction, outcome, new_message=True)
             return

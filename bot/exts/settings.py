@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.models import MAX_THRESHOLD, MIN_SCORES_THRESHOLD, Thresholds
+from bot.core.models import MAX_THRESHOLD, MIN_SCORES_THRESHOLD, Phase, Thresholds
 from bot.core.text import shorten
 from bot.exts._audit import audit
 from bot.exts._choices import chosen_language, language_choices, language_name
@@ -149,10 +149,15 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
             return
         lines = [p("audit.header", count=len(entries))]
         for entry in entries:
+            detail = entry.detail
+            if entry.action in PHASE_ACTIONS and detail in {phase.value for phase in Phase}:
+                detail = p.phase(Phase(detail))  # stored as the phase's value, read in words
+            elif entry.action in LANGUAGE_ACTIONS and p.knows(detail):
+                detail = p.name_of(detail)
             what = p(
                 f"audit.{entry.action}",
                 project=shorten(entry.project or "", 60),
-                detail=shorten(entry.detail, 60) or p("common.none"),
+                detail=shorten(detail, 60) or p("common.none"),
             )
             lines.append(
                 p("audit.item", when=stamp(entry.at), actor=f"<@{entry.actor_id}>", what=what)
@@ -161,6 +166,8 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
 
 
 AUDIT_SHOWN = 25  # the latest entries /settings audit shows
+PHASE_ACTIONS = frozenset({"checkin_open", "checkin_close"})  # their detail is a phase
+LANGUAGE_ACTIONS = frozenset({"settings_language", "project_language"})  # a language code
 
 
 async def setup(bot: commands.Bot) -> None:

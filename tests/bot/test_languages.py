@@ -5,14 +5,18 @@ input, and the anonymity of a member's language choice."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import simcord
+import yaml
 
 from bot.core.models import Phase
 from bot.core.schedule import MAX_REMINDERS
 from bot.simworld import COMMENT_FIELD, PROJECT, Answering, arrange, labels, reply_text
 from tests.bot.world import NAMES, current_checkin
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # The English labels Answering clicks, and the key of each.
 LABEL_KEYS = {
@@ -154,6 +158,10 @@ async def test_a_whole_checkin_in_welsh(env):
     assert en("report.changes_header") not in markdown
     assert cy("report.table_header") in markdown
 
+    # The audit log, in the server's language, names the phase in Welsh too.
+    log = reply_text(await world.facilitator.slash(world.channel, "settings audit"))
+    assert cy.phase(Phase.BEGINNING) in log and "beginning" not in log
+
 
 async def test_a_member_who_prefers_english_in_a_welsh_project(env):
     world = await welsh_server(env)
@@ -260,4 +268,39 @@ async def test_a_project_can_have_its_own_language_and_change_it(env):
     stored = await env.bot.store.find_project(world.guild.id, PROJECT)
     assert stored.language == "en"
     audit = await world.facilitator.slash(world.channel, "settings audit")
-    assert "set the language of **Youth Board** to en" in reply_text(audit)
+    assert "set the language of **Youth Board** to English" in reply_text(audit)
+
+
+async def test_a_servers_own_framework_in_both_languages_falls_back_where_words_are_missing(
+    env,
+):
+    """A group imports its own framework with Welsh words for one component only: Welsh
+    readers see those, and the framework's own (English) words wherever Welsh is missing."""
+    world = arrange(env, "Riverside", NAMES[:3])
+    cy = welsh(env)
+    data = yaml.safe_load((ROOT / "frameworks" / "ten-components.yaml").read_text("utf-8"))
+    data["id"], data["title"] = "ours", "Our version"
+    data["translations"] = {
+        "cy": {"title": "Ein fersiwn", "components": {"equal": {"name": "Teg"}}}
+    }
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    imported = await world.facilitator.slash(
+        world.channel, "framework import", file=("ours.yaml", text.encode())
+    )
+    assert "Imported **Our version**" in reply_text(imported)
+    exported = await world.facilitator.slash(world.channel, "framework export", name="ours")
+    message = exported.followups[-1] if exported.followups else exported.response
+    assert "Ein fersiwn" in (await message.attachments[0].read()).decode()
+
+    await world.create_project(framework="ours", language="cy")
+    assert "**Ein fersiwn**" in world.card.content
+    for member in world.members:
+        await member.click(world.card, label=cy("card.join"))
+    await world.open_checkin()
+    speaking = Speaking(world.members[0].user, world.members[0].user.dm_channel.last_message, cy)
+    await speaking.click("Start")
+    assert "## Teg" in speaking.message.content  # its Welsh name
+    english_meaning = data["components"][0]["meaning"].split()[0]
+    assert english_meaning in speaking.message.content  # no Welsh meaning: its own words
+    await speaking.click("Skip")
+    assert "## Inclusive" in speaking.message.content  # no Welsh at all for this one

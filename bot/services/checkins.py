@@ -375,6 +375,17 @@ class CheckinService:
         due = self._next_round(project, checkin)
         return due.at if due else None
 
+    def reminder_moment(
+        self, opened_at: datetime, closes_at: datetime, done: int, zone: str
+    ) -> datetime | None:
+        """`next_reminder_at` from only the times it depends on (the scheduler's agenda).
+
+        It never moves earlier as time passes, and once None stays None, so it can be kept
+        until the check-in's rounds, window or project's timezone change."""
+        plan = reminder_plan(opened_at, closes_at, zone)
+        due = next_reminder(plan, done, self.clock(), closes_at, zone)
+        return due.at if due else None
+
     def _next_round(self, project: Project, checkin: Checkin) -> DueReminder | None:
         plan = reminder_plan(checkin.opened_at, checkin.closes_at, project.timezone)
         return next_reminder(

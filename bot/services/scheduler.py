@@ -19,6 +19,18 @@ later passes go on closing, opening and posting summaries on time. A check-in ne
 runs at once; when a run ends, the scheduler looks again if something of it is due sooner
 than it planned to.
 
+A pass reads only what is due by time: check-ins whose window has ended, planned ones whose
+opening has come, invitations and summaries due (each through an index of those moments). The
+automatic reminders are planned from an agenda kept in memory between passes: for each open
+check-in only its server, its window's end and when its next reminder round is due (no whole
+project, no framework snapshot). The agenda is read again, in one narrow statement, when the
+scheduler is woken (every command that opens, closes or edits a check-in or project wakes it),
+when a pass opens a check-in, when this process takes the lease (another may have changed
+things meanwhile), when the store names an open check-in the agenda does not know, and at
+least every AGENDA_REFRESH as a safety net (a command run by another process on the same
+database). A DM run updates its own check-in's entry when it ends. The agenda only decides
+when to look: every run reads its check-in and project again before sending anything.
+
 Every transition is a conditional write in the store (`... WHERE state = 'planned'`,
 `... WHERE status = 'open'`), so it happens once even if a facilitator's command races the
 scheduler or the bot restarts in the middle. Nothing polls: the task computes the next due
@@ -42,9 +54,9 @@ import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from bot.core.models import Checkin, Project, ScheduledCheckin
+from bot.core.models import Project, ScheduledCheckin
 from bot.core.prompts import Prompts
 from bot.core.schedule import in_zone
 from bot.core.text import MESSAGE_LIMIT, shorten
@@ -64,6 +76,14 @@ MIN_SLEEP = 1.0  # seconds between two passes, so a fault can never spin the loo
 ERROR_SLEEP = 60.0  # seconds to wait after a pass failed unexpectedly
 # After an item's 1st, 2nd, 3rd… failure it is next tried this much later; then stays at the last.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1))
+
+# The scheduler's agenda of open check-ins is read again at least this often (seconds of the
+# injected clock), so a change made by another process sharing the database is seen.
+AGENDA_REFRESH = timedelta(seconds=MAX_SLEEP)
+
+# A closed check-in with no message left to empty in DMs is marked as done with this long after
+# it closed (a DM still in flight when it closed is recorded well within it).
+SETTLE_SCREENS = timedelta(hours=1)
 
 BackoffKey = tuple[str, int]
 
@@ -114,6 +134,43 @@ class Backoff:
         return min(ends, default=None)
 
 
+class AgendaEntry(NamedTuple):
+    """An open check-in as a pass needs it to decide whether its DMs are due."""
+
+    checkin_id: int
+    guild_id: int
+    closes_at: datetime
+    reminder_at: datetime | None  # the next automatic reminder round, if one remains
+
+
+class Agenda:
+    """The open check-ins between passes (see the module's docstring): when it was read, and
+    whether something may have changed since."""
+
+    def __init__(self) -> None:
+        self.entries: dict[int, AgendaEntry] = {}
+        self.read_at: datetime | None = None
+        self.stale = True
+        self.reads = 0  # how many times it was read from the store (for tests)
+
+    def needs_reading(self, now: datetime) -> bool:
+        read_at = self.read_at
+        # A clock set back is not trusted either.
+        return self.stale or read_at is None or not read_at <= now < read_at + AGENDA_REFRESH
+
+    def fill(self, entries: list[AgendaEntry], now: datetime) -> None:
+        """What was read at `now` (it stays stale if it was woken while being read)."""
+        self.entries = {entry.checkin_id: entry for entry in entries}
+        self.read_at = now
+        self.reads += 1
+
+    def put(self, entry: AgendaEntry) -> None:
+        self.entries[entry.checkin_id] = entry
+
+    def forget(self, checkin_id: int) -> None:
+        self.entries.pop(checkin_id, None)
+
+
 class Scheduler:
     """Runs every project's check-ins on time; start once the bot is connected."""
 
@@ -143,6 +200,7 @@ class Scheduler:
         self.backoff = Backoff()
         self._runs: dict[BackoffKey, asyncio.Task[None]] = {}  # DM runs going on, by item
         self._planned: datetime | None = None  # when the sleeping task means to look again
+        self.agenda = Agenda()
         # One scheduler per database (bot/services/lease.py). One told to sleep longer than
         # usual (the tests' virtual days) keeps a lease of three sleeps, so renewing it never
         # wakes it more often than its passes.
@@ -172,7 +230,13 @@ class Scheduler:
             await asyncio.gather(*self._runs.values(), return_exceptions=True)
 
     def wake(self) -> None:
-        """Something changed (a project, a check-in): look at the schedule again now."""
+        """Something changed (a project, a check-in): look at the schedule again now, the
+        agenda of open check-ins read afresh."""
+        self.agenda.stale = True
+        self._rouse()
+
+    def _rouse(self) -> None:
+        """Cut the sleep short (the agenda is up to date)."""
         self._woken = True
         if self._sleeper is not None and not self._sleeper.done():
             self._sleeper.cancel()
@@ -188,7 +252,10 @@ class Scheduler:
         taken (its holder renews it, releases it on stop, or stopped without a word)."""
         while True:
             try:
+                held = self.lease.held
                 if await self.lease.hold():
+                    if not held:  # (again): another process may have changed anything
+                        self.agenda.stale = True
                     return
                 delay = await self.lease.seconds_until_free(self.max_sleep)
             except Exception:
@@ -246,39 +313,56 @@ class Scheduler:
             self.backoff.succeeded(key)
 
     async def run_due(self) -> None:
-        """Do everything that is due now, in order; one item's failure does not stop the rest."""
-        for checkin in await self.store.list_summaries_due(self.clock()):
-            async with self._attempt(SUMMARY, checkin.id) as go:
-                if go:
-                    await self.checkins.post_summary(checkin.id)
-        for checkin in await self.store.list_open_checkins():
-            if checkin.closes_at <= self.clock():
+        """Do everything that is due now, in order; one item's failure does not stop the rest.
+
+        One statement first says which kinds of work have something due; only those are read
+        (a pass with nothing due reads nothing more, the agenda being up to date)."""
+        due = await self.store.due_work(self.clock(), self.clock() - self.comment_days)
+        if due.summaries:
+            for checkin in await self.store.list_summaries_due(self.clock()):
+                async with self._attempt(SUMMARY, checkin.id) as go:
+                    if go:
+                        await self.checkins.post_summary(checkin.id)
+        closed = opened = False
+        if due.closings:
+            for checkin in await self.store.checkins_closing(self.clock()):
                 async with self._attempt(CLOSING, checkin.id) as go:
                     if go:
-                        await self.checkins.close_checkin(checkin)
+                        closed |= await self.checkins.close_checkin(checkin) is not None
+                        self.agenda.forget(checkin.id)
         # A server that removed the bot keeps its data for a while, but nothing new happens
         # there: no openings, invitations or reminders (closing and clean-up go on).
-        away = await self.store.departed_guilds()
-        await self._open_due(away)
-        async with self._attempt(PURGE, 0) as go:
-            if go:
-                await self._purge_comments()
-        async with self._attempt(MISSED, 0) as go:
-            if go:
-                await self._announce_missed()
-        if not self._running(DM_CLEAR, 0) and await self.store.list_dm_messages(limit=1):
-            self._start_run(DM_CLEAR, 0, self._clear_screens())
-        open_ones = await self.store.open_checkins_with_projects()
-        inviting = await self.store.checkins_with_invitations_due(self.clock())
-        for project, checkin in self._sendable(open_ones, away):
-            if self._dms_due(project, checkin, inviting):
-                self._start_run(DELIVER, checkin.id, self._send_dms(project, checkin.id))
-        for guild_id in await self.store.departures_due(self.clock()):
-            async with self._attempt(ERASE, guild_id) as go:
+        away = await self.store.departed_guilds() if due.departed else set()
+        if due.openings:
+            opened = await self._open_due(away)
+        if due.comments:
+            async with self._attempt(PURGE, 0) as go:
                 if go:
-                    await self.store.erase_guild(guild_id)
-                    self.checkins.languages.forget_server(guild_id)
-                    log.info("erased the data of server %s, which removed the bot", guild_id)
+                    await self._purge_comments()
+        if due.missed or opened:  # `opened`: one may just have been marked missed
+            async with self._attempt(MISSED, 0) as go:
+                if go:
+                    await self._announce_missed()
+        if (due.screens or closed) and not self._running(DM_CLEAR, 0):
+            if await self.store.list_dm_messages(limit=1):
+                self._start_run(DM_CLEAR, 0, self._clear_screens())
+            elif await self.store.screens_unsettled(self.clock() - SETTLE_SCREENS):
+                # Nothing left to empty anywhere: check-ins closed a while ago that are still
+                # marked are settled, so later passes do not look through them again.
+                await self.store.settle_screens(self.clock() - SETTLE_SCREENS)
+        inviting: set[int] = set()
+        if due.invitations or opened:
+            inviting = await self.store.checkins_with_invitations_due(self.clock())
+        for entry in await self._sendable(away, inviting):
+            if self._dms_due(entry, inviting):
+                self._start_run(DELIVER, entry.checkin_id, self._send_dms(entry.checkin_id))
+        if due.departures:
+            for guild_id in await self.store.departures_due(self.clock()):
+                async with self._attempt(ERASE, guild_id) as go:
+                    if go:
+                        await self.store.erase_guild(guild_id)
+                        self.checkins.languages.forget_server(guild_id)
+                        log.info("erased the data of server %s, which removed the bot", guild_id)
 
     # -- DM runs ---------------------------------------------------------------------------------
 
@@ -297,22 +381,25 @@ class Scheduler:
 
         self._runs[key] = asyncio.create_task(run(), name=f"coreflect-{what}-{item}")
 
-    def _dms_due(self, project: Project, checkin: Checkin, inviting: set[int]) -> bool:
+    def _dms_due(self, entry: AgendaEntry, inviting: set[int]) -> bool:
         """Whether the check-in has invitations to send now (it is in `inviting`), or a
         reminder round due."""
         now = self.clock()
-        sending = not self.backoff.waiting((DELIVER, checkin.id), now)
-        if sending and checkin.id in inviting:
+        checkin_id = entry.checkin_id
+        sending = not self.backoff.waiting((DELIVER, checkin_id), now)
+        if sending and checkin_id in inviting:
             return True
-        if checkin.closes_at <= now or self.backoff.waiting((REMIND, checkin.id), now):
+        if entry.closes_at <= now or self.backoff.waiting((REMIND, checkin_id), now):
             return False
-        at = self.checkins.next_reminder_at(project, checkin)
-        return at is not None and at <= now
+        return entry.reminder_at is not None and entry.reminder_at <= now
 
-    async def _send_dms(self, project: Project, checkin_id: int) -> None:
-        """One check-in's run: its invitations due, then its reminder round if due."""
+    async def _send_dms(self, checkin_id: int) -> None:
+        """One check-in's run: its invitations due, then its reminder round if due. It reads
+        the check-in and its project itself (the agenda holds neither)."""
         checkin = await self.store.get_checkin(checkin_id)
-        if checkin is None or not checkin.is_open:
+        project = await self.store.get_project(checkin.project_id) if checkin else None
+        if checkin is None or project is None or not checkin.is_open:
+            self.agenda.forget(checkin_id)
             return
         async with self._attempt(DELIVER, checkin.id) as go:
             if go:
@@ -332,10 +419,20 @@ class Scheduler:
             await self._look_again_if_sooner(self.backoff.later((DM_CLEAR, 0), self.clock()))
 
     async def _next_for(self, project: Project, checkin_id: int) -> datetime | None:
-        """When something of this check-in's DMs is next due (a retry, a reminder round)."""
+        """When something of this check-in's DMs is next due (a retry, a reminder round);
+        the check-in's agenda entry is brought up to date on the way."""
         checkin = await self.store.get_checkin(checkin_id)
         if checkin is None or not checkin.is_open:
+            self.agenda.forget(checkin_id)
             return None
+        self.agenda.put(
+            AgendaEntry(
+                checkin.id,
+                project.guild_id,
+                checkin.closes_at,
+                self.checkins.next_reminder_at(project, checkin),
+            )
+        )
         moments = [
             self.backoff.later((DELIVER, checkin.id), invitation.next_attempt_at)
             for invitation in await self.store.list_undelivered(checkin.id, checkin.closes_at)
@@ -348,22 +445,26 @@ class Scheduler:
     async def _look_again_if_sooner(self, due: datetime | None) -> None:
         """Wake the sleeping scheduler if `due` comes before it means to look again."""
         if due is not None and (self._planned is None or due < self._planned):
-            self.wake()
+            self._rouse()
 
-    async def _open_due(self, away: set[int]) -> None:
-        for slot in await self.store.list_planned():
+    async def _open_due(self, away: set[int]) -> bool:
+        """Open (or mark missed) the planned check-ins whose time has come; whether any
+        changed."""
+        changed = False
+        for slot in await self.store.list_planned_due(self.clock()):
             now = self.clock()
-            if slot.opens_at > now:
-                break
             if slot.closes_at <= now:
                 if await self.store.mark_missed(slot.project_id, slot.phase):
                     log.info("check-in %s of project %s missed", slot.phase, slot.project_id)
+                    changed = True
                 continue
             project = await self.store.get_project(slot.project_id)
             if project is not None and project.guild_id not in away:
                 async with self._attempt(OPENING, project.id) as go:
-                    if go:
-                        await self.checkins.open_scheduled(project, slot)
+                    if go and await self.checkins.open_scheduled(project, slot) is not None:
+                        self.agenda.stale = True
+                        changed = True
+        return changed
 
     async def next_due(self) -> datetime | None:
         """The next moment something is due, from the database; an item that is backed off
@@ -388,39 +489,64 @@ class Scheduler:
             moments.append(self._unless_backed_off(DELIVER, retry))
         if (closed := await self.store.oldest_comment_close()) is not None:
             moments.append(later((PURGE, 0), closed + self.comment_days))
-        for slot in await self.store.list_planned():
+        if (opening := await self.store.next_opening(now)) is not None:
+            moments.append(opening)
+        for slot in await self.store.list_planned_due(now):
             # One whose time has come but could not open (another check-in of the project is
             # still open) is next looked at when that one closes, or when its own window ends.
-            moments.append(slot.opens_at if slot.opens_at > now else slot.closes_at)
+            moments.append(slot.closes_at)
             until = self.backoff.until((OPENING, slot.project_id))
-            if slot.opens_at <= now and until is not None and until > now:
+            if until is not None and until > now:
                 moments.append(until)
-        open_ones = await self.store.open_checkins_with_projects()
-        for _, checkin in open_ones:
+        for checkin in await self.store.checkins_closing(now):  # backed off, or just due
             moments.append(later((CLOSING, checkin.id), checkin.closes_at))
-        for project, checkin in self._sendable(open_ones, away):
-            if at := self.checkins.next_reminder_at(project, checkin):
-                moments.append(later((REMIND, checkin.id), at))
+        if (closing := await self.store.next_closing(now)) is not None:
+            moments.append(closing)
+        for entry in await self._sendable(away):
+            if entry.reminder_at is not None:
+                moments.append(later((REMIND, entry.checkin_id), entry.reminder_at))
         if (erase := await self.store.next_departure()) is not None:
             moments.append(self._unless_backed_off(ERASE, erase))
         return min(moments, default=None)
 
-    def _sendable(
-        self, open_ones: list[tuple[Project, Checkin]], away: set[int]
-    ) -> list[tuple[Project, Checkin]]:
+    async def _sendable(self, away: set[int], known: set[int] | None = None) -> list[AgendaEntry]:
         """The open check-ins whose DMs are the scheduler's to look at now: not of a server
-        that removed the bot, with no run of theirs sending (it looks again when it ends)."""
+        that removed the bot, with no run of theirs sending (it looks again when it ends).
+        From the agenda, read again first if it may be out of date or does not know a
+        check-in of `known` (ids the store just named as open)."""
+        now = self.clock()
+        entries = self.agenda.entries
+        if self.agenda.needs_reading(now) or (known and not known <= entries.keys()):
+            await self._read_agenda(now)
+            entries = self.agenda.entries
         return [
-            (project, checkin)
-            for project, checkin in open_ones
-            if project.guild_id not in away and not self._running(DELIVER, checkin.id)
+            entry
+            for entry in entries.values()
+            if entry.guild_id not in away and not self._running(DELIVER, entry.checkin_id)
         ]
+
+    async def _read_agenda(self, now: datetime) -> None:
+        """Read the open check-ins afresh, in one narrow statement."""
+        self.agenda.stale = False  # a wake-up while this reads makes it stale again
+        rows = await self.store.open_checkin_times()
+        moment = self.checkins.reminder_moment
+        entries = [
+            AgendaEntry(
+                row.checkin_id,
+                row.guild_id,
+                row.closes_at,
+                moment(row.opened_at, row.closes_at, row.reminder_rounds, row.timezone),
+            )
+            for row in rows
+        ]
+        self.agenda.fill(entries, now)
 
     async def _deliveries_due(self, away: set[int]) -> bool:
         """Whether an invitation of a server the bot is still on is due to be sent now."""
-        open_ones = await self.store.open_checkins_with_projects()
         inviting = await self.store.checkins_with_invitations_due(self.clock())
-        return any(checkin.id in inviting for _, checkin in self._sendable(open_ones, away))
+        if not inviting:
+            return False
+        return any(entry.checkin_id in inviting for entry in await self._sendable(away, inviting))
 
     def _unless_backed_off(self, what: str, moment: datetime) -> datetime:
         """A moment the store gives for a kind of item as a whole: if it has come while such
@@ -432,6 +558,12 @@ class Scheduler:
         return moment
 
     # -- retention -------------------------------------------------------------------------------
+
+    async def _purge_due(self) -> bool:
+        """Whether some check-in's comment text is past its retention period (one read, so a
+        pass with nothing to erase writes nothing)."""
+        closed = await self.store.oldest_comment_close()
+        return closed is not None and closed + self.comment_days <= self.clock()
 
     async def _purge_comments(self) -> None:
         """Comment text goes `comment_days` after its check-in closed; the numbers stay."""

@@ -28,7 +28,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import aiosqlite
 
@@ -116,6 +116,51 @@ _SELECT_SCHEDULE = (
 
 
 _T = TypeVar("_T")
+
+
+class DueWork(NamedTuple):
+    """Which kinds of scheduler work have something due (`Store.due_work`)."""
+
+    summaries: bool  # a closed check-in's summary to post (or try again)
+    closings: bool  # an open check-in whose window has ended
+    openings: bool  # a planned check-in whose opening has come
+    comments: bool  # comment text past its retention period
+    missed: bool  # missed check-ins the facilitators have not been told about
+    screens: bool  # a closed check-in still marked as having messages in DMs to empty
+    invitations: bool  # an invitation of an open check-in to send now
+    departures: bool  # a server whose grace period has ended
+    departed: bool  # a server that removed the bot, whose data is still kept
+
+
+_DUE_WORK = (
+    "SELECT "
+    "EXISTS (SELECT 1 FROM checkins WHERE status = 'closed' AND summary_due = 1 "
+    "AND (summary_retry_at IS NULL OR summary_retry_at <= ?1)), "
+    "EXISTS (SELECT 1 FROM checkins WHERE status = 'open' AND closes_at <= ?1), "
+    "EXISTS (SELECT 1 FROM scheduled_checkins WHERE state = 'planned' AND opens_at <= ?1), "
+    "EXISTS (SELECT 1 FROM checkins WHERE status = 'closed' AND holds_comments = 1 "
+    "AND closed_at < ?2), "
+    "EXISTS (SELECT 1 FROM scheduled_checkins WHERE state = 'missed' AND announced = 0), "
+    "EXISTS (SELECT 1 FROM checkins WHERE status = 'closed' AND screens_pending = 1), "
+    "EXISTS (SELECT 1 FROM invitations AS i JOIN checkins AS c ON c.id = i.checkin_id "
+    "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
+    "WHERE i.delivery = 'pending' AND c.status = 'open' "
+    "AND (i.next_attempt_at IS NULL OR i.next_attempt_at <= ?1)), "
+    "EXISTS (SELECT 1 FROM guild_departures WHERE erase_after <= ?1), "
+    "EXISTS (SELECT 1 FROM guild_departures)"
+)
+
+
+class OpenCheckinTimes(NamedTuple):
+    """An open check-in as the scheduler plans its reminders (`Store.open_checkin_times`)."""
+
+    checkin_id: int
+    project_id: int
+    guild_id: int
+    opened_at: datetime
+    closes_at: datetime
+    reminder_rounds: int
+    timezone: str
 
 
 def _system_clock() -> datetime:
@@ -497,6 +542,31 @@ class Store:
             _scheduled,
             _SELECT_SCHEDULE + "WHERE s.state = 'planned' ORDER BY s.opens_at, s.project_id",
         )
+
+    async def due_work(self, now: datetime, comments_closed_before: datetime) -> DueWork:
+        """Which kinds of the scheduler's work have something due at `now`, in one statement
+        (each an indexed probe of the rows due), so a pass reads the rest only for those."""
+        row = await self._select_one(_DUE_WORK, (_utc_text(now), _utc_text(comments_closed_before)))
+        return DueWork(*(bool(value) for value in (row or (0,) * len(DueWork._fields))))
+
+    async def list_planned_due(self, now: datetime) -> list[ScheduledCheckin]:
+        """The check-ins not opened yet whose time has come by `now`, soonest first: only
+        those (a partial index of the planned ones, by opening time), for a scheduler pass."""
+        return await self._select_as(
+            _scheduled,
+            _SELECT_SCHEDULE + "WHERE s.state = 'planned' AND s.opens_at <= ? "
+            "ORDER BY s.opens_at, s.project_id",
+            (_utc_text(now),),
+        )
+
+    async def next_opening(self, after: datetime) -> datetime | None:
+        """When the next check-in not opened yet opens, later than `after`."""
+        row = await self._select_one(
+            "SELECT min(opens_at) AS due FROM scheduled_checkins "
+            "WHERE state = 'planned' AND opens_at > ?",
+            (_utc_text(after),),
+        )
+        return _parse_utc(row["due"]) if row and row["due"] else None
 
     async def mark_missed(self, project_id: int, phase: Phase) -> bool:
         """A planned check-in whose window passed: missed, facilitators not told yet."""
@@ -889,6 +959,33 @@ class Store:
             "WHERE c.status = 'open' ORDER BY c.closes_at, c.id",
         )
 
+    async def checkins_closing(self, now: datetime) -> list[Checkin]:
+        """The open check-ins whose window has ended by `now`, soonest first: only those."""
+        return await self._select_as(
+            _checkin,
+            _SELECT_CHECKINS + "WHERE c.status = 'open' AND c.closes_at <= ? "
+            "ORDER BY c.closes_at, c.id",
+            (_utc_text(now),),
+        )
+
+    async def next_closing(self, after: datetime) -> datetime | None:
+        """When the next open check-in's window ends, later than `after`."""
+        row = await self._select_one(
+            "SELECT min(closes_at) AS due FROM checkins WHERE status = 'open' AND closes_at > ?",
+            (_utc_text(after),),
+        )
+        return _parse_utc(row["due"]) if row and row["due"] else None
+
+    async def open_checkin_times(self) -> list[OpenCheckinTimes]:
+        """Every open check-in with only what the scheduler plans its reminders from (no
+        framework snapshot, no whole project): one narrow read, rebuilt rarely."""
+        return await self._select_as(
+            _open_checkin_times,
+            "SELECT c.id, c.project_id, p.guild_id, c.opened_at, c.closes_at, "
+            "c.reminder_rounds, p.timezone FROM checkins AS c "
+            "JOIN projects AS p ON p.id = c.project_id WHERE c.status = 'open'",
+        )
+
     async def close_checkin(
         self, checkin_id: int, closed_at: datetime, summarise: Summariser
     ) -> bool:
@@ -1018,6 +1115,29 @@ class Store:
             if len(found) < limit:
                 found += await self._reminder_messages(db, limit - len(found))
         return found
+
+    async def screens_unsettled(self, closed_before: datetime) -> bool:
+        """Whether a check-in closed before `closed_before` is still marked as having
+        messages in DMs to empty (a partial index of those: one probe)."""
+        row = await self._select_one(
+            "SELECT 1 FROM checkins WHERE status = 'closed' AND screens_pending = 1 "
+            "AND closed_at < ? LIMIT 1",
+            (_utc_text(closed_before),),
+        )
+        return row is not None
+
+    async def settle_screens(self, closed_before: datetime) -> int:
+        """Check-ins closed before `closed_before` with no message left in anyone's DMs
+        (none was ever sent, say) have nothing to empty there: marked so, once, so no later
+        pass looks through them again; how many."""
+        return await self._write(
+            "UPDATE checkins SET screens_pending = 0 "
+            "WHERE status = 'closed' AND screens_pending = 1 AND closed_at < ? "
+            "AND NOT EXISTS (SELECT 1 FROM dm_messages AS m WHERE m.checkin_id = checkins.id) "
+            "AND NOT EXISTS (SELECT 1 FROM responses AS r "
+            "WHERE r.checkin_id = checkins.id AND r.reminder_messages != '[]')",
+            (_utc_text(closed_before),),
+        )
 
     async def _reminder_messages(self, db: aiosqlite.Connection, limit: int) -> list[DmMessage]:
         keyed = await _all(
@@ -2088,6 +2208,13 @@ def _checkin(row: aiosqlite.Row) -> Checkin:
         summary_attempts=row["c_summary_attempts"],
         summary_retry_at=_parse_utc(retry) if (retry := row["c_summary_retry_at"]) else None,
         framework_snapshot=row["c_framework_snapshot"],
+    )
+
+
+def _open_checkin_times(row: aiosqlite.Row) -> OpenCheckinTimes:
+    checkin_id, project_id, guild_id, opened_at, closes_at, rounds, zone = row
+    return OpenCheckinTimes(
+        checkin_id, project_id, guild_id, _parse_utc(opened_at), _parse_utc(closes_at), rounds, zone
     )
 
 

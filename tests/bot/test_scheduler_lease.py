@@ -20,10 +20,11 @@ import pytest_asyncio
 import simcord
 
 from bot.app import CoreflectBot
+from bot.core.models import Phase
 from bot.exts._messenger import DiscordMessenger
 from bot.services.lease import LEASE_TTL
 from bot.settings import Settings
-from tests.bot.world import World, make_world
+from tests.bot.world import PROJECT, World, make_world
 
 OPENS = datetime(2026, 1, 1, 1, 0, tzinfo=UTC)  # SimCord's clock starts at midnight
 
@@ -129,3 +130,35 @@ async def test_when_the_first_stops_cleanly_the_second_takes_over_at_its_next_lo
     [[sent]] = {tuple(times) for times in invitations(world)}
     assert OPENS <= sent < OPENS + LEASE_TTL
     assert second.scheduler.lease.held
+
+
+async def test_a_check_in_opened_by_the_other_process_is_not_left_out_of_the_agenda(
+    env: simcord.Env, second: CoreflectBot
+):
+    # The second process opens a check-in through its own services: its wake-up reaches only
+    # its own scheduler, which does not hold the lease. The first still learns of it (the
+    # store names its invitations as due), and the second, once it takes the lease over,
+    # reads its agenda afresh rather than trusting what it knew before.
+    world = make_world(env, members=3)
+    await world.create_project(starts="2026-03-02", ends="2026-06-01")
+    await world.join_all()
+    project = await second.store.find_project(env.guild.id, PROJECT)
+    assert project is not None
+    checkin = await second.services.checkins.open_checkin(project, Phase.BEGINNING)
+    opened = env.now()
+
+    await env.advance_time(LEASE_TTL.total_seconds())  # the first's longest sleep, and more
+
+    assert [len(times) for times in invitations(world)] == [1, 1, 1]  # once each
+    # At its next look, at most its longest sleep later (as before it kept an agenda).
+    assert all(opened <= times[0] <= opened + LEASE_TTL for times in invitations(world)), (
+        opened,
+        invitations(world),
+    )
+    assert checkin.id in env.bot.scheduler.agenda.entries
+    reads = second.scheduler.agenda.reads
+    await env.bot.scheduler.stop()  # the lease is released
+    await env.advance_time(LEASE_TTL.total_seconds())
+    assert second.scheduler.lease.held
+    assert second.scheduler.agenda.reads > reads
+    assert checkin.id in second.scheduler.agenda.entries

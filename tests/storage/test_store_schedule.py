@@ -883,3 +883,45 @@ async def test_role_and_thresholds_keep_the_facilitator_channel(store: Store) ->
     assert await store.get_guild_settings(GUILD) == GuildSettings(
         GUILD, facilitator_channel_id=4001, thresholds=Thresholds(5, 5)
     )
+
+
+async def test_the_scheduler_reads_only_what_is_due_by_its_moment(
+    store: Store, make_project: MakeProject
+) -> None:
+    garden = await make_project()
+    archive = await make_project(
+        "Archive", OTHER_GUILD, starts_on=date(2025, 2, 3), ends_on=date(2025, 3, 31)
+    )
+    before = utc(2025, 3, 3, 9)
+    opening = utc(2025, 3, 3, 10)
+
+    assert await store.list_planned_due(before) == []
+    assert await store.next_opening(before) == opening
+    due = await store.list_planned_due(opening)
+    assert [(slot.project_id, slot.phase) for slot in due] == [
+        (garden.id, Phase.BEGINNING),
+        (archive.id, Phase.MIDDLE),
+    ]
+    assert await store.next_opening(opening) == utc(2025, 3, 31, 9)
+    work = await store.due_work(before, before)
+    assert not work.openings and not work.closings and not work.departed
+    assert (await store.due_work(opening, before)).openings
+
+    opened = await open_scheduled(store, garden.id)
+    assert opened is not None
+    [times] = await store.open_checkin_times()
+    assert (times.checkin_id, times.project_id, times.guild_id) == (
+        opened.id,
+        garden.id,
+        garden.guild_id,
+    )
+    assert (times.closes_at, times.reminder_rounds, times.timezone) == (
+        opened.closes_at,
+        0,
+        garden.timezone,
+    )
+    assert await store.checkins_closing(opened.closes_at - timedelta(seconds=1)) == []
+    assert await store.next_closing(before) == opened.closes_at
+    assert await store.next_closing(opened.closes_at) is None
+    assert [c.id for c in await store.checkins_closing(opened.closes_at)] == [opened.id]
+    assert (await store.due_work(opened.closes_at, before)).closings

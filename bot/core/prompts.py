@@ -12,6 +12,7 @@ Which language speaks is decided per task (a contextvar, as web frameworks do pe
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from datetime import date, datetime, time
 from importlib.resources.abc import Traversable
 from typing import Any
 
-from babel import Locale
+from babel import Locale, localedata
 from babel.dates import format_date, format_datetime, format_time
 
 from bot.core.models import Phase
@@ -100,25 +101,25 @@ def language_of(path: Traversable) -> str:
 
 
 def is_language(code: str) -> bool:
-    """Whether Babel knows `code` as a language (and so its plural rules and dates)."""
-    try:
-        Locale.parse(code)
-    except (ValueError, LookupError):
-        return False
-    return True
+    """Whether Babel knows `code` as a language (and so its plural rules and dates), without
+    reading its data."""
+    return bool(code) and localedata.exists(code)
 
 
 class Language:
     """One language's sentences, with Babel's plural rules and date formats for it."""
 
     def __init__(self, code: str, texts: dict[str, Text], source: str) -> None:
-        try:
-            self.locale = Locale.parse(code)
-        except (ValueError, LookupError) as exc:
-            raise PromptError(f"{source}: {code!r} is not a language Babel knows") from exc
+        if not is_language(code):
+            raise PromptError(f"{source}: {code!r} is not a language Babel knows")
         self.code = code
         self.texts = texts
         self.source = source
+
+    @functools.cached_property
+    def locale(self) -> Locale:
+        """Babel's data for the language, read when a plural or a date first needs it."""
+        return Locale.parse(self.code)
 
     def text(self, key: str, values: Mapping[str, Any]) -> str:
         try:

@@ -193,6 +193,8 @@ def block_dms(env: simcord.Env, member: simcord.MemberActor) -> None:
 class Answering:
     """One member going through a check-in, always on the message they are looking at."""
 
+    comment_buttons: tuple[str, ...] = COMMENT_BUTTONS  # their labels, in the reader's language
+
     def __init__(self, actor: Any, message: Any) -> None:
         self.actor = actor  # a UserHandle in DMs, a MemberActor for the in-server flow
         self.message = message
@@ -230,7 +232,7 @@ class Answering:
 
     async def open_comment_box(self) -> simcord.InteractionResult:
         """Click the comment button on the current step; the result holds the box."""
-        label = next(t for t in labels(self.message) if t in COMMENT_BUTTONS)
+        label = next(t for t in labels(self.message) if t in self.comment_buttons)
         shown: simcord.InteractionResult = await self.actor.click(self.message, label=label)
         return shown
 

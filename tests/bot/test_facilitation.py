@@ -77,7 +77,7 @@ async def test_remind_only_those_not_finished_once_per_12_hours(env):
     assert "Sent a reminder to 2 participants" in reply_text(later)
     await env.advance_time(24 * 3600)
     third = await world.facilitator.slash(world.channel, "checkin remind", project=PROJECT)
-    assert "had their two reminders already" in reply_text(third)
+    assert "had their 2 reminders already" in reply_text(third)
     # The reminder's Start button carries on where the member is.
     answering = await start_answering(world.members[1])
     assert "question 1 of 10" in answering.message.content

@@ -4,6 +4,7 @@ input, and the anonymity of a member's language choice."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import yaml
 
 from bot.core.models import Phase
 from bot.core.schedule import MAX_REMINDERS
-from bot.simworld import COMMENT_FIELD, PROJECT, Answering, arrange, labels, reply_text
+from bot.simworld import PROJECT, Answering, arrange, labels, reply_text
 from tests.bot.world import NAMES, current_checkin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,20 +49,11 @@ class Speaking(Answering):
     def __init__(self, actor: Any, message: Any, prompts: Any) -> None:
         super().__init__(actor, message)
         self.prompts = prompts
+        self.comment_buttons = (prompts("flow.add_comment"), prompts("flow.edit_comment"))
 
     async def click(self, label: str) -> simcord.InteractionResult:
         key = LABEL_KEYS.get(label)
         return await super().click(self.prompts(key) if key else label)
-
-    async def open_comment_box(self) -> simcord.InteractionResult:
-        wanted = {self.prompts("flow.add_comment"), self.prompts("flow.edit_comment")}
-        label = next(t for t in labels(self.message) if t in wanted)
-        shown: simcord.InteractionResult = await self.actor.click(self.message, label=label)
-        return shown
-
-    async def comment(self, text: str) -> simcord.InteractionResult:
-        shown = await self.open_comment_box()
-        return self._follow(await self.actor.submit_modal(shown, {COMMENT_FIELD: text}))
 
 
 def posted_summary(world: Any, env: simcord.Env) -> Any:
@@ -221,6 +213,20 @@ async def test_the_summary_is_the_same_whatever_language_members_chose(env):
         )
         assert stored.language is None  # the server's
     assert texts[0] == texts[1]
+    # At rest, a language is kept only as a setting: no table of answers has one, and the
+    # members' choices sit apart from them, under their Discord ids as any setting does.
+    with sqlite3.connect(env.bot.settings.database_path) as raw:
+        tables = [
+            name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        with_language = sorted(
+            table
+            for table in tables
+            if any(column[1] == "language" for column in raw.execute(f"PRAGMA table_info({table})"))
+        )
+        chosen = raw.execute("SELECT language FROM member_languages").fetchall()
+    assert with_language == ["guild_settings", "member_languages", "projects"]
+    assert chosen == [("en",), ("en",)]
 
 
 async def test_a_name_in_a_comment_is_replaced_in_the_projects_language(env):

@@ -10,7 +10,10 @@ What a copy of the data folder must not reveal shapes the writes:
   only changes keyed rows (`responses`, `answers`), never a row that names the member;
 - who has finished is worked out by keying each invitee when a count or a reminder needs it;
 - after every write the write-ahead log is checkpointed and truncated, so the `-wal` file
-  never holds the history of earlier transactions to be read one by one;
+  never holds the history of earlier transactions to be read one by one: the emptying runs
+  as soon as the store is free after the commit (so an interaction's answer does not wait
+  for it), and before any next write, so the log holds at most the one latest transaction,
+  and only for that moment;
 - the close freezes the results, clears per-person bookkeeping and compacts the file;
 - the database and its journal files are owner-only, and the secret's fingerprint is kept,
   so the bot never counts answers under a second key.
@@ -136,6 +139,9 @@ class Store:
         self._secret = secret
         self._clock = clock
         self._lock = asyncio.Lock()
+        # A transaction was committed since the write-ahead log was last emptied.
+        self._log_written = False
+        self._emptying: asyncio.Task[None] | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -189,7 +195,12 @@ class Store:
             db, self._db = self._db, None
             if db is None:
                 return
-            await db.close()
+            try:
+                await self._empty_log(db)
+            finally:
+                await db.close()
+        if self._emptying is not None:
+            await asyncio.wait({self._emptying})  # it finds the store closed and ends
         log.info("closed database %s", self._path)
 
     @property
@@ -204,10 +215,11 @@ class Store:
 
     @contextlib.asynccontextmanager
     async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT around the body, rolled back if it raises; then the
-        write-ahead log is emptied before anything else can write (see `_truncate_log`)."""
+        """BEGIN IMMEDIATE … COMMIT around the body, rolled back if it raises; the
+        write-ahead log is emptied right after (see `_committed`)."""
         async with self._lock:
             db = self._connection()
+            await self._empty_log(db)
             await db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -217,8 +229,58 @@ class Store:
                     await db.execute("ROLLBACK")
                 raise
             finally:
-                if not db.in_transaction:
-                    await _truncate_log(db)
+                self._committed()
+
+    async def _write_at_once(self, body: Callable[[sqlite3.Connection], _T]) -> _T:
+        """BEGIN IMMEDIATE, `body`, COMMIT (or ROLLBACK if it raises) in one hand-over to the
+        connection's thread: a write of several statements for the wait of one. The
+        write-ahead log is emptied right after (see `_committed`)."""
+        async with self._lock:
+            db = self._connection()
+            await self._empty_log(db)
+            try:
+                return await _on_thread(db, lambda conn: _transaction(conn, body))
+            finally:
+                self._committed()
+
+    async def _read_at_once(self, body: Callable[[sqlite3.Connection], _T]) -> _T:
+        """`body`'s statements in one hand-over to the connection's thread, while no write is
+        half done."""
+        async with self._reading() as db:
+            return await _on_thread(db, body)
+
+    def _committed(self) -> None:
+        """After a write: empty the write-ahead log as soon as the store is free.
+
+        The answer to the interaction that wrote is not kept waiting for the checkpoint (its
+        commit is already durable), and every write first empties the log of the one before
+        (`_empty_log`), so the log never holds two transactions to be compared, and the one
+        it holds only until the store is next free (normally the next turn of the loop).
+        """
+        self._log_written = True
+        if self._emptying is None or self._emptying.done():
+            self._emptying = asyncio.get_running_loop().create_task(self._empty_log_soon())
+
+    async def _empty_log_soon(self) -> None:
+        async with self._lock:
+            if self._db is None:
+                return
+            try:
+                await self._empty_log(self._db)
+            except Exception:
+                log.exception("the write-ahead log could not be emptied; it is tried again later")
+
+    async def _empty_log(self, db: aiosqlite.Connection) -> None:
+        """Checkpoint and truncate the write-ahead log if a transaction went into it since it
+        was last emptied (the caller holds the lock)."""
+        if self._log_written and not db.in_transaction:
+            await _truncate_log(db)
+            self._log_written = False
+
+    async def log_emptied(self) -> None:
+        """Until the write-ahead log of the writes so far has been emptied (for tests)."""
+        if self._emptying is not None:
+            await asyncio.wait({self._emptying})
 
     async def _compact(self) -> None:
         """Rebuild the file in key order, so no old page (or the order pages were made in)
@@ -227,6 +289,7 @@ class Store:
             db = self._connection()
             await _run(db, "VACUUM")
             await _truncate_log(db)
+            self._log_written = False
 
     async def _select(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         """Every row of one read."""
@@ -1289,37 +1352,14 @@ class Store:
 
     # -- answers -------------------------------------------------------------------------------
 
-    @contextlib.asynccontextmanager
-    async def _answering(
-        self, checkin_id: int, user_id: int
-    ) -> AsyncIterator[tuple[aiosqlite.Connection, str] | None]:
-        """A write transaction for the member's answers, or None if they may not answer now.
-
-        The check (check-in open, member invited, their response row there) runs in the same
-        transaction as the write, so a concurrent close cannot slip between them. The body
-        writes keyed rows only: nothing that names the member changes while they answer.
-        """
-        respondent = self._respondent(checkin_id, user_id)
-        async with self._writing() as db:
-            allowed = await _one(
-                db,
-                "SELECT 1 FROM checkins AS c JOIN invitations AS i ON i.checkin_id = c.id "
-                "JOIN responses AS r ON r.checkin_id = c.id AND r.respondent = ? "
-                "WHERE c.id = ? AND c.status = 'open' AND i.user_id = ?",
-                (respondent, checkin_id, user_id),
-            )
-            if allowed is None:
-                yield None
-                return
-            yield db, respondent
-
     async def answering_view(self, checkin_id: int, user_id: int) -> AnsweringView | None:
         """The check-in, its project and the member's answers, in one read; None if there is
         no such check-in or the member was not invited to it."""
         respondent = self._respondent(checkin_id, user_id)
-        async with self._reading() as db:
-            row = await _one(
-                db,
+
+        def read(conn: sqlite3.Connection) -> AnsweringView | None:
+            row = _row(
+                conn,
                 f"SELECT {_CHECKIN_FIELDS} FROM checkins AS c "  # noqa: S608 (constant fields)
                 "JOIN invitations AS i ON i.checkin_id = c.id AND i.user_id = ? WHERE c.id = ?",
                 (user_id, checkin_id),
@@ -1327,26 +1367,44 @@ class Store:
             if row is None:
                 return None
             checkin = _checkin(row)
-            project_row = await _one(db, _SELECT_PROJECTS + "WHERE p.id = ?", (checkin.project_id,))
-            response = await _response(db, checkin_id, respondent)
-        return AnsweringView(_project(project_row) if project_row else None, checkin, response)
+            project_row = _row(conn, _SELECT_PROJECTS + "WHERE p.id = ?", (checkin.project_id,))
+            response = _response_now(conn, checkin_id, respondent)
+            return AnsweringView(_project(project_row) if project_row else None, checkin, response)
+
+        return await self._read_at_once(read)
 
     async def change_answer(
         self, checkin_id: int, user_id: int, change: AnswerChange
     ) -> Response | None:
         """Store one change to the member's answers and return them as they now are, in one
-        write; None if they may not answer now (closed, not invited)."""
+        write; None if they may not answer now (closed, not invited).
+
+        The check (check-in open, member invited, their response row there) runs in the same
+        transaction as the write, so a concurrent close cannot slip between them. The write
+        changes keyed rows only: nothing that names the member changes while they answer.
+        """
         if change.kind is ChangeKind.COMMENT:
             text = change.comment.strip() if change.comment else None
             if text and len(text) > COMMENT_MAX_CHARS:
                 raise ValueError(f"a comment is at most {COMMENT_MAX_CHARS} characters")
             change = dataclasses.replace(change, comment=text or None)
-        async with self._answering(checkin_id, user_id) as answering:
-            if answering is None:
+        respondent = self._respondent(checkin_id, user_id)
+
+        def write(conn: sqlite3.Connection) -> Response | None:
+            allowed = _row(
+                conn,
+                "SELECT 1 FROM checkins AS c JOIN invitations AS i ON i.checkin_id = c.id "
+                "JOIN responses AS r ON r.checkin_id = c.id AND r.respondent = ? "
+                "WHERE c.id = ? AND c.status = 'open' AND i.user_id = ?",
+                (respondent, checkin_id, user_id),
+            )
+            if allowed is None:
                 return None
-            db, respondent = answering
-            await _apply_change(db, checkin_id, respondent, change)
-            return await _response(db, checkin_id, respondent)
+            for sql, params in _change_statements(checkin_id, respondent, change):
+                conn.execute(sql, params).close()
+            return _response_now(conn, checkin_id, respondent)
+
+        return await self._write_at_once(write)
 
     async def record_rating(
         self, checkin_id: int, user_id: int, item: str, rating: int | None
@@ -1710,8 +1768,7 @@ async def _truncate_log(db: aiosqlite.Connection) -> None:
     an old version of a rewritten comment); what is left is only the current state, where
     rows sit in key order and erased content is overwritten (secure_delete).
     """
-    async with db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-        row = await cursor.fetchone()
+    row = await _on_thread(db, lambda conn: _row(conn, "PRAGMA wal_checkpoint(TRUNCATE)"))
     if row is not None and row[0]:
         log.warning("the write-ahead log could not be emptied (busy); it is tried again later")
 
@@ -1751,6 +1808,50 @@ def database_holds_answers(path: Path) -> bool:
         )
 
 
+async def _on_thread(db: aiosqlite.Connection, work: Callable[[sqlite3.Connection], _T]) -> _T:
+    """Run `work` on the sqlite3 connection in the connection's own thread, in one hand-over.
+
+    Each call of aiosqlite's API is a round trip to that thread (an execute, a fetch and a
+    cursor's close are three); a click's few statements done in one saves most of its wait.
+    `Connection._execute` is aiosqlite's own way to run a function there (stable since 0.17).
+    """
+    result: _T = await db._execute(lambda: work(db._conn))
+    return result
+
+
+def _transaction(conn: sqlite3.Connection, body: Callable[[sqlite3.Connection], _T]) -> _T:
+    """On the connection's thread: `body` inside BEGIN IMMEDIATE … COMMIT, rolled back if it
+    raises."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = body(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _row(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+    """On the connection's thread: the first row of one statement, or None."""
+    cursor = conn.execute(sql, params)
+    try:
+        row: sqlite3.Row | None = cursor.fetchone()
+        return row
+    finally:
+        cursor.close()
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    """On the connection's thread: every row of one statement."""
+    cursor = conn.execute(sql, params)
+    try:
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 async def _one(
     db: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()
 ) -> aiosqlite.Row | None:
@@ -1785,20 +1886,30 @@ async def _count(db: aiosqlite.Connection, sql: str, params: Sequence[Any] = ())
     return int(row[0]) if row else 0
 
 
+_RESPONSE_STATE = (
+    "SELECT submitted, declined FROM responses WHERE checkin_id = ? AND respondent = ?"
+)
+_RESPONSE_ANSWERS = (
+    "SELECT item, rating, skipped, choice, comment FROM answers "
+    "WHERE checkin_id = ? AND respondent = ? ORDER BY item"
+)
+
+
 async def _response(db: aiosqlite.Connection, checkin_id: int, respondent: str) -> Response:
-    state = await _one(
-        db,
-        "SELECT submitted, declined FROM responses WHERE checkin_id = ? AND respondent = ?",
-        (checkin_id, respondent),
-    )
-    rows = await _all(
-        db,
-        "SELECT item, rating, skipped, choice, comment FROM answers "
-        "WHERE checkin_id = ? AND respondent = ? ORDER BY item",
-        (checkin_id, respondent),
-    )
+    state = await _one(db, _RESPONSE_STATE, (checkin_id, respondent))
+    rows = await _all(db, _RESPONSE_ANSWERS, (checkin_id, respondent))
     return _response_of(
         rows,
+        submitted=bool(state and state["submitted"]),
+        declined=bool(state and state["declined"]),
+    )
+
+
+def _response_now(conn: sqlite3.Connection, checkin_id: int, respondent: str) -> Response:
+    """On the connection's thread: one respondent's answers (as `_response`)."""
+    state = _row(conn, _RESPONSE_STATE, (checkin_id, respondent))
+    return _response_of(
+        _rows(conn, _RESPONSE_ANSWERS, (checkin_id, respondent)),
         submitted=bool(state and state["submitted"]),
         declined=bool(state and state["declined"]),
     )
@@ -1820,69 +1931,74 @@ def _response_of(
     return Response(answers, submitted, declined, priorities=tuple(sorted(picks)))
 
 
-async def _apply_change(
-    db: aiosqlite.Connection, checkin_id: int, respondent: str, change: AnswerChange
-) -> None:
+def _change_statements(
+    checkin_id: int, respondent: str, change: AnswerChange
+) -> list[tuple[str, tuple[Any, ...]]]:
     """The SQL of one answering change, on the member's keyed rows only."""
     item = change.item
     if change.kind is ChangeKind.RATING:
-        await _run(
-            db,
-            "INSERT INTO answers (checkin_id, respondent, item, rating, skipped) "
-            "VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
-            "rating = excluded.rating, skipped = excluded.skipped, "
-            "choice = CASE WHEN excluded.skipped THEN NULL ELSE choice END",
-            (checkin_id, respondent, item, change.rating, int(change.rating is None)),
-        )
-    elif change.kind is ChangeKind.CHOICE:
-        value = change.choice.value if change.choice is not None else None
-        await _run(
-            db,
-            "INSERT INTO answers (checkin_id, respondent, item, choice, skipped) "
-            "VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
-            "choice = excluded.choice, skipped = excluded.skipped, "
-            "rating = CASE WHEN excluded.skipped THEN NULL ELSE rating END",
-            (checkin_id, respondent, item, value, int(value is None)),
-        )
-    elif change.kind is ChangeKind.COMMENT:
-        await _run(
-            db,
-            "INSERT INTO answers (checkin_id, respondent, item, comment) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
-            "comment = excluded.comment",
-            (checkin_id, respondent, item, change.comment),
-        )
-        # Clearing the only thing an answer held leaves nothing worth a row.
-        await _run(
-            db,
-            "DELETE FROM answers WHERE checkin_id = ? AND respondent = ? AND item = ? "
-            "AND rating IS NULL AND skipped = 0 AND choice IS NULL AND comment IS NULL",
-            (checkin_id, respondent, item),
-        )
-    elif change.kind is ChangeKind.PRIORITIES:
-        # The picks replace any earlier ones: one keyed row per picked component.
-        await _run(
-            db,
-            "DELETE FROM answers WHERE checkin_id = ? AND respondent = ? "
-            "AND substr(item, 1, ?) = ?",
-            (checkin_id, respondent, len(PRIORITY_PREFIX), PRIORITY_PREFIX),
-        )
-        for key in change.keys:
-            await _run(
-                db,
-                "INSERT INTO answers (checkin_id, respondent, item, rating) VALUES (?, ?, ?, 1)",
-                (checkin_id, respondent, priority_item(key)),
+        return [
+            (
+                "INSERT INTO answers (checkin_id, respondent, item, rating, skipped) "
+                "VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
+                "rating = excluded.rating, skipped = excluded.skipped, "
+                "choice = CASE WHEN excluded.skipped THEN NULL ELSE choice END",
+                (checkin_id, respondent, item, change.rating, int(change.rating is None)),
             )
-    else:
-        column = "submitted" if change.kind is ChangeKind.SUBMITTED else "declined"
-        await _run(
-            db,
+        ]
+    if change.kind is ChangeKind.CHOICE:
+        value = change.choice.value if change.choice is not None else None
+        return [
+            (
+                "INSERT INTO answers (checkin_id, respondent, item, choice, skipped) "
+                "VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
+                "choice = excluded.choice, skipped = excluded.skipped, "
+                "rating = CASE WHEN excluded.skipped THEN NULL ELSE rating END",
+                (checkin_id, respondent, item, value, int(value is None)),
+            )
+        ]
+    if change.kind is ChangeKind.COMMENT:
+        return [
+            (
+                "INSERT INTO answers (checkin_id, respondent, item, comment) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
+                "comment = excluded.comment",
+                (checkin_id, respondent, item, change.comment),
+            ),
+            # Clearing the only thing an answer held leaves nothing worth a row.
+            (
+                "DELETE FROM answers WHERE checkin_id = ? AND respondent = ? AND item = ? "
+                "AND rating IS NULL AND skipped = 0 AND choice IS NULL AND comment IS NULL",
+                (checkin_id, respondent, item),
+            ),
+        ]
+    if change.kind is ChangeKind.PRIORITIES:
+        # The picks replace any earlier ones: one keyed row per picked component.
+        return [
+            (
+                "DELETE FROM answers WHERE checkin_id = ? AND respondent = ? "
+                "AND substr(item, 1, ?) = ?",
+                (checkin_id, respondent, len(PRIORITY_PREFIX), PRIORITY_PREFIX),
+            ),
+            *(
+                (
+                    "INSERT INTO answers (checkin_id, respondent, item, rating) "
+                    "VALUES (?, ?, ?, 1)",
+                    (checkin_id, respondent, priority_item(key)),
+                )
+                for key in change.keys
+            ),
+        ]
+    column = "submitted" if change.kind is ChangeKind.SUBMITTED else "declined"
+    return [
+        (
             f"UPDATE responses SET {column} = ? "  # noqa: S608 (one of two constant names)
             f"WHERE checkin_id = ? AND respondent = ? AND {column} != ?",
             (int(change.flag), checkin_id, respondent, int(change.flag)),
         )
+    ]
 
 
 async def _remember_dm_message(

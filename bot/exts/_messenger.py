@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 CANNOT_DM = 50007
 CHART_FILE = "summary-chart.png"
+# Invitation DMs kept built, one per check-in being sent (a few run at once).
+KEPT_INVITATIONS = 16
 
 
 class DiscordMessenger:
@@ -33,6 +35,11 @@ class DiscordMessenger:
         self.client = client
         self.prompts = prompts
         self.frameworks = frameworks
+        # Every invitee of a check-in gets the same DM (its buttons name the check-in, and
+        # the clicker comes from the interaction), so it is built once per check-in, and
+        # again only if the project or check-in it was built from has changed. Its view has
+        # only DynamicItems, which discord.py keeps per class, never per message.
+        self._invitations: dict[int, tuple[Project, Checkin, Message]] = {}
 
     async def _dm(
         self, user_id: int, screen: Message, *, channel_id: int | None, nonce: str
@@ -84,9 +91,21 @@ class DiscordMessenger:
         channel_id: int | None,
         nonce: str,
     ) -> DmResult:
+        return await self._dm(
+            user_id, self._invitation(project, checkin), channel_id=channel_id, nonce=nonce
+        )
+
+    def _invitation(self, project: Project, checkin: Checkin) -> Message:
+        kept = self._invitations.get(checkin.id)
+        if kept is not None and kept[0] == project and kept[1] == checkin:
+            return kept[2]
         framework = self.frameworks.for_checkin(checkin)
         screen = invitation_dm(self.prompts, project, checkin, framework)
-        return await self._dm(user_id, screen, channel_id=channel_id, nonce=nonce)
+        self._invitations.pop(checkin.id, None)
+        if len(self._invitations) >= KEPT_INVITATIONS:
+            del self._invitations[next(iter(self._invitations))]  # the oldest built
+        self._invitations[checkin.id] = (project, checkin, screen)
+        return screen
 
     async def send_reminder(
         self,

@@ -1207,35 +1207,40 @@ class Store:
         channel given as None keeps its old value. The message sent is remembered so it can
         be emptied when the check-in closes; with `remember_channel`, the channel is kept as
         the member's DM channel for later DMs too (one write for both)."""
-        async with self._writing() as db:
-            await _run(
-                db,
+        params = (
+            Delivery(delivery).value,
+            _utc_text(retry_at) if retry_at else None,
+            dm_channel_id,
+            checkin_id,
+            user_id,
+        )
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
                 "UPDATE invitations SET delivery = ?, attempts = attempts + 1, "
                 "next_attempt_at = ?, "
                 "dm_channel_id = coalesce(?, dm_channel_id) "
                 "WHERE checkin_id = ? AND user_id = ?",
-                (
-                    Delivery(delivery).value,
-                    _utc_text(retry_at) if retry_at else None,
-                    dm_channel_id,
-                    checkin_id,
-                    user_id,
-                ),
-            )
+                params,
+            ).close()
             if dm_message_id is not None:
                 channel_id = dm_channel_id
                 if channel_id is None:
-                    row = await _one(
-                        db,
+                    row = _row(
+                        conn,
                         "SELECT dm_channel_id FROM invitations "
                         "WHERE checkin_id = ? AND user_id = ?",
                         (checkin_id, user_id),
                     )
                     channel_id = row[0] if row is not None else None
                 if channel_id is not None:
-                    await _remember_dm_message(db, checkin_id, user_id, channel_id, dm_message_id)
+                    conn.execute(
+                        _REMEMBER_DM_MESSAGE, (checkin_id, user_id, channel_id, dm_message_id)
+                    ).close()
             if remember_channel and dm_channel_id is not None:
-                await _upsert_dm_channel(db, user_id, dm_channel_id)
+                conn.execute(_UPSERT_DM_CHANNEL, (user_id, dm_channel_id)).close()
+
+        await self._write_at_once(write)
 
     async def reminder_targets(
         self, checkin_id: int, limit: int, spacing: timedelta, now: datetime
@@ -2001,24 +2006,24 @@ def _change_statements(
     ]
 
 
+_REMEMBER_DM_MESSAGE = (
+    "INSERT INTO dm_messages (checkin_id, user_id, channel_id, message_id) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+_UPSERT_DM_CHANNEL = (
+    "INSERT INTO dm_channels (user_id, channel_id) VALUES (?, ?) "
+    "ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id"
+)
+
+
 async def _remember_dm_message(
     db: aiosqlite.Connection, checkin_id: int, user_id: int, channel_id: int, message_id: int
 ) -> None:
-    await _run(
-        db,
-        "INSERT INTO dm_messages (checkin_id, user_id, channel_id, message_id) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        (checkin_id, user_id, channel_id, message_id),
-    )
+    await _run(db, _REMEMBER_DM_MESSAGE, (checkin_id, user_id, channel_id, message_id))
 
 
 async def _upsert_dm_channel(db: aiosqlite.Connection, user_id: int, channel_id: int) -> None:
-    await _run(
-        db,
-        "INSERT INTO dm_channels (user_id, channel_id) VALUES (?, ?) "
-        "ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id",
-        (user_id, channel_id),
-    )
+    await _run(db, _UPSERT_DM_CHANNEL, (user_id, channel_id))
 
 
 async def _settle_screens(db: aiosqlite.Connection, checkin_id: int) -> None:

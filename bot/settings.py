@@ -11,19 +11,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import ValidationError, field_validator
-from pydantic_settings import (
-    BaseSettings,
-    DotEnvSettingsSource,
-    EnvSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-)
+from typing import Literal
 
 from bot.keys import default_key_file
 
@@ -83,136 +73,139 @@ class Settings:
         """
         if environ is None:
             environ, env_file = os.environ, env_file or Path(".env")
-        token = _ENVIRON.set((environ, env_file))
-        try:
-            found = _Environment()
-        except ValidationError as error:
-            raise SettingsError(_first_problem(error)) from None
-        finally:
-            _ENVIRON.reset(token)
-        return found.settings()
+        return _Environment(_variables(environ, env_file)).settings()
 
 
 # -- reading the environment ---------------------------------------------------------------------
 
-# What from_env was given: the variables, and the .env file to read (if any).
-_ENVIRON: ContextVar[tuple[Mapping[str, str], Path | None]] = ContextVar("coreflect_environ")
+
+def _variables(environ: Mapping[str, str], env_file: Path | None) -> dict[str, str]:
+    """The variables, by lower-case name: the mapping's over the `.env` file's (where an empty
+    value counts as unset)."""
+    found = {key.lower(): value for key, value in _dotenv(env_file).items() if value}
+    found.update({key.lower(): value for key, value in environ.items()})
+    return found
 
 
-class _MappingSource(EnvSettingsSource):
-    """Environment variables from the mapping given to Settings.from_env."""
+def _dotenv(path: Path | None) -> dict[str, str]:
+    """`NAME=value` lines of a `.env` file (none if there is no file): blank lines and `#`
+    comments skipped, an `export ` prefix allowed, a value in matching quotes taken as
+    written, an unquoted one up to a ` #` comment."""
+    if path is None or not path.is_file():
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"the settings file {path} cannot be read ({error})") from None
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.partition("=")
+        name = name.strip().removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        else:
+            value = value.split(" #", 1)[0].rstrip()
+        found[name] = value
+    return found
 
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        return {key.lower(): value for key, value in _ENVIRON.get()[0].items()}
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value is not None else None
 
 
-class _Environment(BaseSettings):
-    """The variables as written; `settings()` turns them into Settings."""
+def _server_id(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not value.strip().isdigit():
+        raise SettingsError("DEV_GUILD_ID must be a server id (digits only)")
+    return int(value)
 
-    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", env_ignore_empty=True)
 
-    discord_token: str | None = None
-    discord_token_file: Path | None = None
-    coreflect_secret: str | None = None
-    coreflect_secret_file: Path | None = None
-    credentials_directory: Path | None = None
-    coreflect_key_file: Path | None = None
-    coreflect_data_dir: Path | None = None
-    coreflect_db: Path | None = None
-    coreflect_frameworks_dir: Path | None = None
-    xdg_data_home: Path | None = None
-    dev_guild_id: int | None = None
-    coreflect_dm_gap: float = 1.0
-    coreflect_dms_per_second: float = 5.0
-    coreflect_comment_days: int = 180
-    coreflect_removed_server_days: int = 30
-    coreflect_log_level: str = "INFO"
-    coreflect_shards: int | Literal["auto"] | None = None
+def _gap(value: str | None) -> float:
+    if value is None:
+        return 1.0
+    try:
+        gap = float(value)
+    except ValueError:
+        raise SettingsError("COREFLECT_DM_GAP must be a number of seconds, e.g. 1") from None
+    if not 0 <= gap <= 60:
+        raise SettingsError("COREFLECT_DM_GAP must be between 0 and 60 seconds")
+    return gap
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        env_file = _ENVIRON.get()[1]
-        sources: list[PydanticBaseSettingsSource] = [init_settings, _MappingSource(settings_cls)]
-        if env_file is not None:
-            sources.append(DotEnvSettingsSource(settings_cls, env_file=env_file))
-        return tuple(sources)
 
-    @field_validator("dev_guild_id", mode="before")
-    @classmethod
-    def _server_id(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip().isdigit():
-            raise ValueError("DEV_GUILD_ID must be a server id (digits only)")
-        return value
+def _rate(value: str | None) -> float:
+    if value is None:
+        return 5.0
+    try:
+        rate = float(value)
+    except ValueError:
+        raise SettingsError("COREFLECT_DMS_PER_SECOND must be a number, e.g. 5") from None
+    if not 0.5 <= rate <= 40:
+        raise SettingsError("COREFLECT_DMS_PER_SECOND must be between 0.5 and 40")
+    return rate
 
-    @field_validator("coreflect_dm_gap", mode="before")
-    @classmethod
-    def _gap(cls, value: Any) -> float:
-        try:
-            gap = float(value)
-        except ValueError:
-            raise ValueError("COREFLECT_DM_GAP must be a number of seconds, e.g. 1") from None
-        if not 0 <= gap <= 60:
-            raise ValueError("COREFLECT_DM_GAP must be between 0 and 60 seconds")
-        return gap
 
-    @field_validator("coreflect_dms_per_second", mode="before")
-    @classmethod
-    def _rate(cls, value: Any) -> float:
-        try:
-            rate = float(value)
-        except ValueError:
-            raise ValueError("COREFLECT_DMS_PER_SECOND must be a number, e.g. 5") from None
-        if not 0.5 <= rate <= 40:
-            raise ValueError("COREFLECT_DMS_PER_SECOND must be between 0.5 and 40")
-        return rate
+def _days(value: str | None, variable: str, default: int) -> int:
+    if value is None:
+        return default
+    text = value.strip()
+    if not text.isdigit() or not 1 <= int(text) <= 3650:
+        raise SettingsError(f"{variable} must be a whole number of days, 1 to 3650")
+    return int(text)
 
-    @field_validator("coreflect_removed_server_days", mode="before")
-    @classmethod
-    def _removed_days(cls, value: Any) -> int:
-        text = str(value).strip()
-        if not text.isdigit() or not 1 <= int(text) <= 3650:
-            raise ValueError(
-                "COREFLECT_REMOVED_SERVER_DAYS must be a whole number of days, 1 to 3650"
-            )
-        return int(text)
 
-    @field_validator("coreflect_comment_days", mode="before")
-    @classmethod
-    def _days(cls, value: Any) -> int:
-        text = str(value).strip()
-        if not text.isdigit() or not 1 <= int(text) <= 3650:
-            raise ValueError("COREFLECT_COMMENT_DAYS must be a whole number of days, 1 to 3650")
-        return int(text)
+def _level(value: str | None) -> str:
+    level = (value if value is not None else "INFO").strip().upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"COREFLECT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+    return level
 
-    @field_validator("coreflect_log_level", mode="before")
-    @classmethod
-    def _level(cls, value: Any) -> str:
-        level = str(value).strip().upper()
-        if level not in LOG_LEVELS:
-            raise ValueError(f"COREFLECT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
-        return level
 
-    @field_validator("coreflect_shards", mode="before")
-    @classmethod
-    def _shards(cls, value: Any) -> int | str | None:
-        if value is None:
-            return None  # unset: one gateway connection, as most instances need
-        text = str(value).strip().lower()
-        if text == "auto":
-            return text
-        if not text.isdigit() or int(text) < 1:
-            raise ValueError(
-                "COREFLECT_SHARDS must be auto (as many shards as Discord recommends) or a "
-                "whole number of shards, 1 or more"
-            )
-        return int(text)
+def _shards(value: str | None) -> int | Literal["auto"] | None:
+    if value is None:
+        return None  # unset: one gateway connection, as most instances need
+    text = value.strip().lower()
+    if text == "auto":
+        return "auto"
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(
+            "COREFLECT_SHARDS must be auto (as many shards as Discord recommends) or a "
+            "whole number of shards, 1 or more"
+        )
+    return int(text)
+
+
+class _Environment:
+    """The variables as written, checked one by one (each problem one SettingsError
+    sentence); `settings()` turns them into Settings."""
+
+    def __init__(self, variables: Mapping[str, str]) -> None:
+        get = variables.get
+        self.discord_token = get("discord_token")
+        self.discord_token_file = _path(get("discord_token_file"))
+        self.coreflect_secret = get("coreflect_secret")
+        self.coreflect_secret_file = _path(get("coreflect_secret_file"))
+        self.credentials_directory = _path(get("credentials_directory"))
+        self.coreflect_key_file = _path(get("coreflect_key_file"))
+        self.coreflect_data_dir = _path(get("coreflect_data_dir"))
+        self.coreflect_db = _path(get("coreflect_db"))
+        self.coreflect_frameworks_dir = _path(get("coreflect_frameworks_dir"))
+        self.xdg_data_home = _path(get("xdg_data_home"))
+        self.dev_guild_id = _server_id(get("dev_guild_id"))
+        self.coreflect_dm_gap = _gap(get("coreflect_dm_gap"))
+        self.coreflect_dms_per_second = _rate(get("coreflect_dms_per_second"))
+        self.coreflect_comment_days = _days(
+            get("coreflect_comment_days"), "COREFLECT_COMMENT_DAYS", 180
+        )
+        self.coreflect_removed_server_days = _days(
+            get("coreflect_removed_server_days"), "COREFLECT_REMOVED_SERVER_DAYS", 30
+        )
+        self.coreflect_log_level = _level(get("coreflect_log_level"))
+        self.coreflect_shards = _shards(get("coreflect_shards"))
 
     def settings(self) -> Settings:
         if self.coreflect_db is not None:
@@ -272,13 +265,3 @@ def _read_secret_file(path: Path, what: str) -> str:
     if not text:
         raise SettingsError(f"{what} names {path}, which is empty")
     return text
-
-
-def _first_problem(error: ValidationError) -> str:
-    """The sentence of the first problem: ours as written, pydantic's with the variable."""
-    problem = error.errors()[0]
-    cause = problem.get("ctx", {}).get("error")
-    if isinstance(cause, ValueError):
-        return str(cause)
-    variable = str(problem["loc"][0]).upper() if problem["loc"] else "a setting"
-    return f"{variable}: {problem['msg']}"

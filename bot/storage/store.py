@@ -292,14 +292,12 @@ class Store:
             self._log_written = False
 
     async def _select(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        """Every row of one read."""
-        async with self._reading() as db:
-            return list(await _all(db, sql, params))
+        """Every row of one read (one hand-over to the connection's thread)."""
+        return await self._read_at_once(lambda conn: _rows(conn, sql, params))
 
     async def _select_one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        """The first row of one read, or None."""
-        async with self._reading() as db:
-            return await _one(db, sql, params)
+        """The first row of one read, or None (one hand-over to the connection's thread)."""
+        return await self._read_at_once(lambda conn: _row(conn, sql, params))
 
     async def _select_as(
         self, build: Callable[[aiosqlite.Row], _T], sql: str, params: Sequence[Any] = ()
@@ -316,8 +314,7 @@ class Store:
 
     async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
         """One statement in a write transaction of its own; how many rows it changed."""
-        async with self._writing() as db:
-            return await _run(db, sql, params)
+        return await self._write_at_once(lambda conn: _changed(conn, sql, params))
 
     async def _write_if(self, sql: str, params: Sequence[Any] = ()) -> bool:
         """One conditional statement on one row (named by its key) in a write transaction of
@@ -1504,14 +1501,29 @@ class Store:
 
     async def checkin_counts(self, checkin_id: int) -> CheckinCounts:
         """How many were invited, have finished, were reached by DM or could not be: counts,
-        never who."""
-        async with self._reading() as db:
-            states = await self._response_states(db, checkin_id)
-            deliveries = await _all(
-                db,
-                "SELECT delivery, count(*) FROM invitations WHERE checkin_id = ? GROUP BY delivery",
-                (checkin_id,),
+        never who (one hand-over to the connection's thread)."""
+
+        def read(
+            conn: sqlite3.Connection,
+        ) -> tuple[list[sqlite3.Row], list[sqlite3.Row], list[sqlite3.Row]]:
+            return (
+                _rows(conn, "SELECT user_id FROM invitations WHERE checkin_id = ?", (checkin_id,)),
+                _rows(
+                    conn,
+                    "SELECT respondent, submitted FROM responses WHERE checkin_id = ?",
+                    (checkin_id,),
+                ),
+                _rows(
+                    conn,
+                    "SELECT delivery, count(*) FROM invitations WHERE checkin_id = ? "
+                    "GROUP BY delivery",
+                    (checkin_id,),
+                ),
             )
+
+        invitees, responses, deliveries = await self._read_at_once(read)
+        keys = {self._respondent(checkin_id, row[0]) for row in invitees}
+        states = {row["respondent"]: row for row in responses if row["respondent"] in keys}
         by_delivery = {Delivery(row[0]): row[1] for row in deliveries}
         return CheckinCounts(
             invited=sum(by_delivery.values()),
@@ -1523,10 +1535,12 @@ class Store:
     async def member_responses(
         self, guild_id: int, user_id: int
     ) -> list[tuple[Project, Checkin, Response]]:
-        """The member's own stored answers in the server, per check-in, oldest first."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
+        """The member's own stored answers in the server, per check-in, oldest first (one
+        hand-over to the connection's thread)."""
+
+        def read(conn: sqlite3.Connection) -> list[tuple[Project, Checkin, Response]]:
+            rows = _rows(
+                conn,
                 _SELECT_INVITED_CHECKINS
                 + "WHERE i.user_id = ? AND p.guild_id = ? ORDER BY c.opened_at, c.id",
                 (user_id, guild_id),
@@ -1534,10 +1548,13 @@ class Store:
             found: list[tuple[Project, Checkin, Response]] = []
             for row in rows:
                 checkin = _checkin(row)
-                response = await _response(db, checkin.id, self._respondent(checkin.id, user_id))
+                respondent = self._respondent(checkin.id, user_id)
+                response = _response_now(conn, checkin.id, respondent)
                 if response.answers or response.submitted:
                     found.append((_project(row), checkin, response))
-        return found
+            return found
+
+        return await self._read_at_once(read)
 
     async def delete_member_data(self, guild_id: int, user_id: int) -> MemberDataErased:
         """Erase the member's answers on the server and take them out of its projects.
@@ -1844,6 +1861,15 @@ def _row(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> sqli
     try:
         row: sqlite3.Row | None = cursor.fetchone()
         return row
+    finally:
+        cursor.close()
+
+
+def _changed(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> int:
+    """On the connection's thread: execute one statement; how many rows it changed."""
+    cursor = conn.execute(sql, params)
+    try:
+        return cursor.rowcount
     finally:
         cursor.close()
 

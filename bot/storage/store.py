@@ -80,6 +80,7 @@ Clock = Callable[[], datetime]
 # and the names to redact into its frozen results: the figures and the comments (JSON).
 Summariser = Callable[[list[Response], int, list[str]], tuple[str, str | None]]
 BUSY_TIMEOUT_MS = 5000
+GUILD_SETTINGS_KEPT = 4096  # servers whose settings are kept in memory
 OWNER_ONLY_FILE = 0o600
 OWNER_ONLY_FOLDER = 0o700
 JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
@@ -142,6 +143,9 @@ class Store:
         # A transaction was committed since the write-ahead log was last emptied.
         self._log_written = False
         self._emptying: asyncio.Task[None] | None = None
+        # Servers' settings as last read or written by this process (read on every
+        # facilitator command, written rarely, and only through this store).
+        self._guild_settings: dict[int, GuildSettings] = {}
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -333,7 +337,18 @@ class Store:
     # -- guild settings ------------------------------------------------------------------------
 
     async def get_guild_settings(self, guild_id: int) -> GuildSettings:
-        """The server's settings, or the defaults if it has none stored."""
+        """The server's settings, or the defaults if it has none stored (kept in memory after
+        the first read; every write of them here forgets them)."""
+        kept = self._guild_settings.get(guild_id)
+        if kept is not None:
+            return kept
+        found = await self._read_guild_settings(guild_id)
+        if len(self._guild_settings) >= GUILD_SETTINGS_KEPT:
+            del self._guild_settings[next(iter(self._guild_settings))]  # the oldest read
+        self._guild_settings[guild_id] = found
+        return found
+
+    async def _read_guild_settings(self, guild_id: int) -> GuildSettings:
         row = await self._select_one(
             "SELECT facilitator_role_id, facilitator_channel_id, scores_threshold, "
             "comments_threshold "
@@ -373,6 +388,9 @@ class Store:
             f"ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column}",
             (guild_id, value, defaults.scores, defaults.comments),
         )
+        # Forgotten after the write: a read that began before it has kept what it read by
+        # now, and every later read finds the new row.
+        self._guild_settings.pop(guild_id, None)
 
     async def set_thresholds(self, guild_id: int, thresholds: Thresholds) -> None:
         """Set the server's anonymity thresholds for check-ins opened from now on."""
@@ -385,6 +403,7 @@ class Store:
             "comments_threshold = excluded.comments_threshold",
             (guild_id, thresholds.scores, thresholds.comments),
         )
+        self._guild_settings.pop(guild_id, None)  # after the write, as above
 
     # -- projects ------------------------------------------------------------------------------
 
@@ -1681,6 +1700,7 @@ class Store:
                     f"DELETE FROM {table} WHERE guild_id = ?",  # noqa: S608
                     (guild_id,),
                 )
+        self._guild_settings.pop(guild_id, None)  # after the write, as in _set_guild_setting
         await self._compact()
         return erased > 0
 

@@ -67,6 +67,21 @@ def test_a_dotenv_file_is_read_below_the_environment(tmp_path: Path) -> None:
     assert (settings.token, settings.log_level, settings.dev_guild_id) == ("from-file", "DEBUG", 8)
 
 
+def test_a_dotenv_file_may_quote_export_comment_and_leave_blank(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "# the bot's settings\n"
+        'export DISCORD_TOKEN="a b # c"\n'
+        "COREFLECT_LOG_LEVEL=debug # loud\n"
+        "\n"
+        "DEV_GUILD_ID=\n"
+        "coreflect_comment_days='9'\n"
+    )
+    settings = Settings.from_env({}, env_file=env_file)
+    assert (settings.token, settings.log_level) == ("a b # c", "DEBUG")
+    assert (settings.dev_guild_id, settings.comment_days) == (None, 9)
+
+
 @pytest.mark.parametrize(
     ("environ", "sentence"),
     [

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 CANNOT_DM = 50007
 CHART_FILE = "summary-chart.png"
+# Invitation DMs kept built, one per check-in being sent (a few run at once).
+KEPT_INVITATIONS = 16
 
 
 class DiscordMessenger:
@@ -34,6 +36,12 @@ class DiscordMessenger:
         self.client = client
         self.prompts = prompts
         self.frameworks = frameworks
+        # Every invitee of a check-in who reads one language gets the same DM (its buttons
+        # name the check-in, and the clicker comes from the interaction), so it is built
+        # once per check-in and language, and again only if the project or check-in it was
+        # built from has changed. Its view has only DynamicItems, which discord.py keeps
+        # per class, never per message.
+        self._invitations: dict[tuple[int, str], tuple[Project, Checkin, Message]] = {}
 
     async def _reader(self, user_id: int, project: Project) -> Prompts:
         """The prompts in the member's language (their choice, else the project's)."""
@@ -91,9 +99,24 @@ class DiscordMessenger:
         nonce: str,
     ) -> DmResult:
         p = await self._reader(user_id, project)
+        return await self._dm(
+            user_id, self._invitation(p, project, checkin), channel_id=channel_id, nonce=nonce
+        )
+
+    def _invitation(self, p: Prompts, project: Project, checkin: Checkin) -> Message:
+        """The invitation of a check-in in one language, built once and reused for every
+        member who reads that language."""
+        key = (checkin.id, p.language)
+        kept = self._invitations.get(key)
+        if kept is not None and kept[0] == project and kept[1] == checkin:
+            return kept[2]
         framework = self.frameworks.for_checkin(checkin).in_language(p.language)
         screen = invitation_dm(p, project, checkin, framework)
-        return await self._dm(user_id, screen, channel_id=channel_id, nonce=nonce)
+        self._invitations.pop(key, None)
+        if len(self._invitations) >= KEPT_INVITATIONS:
+            del self._invitations[next(iter(self._invitations))]  # the oldest built
+        self._invitations[key] = (project, checkin, screen)
+        return screen
 
     async def send_reminder(
         self,

@@ -10,7 +10,10 @@ What a copy of the data folder must not reveal shapes the writes:
   only changes keyed rows (`responses`, `answers`), never a row that names the member;
 - who has finished is worked out by keying each invitee when a count or a reminder needs it;
 - after every write the write-ahead log is checkpointed and truncated, so the `-wal` file
-  never holds the history of earlier transactions to be read one by one;
+  never holds the history of earlier transactions to be read one by one: the emptying runs
+  as soon as the store is free after the commit (so an interaction's answer does not wait
+  for it), and before any next write, so the log holds at most the one latest transaction,
+  and only for that moment;
 - the close freezes the results, clears per-person bookkeeping and compacts the file;
 - the database and its journal files are owner-only, and the secret's fingerprint is kept,
   so the bot never counts answers under a second key.
@@ -77,6 +80,7 @@ Clock = Callable[[], datetime]
 # and the names to redact into its frozen results: the figures and the comments (JSON).
 Summariser = Callable[[list[Response], int, list[str]], tuple[str, str | None]]
 BUSY_TIMEOUT_MS = 5000
+GUILD_SETTINGS_KEPT = 4096  # servers whose settings are kept in memory
 OWNER_ONLY_FILE = 0o600
 OWNER_ONLY_FOLDER = 0o700
 JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
@@ -181,6 +185,12 @@ class Store:
         self._secret = secret
         self._clock = clock
         self._lock = asyncio.Lock()
+        # A transaction was committed since the write-ahead log was last emptied.
+        self._log_written = False
+        self._emptying: asyncio.Task[None] | None = None
+        # Servers' settings as last read or written by this process (read on every
+        # facilitator command, written rarely, and only through this store).
+        self._guild_settings: dict[int, GuildSettings] = {}
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -234,7 +244,12 @@ class Store:
             db, self._db = self._db, None
             if db is None:
                 return
-            await db.close()
+            try:
+                await self._empty_log(db)
+            finally:
+                await db.close()
+        if self._emptying is not None:
+            await asyncio.wait({self._emptying})  # it finds the store closed and ends
         log.info("closed database %s", self._path)
 
     @property
@@ -249,10 +264,11 @@ class Store:
 
     @contextlib.asynccontextmanager
     async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT around the body, rolled back if it raises; then the
-        write-ahead log is emptied before anything else can write (see `_truncate_log`)."""
+        """BEGIN IMMEDIATE … COMMIT around the body, rolled back if it raises; the
+        write-ahead log is emptied right after (see `_committed`)."""
         async with self._lock:
             db = self._connection()
+            await self._empty_log(db)
             await db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -262,8 +278,58 @@ class Store:
                     await db.execute("ROLLBACK")
                 raise
             finally:
-                if not db.in_transaction:
-                    await _truncate_log(db)
+                self._committed()
+
+    async def _write_at_once(self, body: Callable[[sqlite3.Connection], _T]) -> _T:
+        """BEGIN IMMEDIATE, `body`, COMMIT (or ROLLBACK if it raises) in one hand-over to the
+        connection's thread: a write of several statements for the wait of one. The
+        write-ahead log is emptied right after (see `_committed`)."""
+        async with self._lock:
+            db = self._connection()
+            await self._empty_log(db)
+            try:
+                return await _on_thread(db, lambda conn: _transaction(conn, body))
+            finally:
+                self._committed()
+
+    async def _read_at_once(self, body: Callable[[sqlite3.Connection], _T]) -> _T:
+        """`body`'s statements in one hand-over to the connection's thread, while no write is
+        half done."""
+        async with self._reading() as db:
+            return await _on_thread(db, body)
+
+    def _committed(self) -> None:
+        """After a write: empty the write-ahead log as soon as the store is free.
+
+        The answer to the interaction that wrote is not kept waiting for the checkpoint (its
+        commit is already durable), and every write first empties the log of the one before
+        (`_empty_log`), so the log never holds two transactions to be compared, and the one
+        it holds only until the store is next free (normally the next turn of the loop).
+        """
+        self._log_written = True
+        if self._emptying is None or self._emptying.done():
+            self._emptying = asyncio.get_running_loop().create_task(self._empty_log_soon())
+
+    async def _empty_log_soon(self) -> None:
+        async with self._lock:
+            if self._db is None:
+                return
+            try:
+                await self._empty_log(self._db)
+            except Exception:
+                log.exception("the write-ahead log could not be emptied; it is tried again later")
+
+    async def _empty_log(self, db: aiosqlite.Connection) -> None:
+        """Checkpoint and truncate the write-ahead log if a transaction went into it since it
+        was last emptied (the caller holds the lock)."""
+        if self._log_written and not db.in_transaction:
+            await _truncate_log(db)
+            self._log_written = False
+
+    async def log_emptied(self) -> None:
+        """Until the write-ahead log of the writes so far has been emptied (for tests)."""
+        if self._emptying is not None:
+            await asyncio.wait({self._emptying})
 
     async def _compact(self) -> None:
         """Rebuild the file in key order, so no old page (or the order pages were made in)
@@ -272,16 +338,15 @@ class Store:
             db = self._connection()
             await _run(db, "VACUUM")
             await _truncate_log(db)
+            self._log_written = False
 
     async def _select(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        """Every row of one read."""
-        async with self._reading() as db:
-            return list(await _all(db, sql, params))
+        """Every row of one read (one hand-over to the connection's thread)."""
+        return await self._read_at_once(lambda conn: _rows(conn, sql, params))
 
     async def _select_one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        """The first row of one read, or None."""
-        async with self._reading() as db:
-            return await _one(db, sql, params)
+        """The first row of one read, or None (one hand-over to the connection's thread)."""
+        return await self._read_at_once(lambda conn: _row(conn, sql, params))
 
     async def _select_as(
         self, build: Callable[[aiosqlite.Row], _T], sql: str, params: Sequence[Any] = ()
@@ -298,8 +363,7 @@ class Store:
 
     async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
         """One statement in a write transaction of its own; how many rows it changed."""
-        async with self._writing() as db:
-            return await _run(db, sql, params)
+        return await self._write_at_once(lambda conn: _changed(conn, sql, params))
 
     async def _write_if(self, sql: str, params: Sequence[Any] = ()) -> bool:
         """One conditional statement on one row (named by its key) in a write transaction of
@@ -318,7 +382,18 @@ class Store:
     # -- guild settings ------------------------------------------------------------------------
 
     async def get_guild_settings(self, guild_id: int) -> GuildSettings:
-        """The server's settings, or the defaults if it has none stored."""
+        """The server's settings, or the defaults if it has none stored (kept in memory after
+        the first read; every write of them here forgets them)."""
+        kept = self._guild_settings.get(guild_id)
+        if kept is not None:
+            return kept
+        found = await self._read_guild_settings(guild_id)
+        if len(self._guild_settings) >= GUILD_SETTINGS_KEPT:
+            del self._guild_settings[next(iter(self._guild_settings))]  # the oldest read
+        self._guild_settings[guild_id] = found
+        return found
+
+    async def _read_guild_settings(self, guild_id: int) -> GuildSettings:
         row = await self._select_one(
             "SELECT facilitator_role_id, facilitator_channel_id, scores_threshold, "
             "comments_threshold, language "
@@ -359,6 +434,9 @@ class Store:
             f"ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column}",
             (guild_id, value, defaults.scores, defaults.comments),
         )
+        # Forgotten after the write: a read that began before it has kept what it read by
+        # now, and every later read finds the new row.
+        self._guild_settings.pop(guild_id, None)
 
     async def set_guild_language(self, guild_id: int, language: str | None) -> None:
         """Set (or clear, with None: English) the server's language."""
@@ -375,6 +453,7 @@ class Store:
             "comments_threshold = excluded.comments_threshold",
             (guild_id, thresholds.scores, thresholds.comments),
         )
+        self._guild_settings.pop(guild_id, None)  # after the write, as above
 
     # -- projects ------------------------------------------------------------------------------
 
@@ -1298,35 +1377,40 @@ class Store:
         channel given as None keeps its old value. The message sent is remembered so it can
         be emptied when the check-in closes; with `remember_channel`, the channel is kept as
         the member's DM channel for later DMs too (one write for both)."""
-        async with self._writing() as db:
-            await _run(
-                db,
+        params = (
+            Delivery(delivery).value,
+            _utc_text(retry_at) if retry_at else None,
+            dm_channel_id,
+            checkin_id,
+            user_id,
+        )
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
                 "UPDATE invitations SET delivery = ?, attempts = attempts + 1, "
                 "next_attempt_at = ?, "
                 "dm_channel_id = coalesce(?, dm_channel_id) "
                 "WHERE checkin_id = ? AND user_id = ?",
-                (
-                    Delivery(delivery).value,
-                    _utc_text(retry_at) if retry_at else None,
-                    dm_channel_id,
-                    checkin_id,
-                    user_id,
-                ),
-            )
+                params,
+            ).close()
             if dm_message_id is not None:
                 channel_id = dm_channel_id
                 if channel_id is None:
-                    row = await _one(
-                        db,
+                    row = _row(
+                        conn,
                         "SELECT dm_channel_id FROM invitations "
                         "WHERE checkin_id = ? AND user_id = ?",
                         (checkin_id, user_id),
                     )
                     channel_id = row[0] if row is not None else None
                 if channel_id is not None:
-                    await _remember_dm_message(db, checkin_id, user_id, channel_id, dm_message_id)
+                    conn.execute(
+                        _REMEMBER_DM_MESSAGE, (checkin_id, user_id, channel_id, dm_message_id)
+                    ).close()
             if remember_channel and dm_channel_id is not None:
-                await _upsert_dm_channel(db, user_id, dm_channel_id)
+                conn.execute(_UPSERT_DM_CHANNEL, (user_id, dm_channel_id)).close()
+
+        await self._write_at_once(write)
 
     async def reminder_targets(
         self, checkin_id: int, limit: int, spacing: timedelta, now: datetime
@@ -1443,37 +1527,14 @@ class Store:
 
     # -- answers -------------------------------------------------------------------------------
 
-    @contextlib.asynccontextmanager
-    async def _answering(
-        self, checkin_id: int, user_id: int
-    ) -> AsyncIterator[tuple[aiosqlite.Connection, str] | None]:
-        """A write transaction for the member's answers, or None if they may not answer now.
-
-        The check (check-in open, member invited, their response row there) runs in the same
-        transaction as the write, so a concurrent close cannot slip between them. The body
-        writes keyed rows only: nothing that names the member changes while they answer.
-        """
-        respondent = self._respondent(checkin_id, user_id)
-        async with self._writing() as db:
-            allowed = await _one(
-                db,
-                "SELECT 1 FROM checkins AS c JOIN invitations AS i ON i.checkin_id = c.id "
-                "JOIN responses AS r ON r.checkin_id = c.id AND r.respondent = ? "
-                "WHERE c.id = ? AND c.status = 'open' AND i.user_id = ?",
-                (respondent, checkin_id, user_id),
-            )
-            if allowed is None:
-                yield None
-                return
-            yield db, respondent
-
     async def answering_view(self, checkin_id: int, user_id: int) -> AnsweringView | None:
         """The check-in, its project and the member's answers, in one read; None if there is
         no such check-in or the member was not invited to it."""
         respondent = self._respondent(checkin_id, user_id)
-        async with self._reading() as db:
-            row = await _one(
-                db,
+
+        def read(conn: sqlite3.Connection) -> AnsweringView | None:
+            row = _row(
+                conn,
                 f"SELECT {_CHECKIN_FIELDS} FROM checkins AS c "  # noqa: S608 (constant fields)
                 "JOIN invitations AS i ON i.checkin_id = c.id AND i.user_id = ? WHERE c.id = ?",
                 (user_id, checkin_id),
@@ -1481,26 +1542,44 @@ class Store:
             if row is None:
                 return None
             checkin = _checkin(row)
-            project_row = await _one(db, _SELECT_PROJECTS + "WHERE p.id = ?", (checkin.project_id,))
-            response = await _response(db, checkin_id, respondent)
-        return AnsweringView(_project(project_row) if project_row else None, checkin, response)
+            project_row = _row(conn, _SELECT_PROJECTS + "WHERE p.id = ?", (checkin.project_id,))
+            response = _response_now(conn, checkin_id, respondent)
+            return AnsweringView(_project(project_row) if project_row else None, checkin, response)
+
+        return await self._read_at_once(read)
 
     async def change_answer(
         self, checkin_id: int, user_id: int, change: AnswerChange
     ) -> Response | None:
         """Store one change to the member's answers and return them as they now are, in one
-        write; None if they may not answer now (closed, not invited)."""
+        write; None if they may not answer now (closed, not invited).
+
+        The check (check-in open, member invited, their response row there) runs in the same
+        transaction as the write, so a concurrent close cannot slip between them. The write
+        changes keyed rows only: nothing that names the member changes while they answer.
+        """
         if change.kind is ChangeKind.COMMENT:
             text = change.comment.strip() if change.comment else None
             if text and len(text) > COMMENT_MAX_CHARS:
                 raise ValueError(f"a comment is at most {COMMENT_MAX_CHARS} characters")
             change = dataclasses.replace(change, comment=text or None)
-        async with self._answering(checkin_id, user_id) as answering:
-            if answering is None:
+        respondent = self._respondent(checkin_id, user_id)
+
+        def write(conn: sqlite3.Connection) -> Response | None:
+            allowed = _row(
+                conn,
+                "SELECT 1 FROM checkins AS c JOIN invitations AS i ON i.checkin_id = c.id "
+                "JOIN responses AS r ON r.checkin_id = c.id AND r.respondent = ? "
+                "WHERE c.id = ? AND c.status = 'open' AND i.user_id = ?",
+                (respondent, checkin_id, user_id),
+            )
+            if allowed is None:
                 return None
-            db, respondent = answering
-            await _apply_change(db, checkin_id, respondent, change)
-            return await _response(db, checkin_id, respondent)
+            for sql, params in _change_statements(checkin_id, respondent, change):
+                conn.execute(sql, params).close()
+            return _response_now(conn, checkin_id, respondent)
+
+        return await self._write_at_once(write)
 
     async def record_rating(
         self, checkin_id: int, user_id: int, item: str, rating: int | None
@@ -1595,14 +1674,29 @@ class Store:
 
     async def checkin_counts(self, checkin_id: int) -> CheckinCounts:
         """How many were invited, have finished, were reached by DM or could not be: counts,
-        never who."""
-        async with self._reading() as db:
-            states = await self._response_states(db, checkin_id)
-            deliveries = await _all(
-                db,
-                "SELECT delivery, count(*) FROM invitations WHERE checkin_id = ? GROUP BY delivery",
-                (checkin_id,),
+        never who (one hand-over to the connection's thread)."""
+
+        def read(
+            conn: sqlite3.Connection,
+        ) -> tuple[list[sqlite3.Row], list[sqlite3.Row], list[sqlite3.Row]]:
+            return (
+                _rows(conn, "SELECT user_id FROM invitations WHERE checkin_id = ?", (checkin_id,)),
+                _rows(
+                    conn,
+                    "SELECT respondent, submitted FROM responses WHERE checkin_id = ?",
+                    (checkin_id,),
+                ),
+                _rows(
+                    conn,
+                    "SELECT delivery, count(*) FROM invitations WHERE checkin_id = ? "
+                    "GROUP BY delivery",
+                    (checkin_id,),
+                ),
             )
+
+        invitees, responses, deliveries = await self._read_at_once(read)
+        keys = {self._respondent(checkin_id, row[0]) for row in invitees}
+        states = {row["respondent"]: row for row in responses if row["respondent"] in keys}
         by_delivery = {Delivery(row[0]): row[1] for row in deliveries}
         return CheckinCounts(
             invited=sum(by_delivery.values()),
@@ -1614,10 +1708,12 @@ class Store:
     async def member_responses(
         self, guild_id: int, user_id: int
     ) -> list[tuple[Project, Checkin, Response]]:
-        """The member's own stored answers in the server, per check-in, oldest first."""
-        async with self._reading() as db:
-            rows = await _all(
-                db,
+        """The member's own stored answers in the server, per check-in, oldest first (one
+        hand-over to the connection's thread)."""
+
+        def read(conn: sqlite3.Connection) -> list[tuple[Project, Checkin, Response]]:
+            rows = _rows(
+                conn,
                 _SELECT_INVITED_CHECKINS
                 + "WHERE i.user_id = ? AND p.guild_id = ? ORDER BY c.opened_at, c.id",
                 (user_id, guild_id),
@@ -1625,10 +1721,13 @@ class Store:
             found: list[tuple[Project, Checkin, Response]] = []
             for row in rows:
                 checkin = _checkin(row)
-                response = await _response(db, checkin.id, self._respondent(checkin.id, user_id))
+                respondent = self._respondent(checkin.id, user_id)
+                response = _response_now(conn, checkin.id, respondent)
                 if response.answers or response.submitted:
                     found.append((_project(row), checkin, response))
-        return found
+            return found
+
+        return await self._read_at_once(read)
 
     async def delete_member_data(self, guild_id: int, user_id: int) -> MemberDataErased:
         """Erase the member's answers on the server and take them out of its projects.
@@ -1766,6 +1865,7 @@ class Store:
                     f"DELETE FROM {table} WHERE guild_id = ?",  # noqa: S608
                     (guild_id,),
                 )
+        self._guild_settings.pop(guild_id, None)  # after the write, as in _set_guild_setting
         await self._compact()
         return erased > 0
 
@@ -1875,8 +1975,7 @@ async def _truncate_log(db: aiosqlite.Connection) -> None:
     an old version of a rewritten comment); what is left is only the current state, where
     rows sit in key order and erased content is overwritten (secure_delete).
     """
-    async with db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-        row = await cursor.fetchone()
+    row = await _on_thread(db, lambda conn: _row(conn, "PRAGMA wal_checkpoint(TRUNCATE)"))
     if row is not None and row[0]:
         log.warning("the write-ahead log could not be emptied (busy); it is tried again later")
 
@@ -1916,6 +2015,59 @@ def database_holds_answers(path: Path) -> bool:
         )
 
 
+async def _on_thread(db: aiosqlite.Connection, work: Callable[[sqlite3.Connection], _T]) -> _T:
+    """Run `work` on the sqlite3 connection in the connection's own thread, in one hand-over.
+
+    Each call of aiosqlite's API is a round trip to that thread (an execute, a fetch and a
+    cursor's close are three); a click's few statements done in one saves most of its wait.
+    `Connection._execute` is aiosqlite's own way to run a function there (stable since 0.17).
+    """
+    result: _T = await db._execute(lambda: work(db._conn))
+    return result
+
+
+def _transaction(conn: sqlite3.Connection, body: Callable[[sqlite3.Connection], _T]) -> _T:
+    """On the connection's thread: `body` inside BEGIN IMMEDIATE … COMMIT, rolled back if it
+    raises."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = body(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _row(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+    """On the connection's thread: the first row of one statement, or None."""
+    cursor = conn.execute(sql, params)
+    try:
+        row: sqlite3.Row | None = cursor.fetchone()
+        return row
+    finally:
+        cursor.close()
+
+
+def _changed(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> int:
+    """On the connection's thread: execute one statement; how many rows it changed."""
+    cursor = conn.execute(sql, params)
+    try:
+        return cursor.rowcount
+    finally:
+        cursor.close()
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    """On the connection's thread: every row of one statement."""
+    cursor = conn.execute(sql, params)
+    try:
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 async def _one(
     db: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()
 ) -> aiosqlite.Row | None:
@@ -1950,20 +2102,30 @@ async def _count(db: aiosqlite.Connection, sql: str, params: Sequence[Any] = ())
     return int(row[0]) if row else 0
 
 
+_RESPONSE_STATE = (
+    "SELECT submitted, declined FROM responses WHERE checkin_id = ? AND respondent = ?"
+)
+_RESPONSE_ANSWERS = (
+    "SELECT item, rating, skipped, choice, comment FROM answers "
+    "WHERE checkin_id = ? AND respondent = ? ORDER BY item"
+)
+
+
 async def _response(db: aiosqlite.Connection, checkin_id: int, respondent: str) -> Response:
-    state = await _one(
-        db,
-        "SELECT submitted, declined FROM responses WHERE checkin_id = ? AND respondent = ?",
-        (checkin_id, respondent),
-    )
-    rows = await _all(
-        db,
-        "SELECT item, rating, skipped, choice, comment FROM answers "
-        "WHERE checkin_id = ? AND respondent = ? ORDER BY item",
-        (checkin_id, respondent),
-    )
+    state = await _one(db, _RESPONSE_STATE, (checkin_id, respondent))
+    rows = await _all(db, _RESPONSE_ANSWERS, (checkin_id, respondent))
     return _response_of(
         rows,
+        submitted=bool(state and state["submitted"]),
+        declined=bool(state and state["declined"]),
+    )
+
+
+def _response_now(conn: sqlite3.Connection, checkin_id: int, respondent: str) -> Response:
+    """On the connection's thread: one respondent's answers (as `_response`)."""
+    state = _row(conn, _RESPONSE_STATE, (checkin_id, respondent))
+    return _response_of(
+        _rows(conn, _RESPONSE_ANSWERS, (checkin_id, respondent)),
         submitted=bool(state and state["submitted"]),
         declined=bool(state and state["declined"]),
     )
@@ -1985,89 +2147,94 @@ def _response_of(
     return Response(answers, submitted, declined, priorities=tuple(sorted(picks)))
 
 
-async def _apply_change(
-    db: aiosqlite.Connection, checkin_id: int, respondent: str, change: AnswerChange
-) -> None:
+def _change_statements(
+    checkin_id: int, respondent: str, change: AnswerChange
+) -> list[tuple[str, tuple[Any, ...]]]:
     """The SQL of one answering change, on the member's keyed rows only."""
     item = change.item
     if change.kind is ChangeKind.RATING:
-        await _run(
-            db,
-            "INSERT INTO answers (checkin_id, respondent, item, rating, skipped) "
-            "VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
-            "rating = excluded.rating, skipped = excluded.skipped, "
-            "choice = CASE WHEN excluded.skipped THEN NULL ELSE choice END",
-            (checkin_id, respondent, item, change.rating, int(change.rating is None)),
-        )
-    elif change.kind is ChangeKind.CHOICE:
-        value = change.choice.value if change.choice is not None else None
-        await _run(
-            db,
-            "INSERT INTO answers (checkin_id, respondent, item, choice, skipped) "
-            "VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
-            "choice = excluded.choice, skipped = excluded.skipped, "
-            "rating = CASE WHEN excluded.skipped THEN NULL ELSE rating END",
-            (checkin_id, respondent, item, value, int(value is None)),
-        )
-    elif change.kind is ChangeKind.COMMENT:
-        await _run(
-            db,
-            "INSERT INTO answers (checkin_id, respondent, item, comment) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
-            "comment = excluded.comment",
-            (checkin_id, respondent, item, change.comment),
-        )
-        # Clearing the only thing an answer held leaves nothing worth a row.
-        await _run(
-            db,
-            "DELETE FROM answers WHERE checkin_id = ? AND respondent = ? AND item = ? "
-            "AND rating IS NULL AND skipped = 0 AND choice IS NULL AND comment IS NULL",
-            (checkin_id, respondent, item),
-        )
-    elif change.kind is ChangeKind.PRIORITIES:
-        # The picks replace any earlier ones: one keyed row per picked component.
-        await _run(
-            db,
-            "DELETE FROM answers WHERE checkin_id = ? AND respondent = ? "
-            "AND substr(item, 1, ?) = ?",
-            (checkin_id, respondent, len(PRIORITY_PREFIX), PRIORITY_PREFIX),
-        )
-        for key in change.keys:
-            await _run(
-                db,
-                "INSERT INTO answers (checkin_id, respondent, item, rating) VALUES (?, ?, ?, 1)",
-                (checkin_id, respondent, priority_item(key)),
+        return [
+            (
+                "INSERT INTO answers (checkin_id, respondent, item, rating, skipped) "
+                "VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
+                "rating = excluded.rating, skipped = excluded.skipped, "
+                "choice = CASE WHEN excluded.skipped THEN NULL ELSE choice END",
+                (checkin_id, respondent, item, change.rating, int(change.rating is None)),
             )
-    else:
-        column = "submitted" if change.kind is ChangeKind.SUBMITTED else "declined"
-        await _run(
-            db,
+        ]
+    if change.kind is ChangeKind.CHOICE:
+        value = change.choice.value if change.choice is not None else None
+        return [
+            (
+                "INSERT INTO answers (checkin_id, respondent, item, choice, skipped) "
+                "VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
+                "choice = excluded.choice, skipped = excluded.skipped, "
+                "rating = CASE WHEN excluded.skipped THEN NULL ELSE rating END",
+                (checkin_id, respondent, item, value, int(value is None)),
+            )
+        ]
+    if change.kind is ChangeKind.COMMENT:
+        return [
+            (
+                "INSERT INTO answers (checkin_id, respondent, item, comment) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (checkin_id, respondent, item) DO UPDATE SET "
+                "comment = excluded.comment",
+                (checkin_id, respondent, item, change.comment),
+            ),
+            # Clearing the only thing an answer held leaves nothing worth a row.
+            (
+                "DELETE FROM answers WHERE checkin_id = ? AND respondent = ? AND item = ? "
+                "AND rating IS NULL AND skipped = 0 AND choice IS NULL AND comment IS NULL",
+                (checkin_id, respondent, item),
+            ),
+        ]
+    if change.kind is ChangeKind.PRIORITIES:
+        # The picks replace any earlier ones: one keyed row per picked component.
+        return [
+            (
+                "DELETE FROM answers WHERE checkin_id = ? AND respondent = ? "
+                "AND substr(item, 1, ?) = ?",
+                (checkin_id, respondent, len(PRIORITY_PREFIX), PRIORITY_PREFIX),
+            ),
+            *(
+                (
+                    "INSERT INTO answers (checkin_id, respondent, item, rating) "
+                    "VALUES (?, ?, ?, 1)",
+                    (checkin_id, respondent, priority_item(key)),
+                )
+                for key in change.keys
+            ),
+        ]
+    column = "submitted" if change.kind is ChangeKind.SUBMITTED else "declined"
+    return [
+        (
             f"UPDATE responses SET {column} = ? "  # noqa: S608 (one of two constant names)
             f"WHERE checkin_id = ? AND respondent = ? AND {column} != ?",
             (int(change.flag), checkin_id, respondent, int(change.flag)),
         )
+    ]
+
+
+_REMEMBER_DM_MESSAGE = (
+    "INSERT INTO dm_messages (checkin_id, user_id, channel_id, message_id) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+_UPSERT_DM_CHANNEL = (
+    "INSERT INTO dm_channels (user_id, channel_id) VALUES (?, ?) "
+    "ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id"
+)
 
 
 async def _remember_dm_message(
     db: aiosqlite.Connection, checkin_id: int, user_id: int, channel_id: int, message_id: int
 ) -> None:
-    await _run(
-        db,
-        "INSERT INTO dm_messages (checkin_id, user_id, channel_id, message_id) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        (checkin_id, user_id, channel_id, message_id),
-    )
+    await _run(db, _REMEMBER_DM_MESSAGE, (checkin_id, user_id, channel_id, message_id))
 
 
 async def _upsert_dm_channel(db: aiosqlite.Connection, user_id: int, channel_id: int) -> None:
-    await _run(
-        db,
-        "INSERT INTO dm_channels (user_id, channel_id) VALUES (?, ?) "
-        "ON CONFLICT (user_id) DO UPDATE SET channel_id = excluded.channel_id",
-        (user_id, channel_id),
-    )
+    await _run(db, _UPSERT_DM_CHANNEL, (user_id, channel_id))
 
 
 async def _settle_screens(db: aiosqlite.Connection, checkin_id: int) -> None:

@@ -7,6 +7,7 @@ and asserts that what they get ties no answer to a member.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
@@ -493,3 +494,42 @@ async def test_nothing_naming_a_member_records_who_got_a_reminder(env: simcord.E
     await env.advance_time(60)
     for member in reminded:
         assert all("has closed" in m.content for m in member.user.dm_channel.history())
+
+
+# -- 7. the moment between a write and the emptying of the log -----------------------------------
+
+
+async def test_the_log_is_emptied_right_after_a_write_and_before_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reply to a click does not wait for the log to be emptied, but the log holds the
+    latest write only until the store is next free, and never two writes, even when
+    writes queue up one behind the other."""
+    database = tmp_path / "data" / "coreflect.sqlite3"
+    wal = database.with_name(database.name + "-wal")
+    store = await store_module.Store.open(database, secret=SECRET)
+    snapshots: list[bytes] = []
+    truncate = store_module._truncate_log
+
+    async def spy(db: Any) -> None:
+        snapshots.append(wal.read_bytes() if wal.exists() else b"")
+        await truncate(db)
+
+    monkeypatch.setattr(store_module, "_truncate_log", spy)
+    try:
+        await store.set_facilitator_role(1, 2)
+        assert len(wal_transactions(wal.read_bytes())) == 1  # the moment after the commit
+        await store.log_emptied()
+        assert wal.stat().st_size == 0
+        snapshots.clear()
+        # Five writes waiting on each other: each empties the log of the one before it.
+        await asyncio.gather(*(store.set_facilitator_role(1, role) for role in range(3, 8)))
+        await store.log_emptied()
+        assert len(snapshots) == 5
+        assert all(len(wal_transactions(snapshot)) == 1 for snapshot in snapshots)
+        assert wal.stat().st_size == 0
+        # Closing empties it too, whatever is pending.
+        await store.set_facilitator_role(1, 9)
+    finally:
+        await store.close()
+    assert not wal.exists() or wal.stat().st_size == 0

@@ -1,6 +1,7 @@
 """What one answering action costs the database: one read, and one write if it changes
 anything (counted, never timed). The write returns the answers as they now are, so the
-next screen needs no second read."""
+next screen needs no second read; each is one hand-over to the database's thread, and a
+write's emptying of the write-ahead log one more."""
 
 from __future__ import annotations
 
@@ -11,10 +12,21 @@ from tests.bot.world import COMMENT_FIELD, dm_answering, open_comment_box, ready
 
 
 def count_store_use(env) -> Counter[str]:
-    """Count each time the store's lock is taken to read or to write."""
+    """Count each time the store's lock is taken to read or to write, and (as "thread") each
+    hand-over to the connection's thread."""
     store = env.bot.store
     counts: Counter[str] = Counter()
-    reading, writing = store._reading, store._writing
+    reading, writing, write_at_once = store._reading, store._writing, store._write_at_once
+    db = store._connection()
+    execute = db._execute
+
+    async def counted_execute(fn, *args, **kwargs):
+        counts["thread"] += 1
+        return await execute(fn, *args, **kwargs)
+
+    async def counted_write_at_once(body):
+        counts["write"] += 1
+        return await write_at_once(body)
 
     @contextlib.asynccontextmanager
     async def counted_reading():
@@ -30,6 +42,8 @@ def count_store_use(env) -> Counter[str]:
 
     store._reading = counted_reading
     store._writing = counted_writing
+    store._write_at_once = counted_write_at_once
+    db._execute = counted_execute
     return counts
 
 
@@ -45,7 +59,7 @@ async def test_a_rating_click_is_one_read_and_one_write(env):
     counts = count_store_use(env)
     await answering.rate(4)
     assert "question 2 of 10" in answering.message.content
-    assert counts == {"read": 1, "write": 1}
+    assert counts == {"read": 1, "write": 1, "thread": 3}
 
 
 async def test_going_back_changes_nothing_and_is_one_read(env):
@@ -55,18 +69,18 @@ async def test_going_back_changes_nothing_and_is_one_read(env):
     await answering.click("Back")
     assert "question 1 of 10" in answering.message.content
     assert "Mostly" in answering.message.content  # the rating just given, from the one read
-    assert counts == {"read": 1}
+    assert counts == {"read": 1, "thread": 1}
 
 
 async def test_a_comment_box_is_one_read_to_open_and_one_read_and_write_to_send(env):
     answering = await _answering(env)
     counts = count_store_use(env)
     shown = await open_comment_box(answering)
-    assert counts == {"read": 1}
+    assert counts == {"read": 1, "thread": 1}
     counts.clear()
     sent = await answering.actor.submit_modal(shown, {COMMENT_FIELD: "We listened to each other."})
     assert "We listened to each other." in sent.response.message.content
-    assert counts == {"read": 1, "write": 1}
+    assert counts == {"read": 1, "write": 1, "thread": 3}
 
 
 async def test_starting_again_after_declining_is_one_read_and_one_write(env):
@@ -76,4 +90,4 @@ async def test_starting_again_after_declining_is_one_read_and_one_write(env):
     counts = count_store_use(env)
     await answering.click("Start after all")
     assert "question 1 of 10" in answering.message.content
-    assert counts == {"read": 1, "write": 1}
+    assert counts == {"read": 1, "write": 1, "thread": 3}

@@ -75,6 +75,24 @@ async def test_guild_settings_default_until_set(store: Store) -> None:
     assert await store.get_guild_settings(OTHER_GUILD) == GuildSettings(OTHER_GUILD)
 
 
+async def test_guild_settings_are_read_once_and_every_write_is_seen(store: Store) -> None:
+    traced: list[str] = []
+    await store._connection().set_trace_callback(traced.append)
+    reads = lambda: [s for s in traced if s.startswith("SELECT") and "guild_settings" in s]  # noqa: E731
+    for _ in range(3):
+        assert await store.get_guild_settings(GUILD) == GuildSettings(GUILD)
+    assert len(reads()) == 1  # kept after the first read
+    await store.set_facilitator_role(GUILD, 123)
+    assert (await store.get_guild_settings(GUILD)).facilitator_role_id == 123
+    await store.set_facilitator_channel(GUILD, 77)
+    assert (await store.get_guild_settings(GUILD)).facilitator_channel_id == 77
+    await store.set_thresholds(GUILD, Thresholds(4, 6))
+    assert (await store.get_guild_settings(GUILD)).thresholds == Thresholds(4, 6)
+    await store.erase_guild(GUILD)
+    assert await store.get_guild_settings(GUILD) == GuildSettings(GUILD)
+    await store._connection().set_trace_callback(None)
+
+
 @pytest.mark.parametrize("thresholds", [Thresholds(2, 5), Thresholds(5, 4)])
 async def test_thresholds_below_the_rules_are_refused(
     store: Store, raw: sqlite3.Connection, thresholds: Thresholds

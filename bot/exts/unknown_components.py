@@ -21,6 +21,7 @@ import discord
 from discord.ext import commands
 
 from bot.core.custom_ids import is_component_id
+from bot.exts._language import speak_member
 from bot.exts._replies import refuse
 
 
@@ -35,6 +36,7 @@ class StaleComponents(commands.Cog):
         custom_id = data.get("custom_id")
         if isinstance(custom_id, str) and is_component_id(custom_id):
             return  # its button answers it
+        await speak_member(interaction)
         await refuse(interaction, "errors.stale_button")
 
 

@@ -21,7 +21,6 @@ class LanguageService:
     def __init__(self, *, store: Store, prompts: Prompts) -> None:
         self.store = store
         self.prompts = prompts
-        self._servers: dict[int, str | None] = {}
         self._members: OrderedDict[tuple[int, int], str | None] = OrderedDict()
         self._projects: dict[int, tuple[int, str | None]] = {}  # id: (server, own language)
         self._checkins: dict[int, int] = {}  # check-in id: its project's id
@@ -38,13 +37,11 @@ class LanguageService:
     async def server(self, guild_id: int | None) -> str:
         if guild_id is None:
             return self.prompts.default
-        if guild_id not in self._servers:
-            self._servers[guild_id] = (await self.store.get_guild_settings(guild_id)).language
-        return self._usable(self._servers[guild_id])
+        # The store keeps a server's settings in memory once read.
+        return self._usable((await self.store.get_guild_settings(guild_id)).language)
 
     async def set_server(self, guild_id: int, code: str | None) -> None:
         await self.store.set_guild_language(guild_id, code)
-        self._servers[guild_id] = code
 
     # A project's language.
 
@@ -127,7 +124,6 @@ class LanguageService:
 
     def forget_server(self, guild_id: int) -> None:
         """A server's data was erased."""
-        self._servers.pop(guild_id, None)
         for key in [k for k in self._members if k[0] == guild_id]:
             del self._members[key]
 

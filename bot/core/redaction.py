@@ -659,6 +659,80 @@ _CONTACT_STARTS: tuple[Callable[[str], int], ...] = (
 )
 assert len(_CONTACT_STARTS) == len(_CONTACTS)
 
+# A piece of every mail service's name (gmail, hotmail… hold "mail"), cheaper to look for.
+_MAIL_SERVICE_PIECES = ("mail", "outlook", "yahoo", "icloud", "aol", "gmx")
+
+
+def _contacts_by_table(text: str) -> tuple[list[_Rule], list[int]]:
+    """The contact rules that may match `text`, and where each may start (the tables)."""
+    found = [
+        (rule, start)
+        for rule, hint, start in zip(_CONTACTS, _CONTACT_HINTS, _CONTACT_STARTS, strict=True)
+        if hint(text)
+    ]
+    return [rule for rule, _ in found], [start(text) for _, start in found]
+
+
+def _contacts_in(text: str) -> tuple[list[_Rule], list[int]]:
+    """What `_contacts_by_table` gives, each hint and start worked out once (a test checks)."""
+    rules, starts = [], []
+    scheme, at_addresses, at_service, at_spelled, www, bracketed, dot_letter, spelled, path, gg = (
+        _CONTACTS[0],
+        _CONTACTS[1:4],
+        _CONTACTS[5],
+        _CONTACTS[6],
+        _CONTACTS[7],
+        (_CONTACTS[4], _CONTACTS[8]),
+        _CONTACTS[9],
+        _CONTACTS[10],
+        _CONTACTS[11],
+        _CONTACTS[12],
+    )
+    if "://" in text:
+        rules.append(scheme)
+        starts.append(_from_scheme(text))
+    has_at = "@" in text
+    if has_at:
+        rules += at_addresses
+        starts += [_from_at(text)] * len(at_addresses)
+    has_bracket = _has_bracket(text)
+    if has_bracket:
+        rules.append(bracketed[0])
+        starts.append(0)
+    spaced_at = " at " in text
+    if (
+        (has_at or spaced_at or has_bracket)
+        and any(piece in text for piece in _MAIL_SERVICE_PIECES)
+        and _MAIL_SERVICE_HINT.search(text)
+    ):
+        rules.append(at_service)
+        starts.append(0)
+    if spaced_at:
+        rules.append(at_spelled)
+        starts.append(0)
+    if "www" in text:
+        rules.append(www)
+        starts.append(text.find("www"))
+    if has_bracket:
+        rules.append(bracketed[1])
+        starts.append(0)
+    found = _DOT_LETTER.search(text)
+    dot_start = _after_last_space(text, found.start()) if found else 0
+    if found:
+        rules.append(dot_letter)
+        starts.append(dot_start)
+    if " dot " in text or " ." in text:
+        rules.append(spelled)
+        starts.append(0)
+    if found and "/" in text:
+        rules.append(path)
+        starts.append(dot_start)
+    if ".gg/" in text:
+        rules.append(gg)
+        starts.append(text.find(".gg/"))
+    return rules, starts
+
+
 # What the other groups cannot match without: Discord markup needs "<", "@" or "[" (after
 # normalising, "＠" is "@"); phones and postcodes need a digit.
 _MARKUP_HINT = re.compile(r"[<@\[]")
@@ -694,21 +768,32 @@ def _leftmost_longest(
         return
     # Each rule's next match, searched again only once an earlier pick has passed its start,
     # so every rule reads the text once.
-    upcoming = [
-        pattern.search(text, start) for (pattern, _), start in zip(rules, starts, strict=True)
-    ]
+    searches = [pattern.search for pattern, _ in rules]
+    upcoming = [search(text, start) for search, start in zip(searches, starts, strict=True)]
     done = 0
     while True:
-        for i, (pattern, _) in enumerate(rules):
-            next_match = upcoming[i]
-            if next_match is not None and next_match.start() < done:
-                upcoming[i] = pattern.search(text, done)
-        found = [(m.start(), -m.end(), i, m) for i, m in enumerate(upcoming) if m is not None]
-        if not found:
+        # The first match, the longest there, the earliest rule among equals.
+        first: re.Match[str] | None = None
+        first_start = first_end = chosen = 0
+        for i, next_match in enumerate(upcoming):
+            if next_match is None:
+                continue
+            match, start = next_match, next_match.start()
+            if start < done:
+                found = upcoming[i] = searches[i](text, done)
+                if found is None:
+                    continue
+                match, start = found, found.start()
+            if (
+                first is None
+                or start < first_start
+                or (start == first_start and match.end() > first_end)
+            ):
+                first, first_start, first_end, chosen = match, start, match.end(), i
+        if first is None:
             return
-        *_, i, first = min(found)  # `i` breaks ties, so matches are never compared
-        yield first, rules[i][1]
-        done = first.end()
+        yield first, rules[chosen][1]
+        done = first_end
 
 
 class _Scan:
@@ -717,6 +802,8 @@ class _Scan:
     def __init__(self, text: str) -> None:
         self.original = text
         self.text, self._starts, self._ends = _normalise(text)
+        # Whether each character of the working copy is the original one at the same place.
+        self._same_places = isinstance(self._starts, range)
         self._claims: list[tuple[int, int, str]] = []
 
     def claim(self, pattern: re.Pattern[str], outcome: _Outcome) -> None:
@@ -732,7 +819,9 @@ class _Scan:
             claim = outcome(match) if callable(outcome) else _whole(match, outcome)
             if claim is None:
                 continue
-            start, end = self._whole_characters(*claim[:2])
+            start, end, _ = claim
+            if not self._same_places:
+                start, end = self._whole_characters(start, end)
             start = max(start, done)  # two matches inside one folded character
             if start >= end:
                 continue
@@ -818,7 +907,7 @@ class Redactor:
                 self._always += named
         # At each place in a comment's letters, the longest letters of a name starting there
         # (a trie, so one scan tries every name at once) ...
-        self._starts = re.compile(f"(?=({_trie(longer)}))") if longer else None
+        self._starts = re.compile(_trie(longer)) if longer else None
         # ... and the names whose letters start there too: those are its beginnings.
         self._forms_within: dict[str, list[str]] = {
             letters: [
@@ -835,7 +924,7 @@ class Redactor:
         """`text` with mentions, links, e-mails, postcodes, phones and names as placeholders."""
         # Mentions are matched first as Discord reads them, on the text as written; every
         # other rule reads the normalised copy.
-        if _MENTION_HINT.search(text):
+        if "@" in text or "<" in text:  # `_MENTION_HINT`, in two C-level reads
             text = _MENTION.sub(MENTION, text)
         scan = _Scan(text)
         # Each group of rules is skipped only when the text cannot hold a match of any of
@@ -847,15 +936,9 @@ class Redactor:
             scan.claim(_CUSTOM_EMOJI, self._emoji)
             scan.claim(_PLACEHOLDER, _KEEP)
             scan.claim(_MENTION, MENTION)  # disguised ones: `＠everyone`, `@\u200beveryone`
-        contacts = [
-            (rule, start)
-            for rule, hint, start in zip(_CONTACTS, _CONTACT_HINTS, _CONTACT_STARTS, strict=True)
-            if hint(scan.text)
-        ]
+        contacts, starts = _contacts_in(scan.text)
         if contacts:
-            scan.claim_longest(
-                [rule for rule, _ in contacts], [start(scan.text) for _, start in contacts]
-            )
+            scan.claim_longest(contacts, starts)
         if _DIGIT_HINT.search(scan.text):
             if _POSTCODE_HINT.search(scan.text):
                 scan.claim(_POSTCODE, POSTCODE)
@@ -884,9 +967,13 @@ class Redactor:
         """The patterns of the names `text` may hold, longest first (none: it holds none)."""
         found = set(self._always)
         if self._starts is not None:
-            within = self._forms_within
-            for match in self._starts.finditer(_letters_only(text)):
-                found.update(within[match[1]])
+            within, search, letters = self._forms_within, self._starts.search, _letters_only(text)
+            # Where each starts: one search skips to the next, and is tried again just after
+            # it, as names can overlap.
+            match = search(letters)
+            while match is not None:
+                found.update(within[match[0]])
+                match = search(letters, match.start() + 1)
         ordered = sorted(found, key=lambda n: (-len(n), n))
         return [pattern for form in ordered if (pattern := _name_pattern(form)) is not None]
 

@@ -741,8 +741,8 @@ _DIGIT_HINT = re.compile(r"[0-9]|[^\x00-\x7f]")  # ASCII digits, or any non-ASCI
 # - mentions as Discord reads them (on the text as written): an "@" or a "<";
 _MENTION_HINT = re.compile("[@<]")
 # - Discord markup: a "<" or "[" (links, timestamps, emoji, placeholders, mentions) or a
-#   mass ping, in any case as `_MENTION` reads it;
-_MARKUP_SHARP_HINT = re.compile(r"[<\[]|@(?:everyone|here)", re.IGNORECASE)
+#   mass ping, in any case as `_MENTION` reads it (found from its "@", which is quick);
+_MASS_PING_HINT = re.compile(r"@(?:everyone|here)", re.IGNORECASE)
 # - a postcode: its inward code's digit and two letters;
 _POSTCODE_HINT = re.compile(r"\d[abd-hjlnp-uw-z]{2}")
 # - a phone number: enough digits with nothing between them but what a candidate may hold
@@ -929,7 +929,9 @@ class Redactor:
         scan = _Scan(text)
         # Each group of rules is skipped only when the text cannot hold a match of any of
         # them (the hints are what every match needs), so skipping changes nothing.
-        if _MARKUP_HINT.search(scan.text) and _MARKUP_SHARP_HINT.search(scan.text):
+        if _MARKUP_HINT.search(scan.text) and (
+            "<" in scan.text or "[" in scan.text or _MASS_PING_HINT.search(scan.text)
+        ):
             scan.claim(_MASKED_LINK, LINK)
             scan.claim(_ANGLE_LINK, LINK)
             scan.claim(_TIMESTAMP, _KEEP)

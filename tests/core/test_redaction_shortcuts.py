@@ -195,7 +195,7 @@ def test_no_shortcut_changes_any_redaction(monkeypatch: pytest.MonkeyPatch):
     always = redaction.re.compile("")
     for hint in (
         "_MARKUP_HINT",
-        "_MARKUP_SHARP_HINT",
+        "_MASS_PING_HINT",
         "_DIGIT_HINT",
         "_POSTCODE_HINT",
         "_PHONE_HINT",
@@ -236,14 +236,6 @@ def test_every_mail_service_holds_a_piece_looked_for():
 
 def test_hints_hold_wherever_their_rules_match():
     groups = {
-        redaction._MARKUP_SHARP_HINT: (
-            redaction._MASKED_LINK,
-            redaction._ANGLE_LINK,
-            redaction._TIMESTAMP,
-            redaction._CUSTOM_EMOJI,
-            redaction._PLACEHOLDER,
-            redaction._MENTION,
-        ),
         redaction._POSTCODE_HINT: (redaction._POSTCODE,),
         redaction._SPELLED_HINT: (redaction._SPELLED_OUT,),
     }
@@ -251,6 +243,17 @@ def test_hints_hold_wherever_their_rules_match():
         form = redaction._normalise(text)[0]
         if redaction._MENTION.search(text):
             assert "@" in text or "<" in text
+        markup = (
+            redaction._MASKED_LINK,
+            redaction._ANGLE_LINK,
+            redaction._TIMESTAMP,
+            redaction._CUSTOM_EMOJI,
+            redaction._PLACEHOLDER,
+        )
+        if any(rule.search(form) for rule in markup):
+            assert "<" in form or "[" in form
+        if redaction._MENTION.search(form) and "<" not in form:
+            assert redaction._MASS_PING_HINT.search(form)
         for hint, rules in groups.items():
             if any(rule.search(form) for rule in rules):
                 assert hint.search(form)

@@ -318,7 +318,10 @@ _AT_BRACKETED = rf" {{0,3}}{_OPEN} {{0,2}}(?:at|@) {{0,2}}{_CLOSE} {{0,3}}"
 _DOT_HIDDEN = rf"(?:{_DOT_BRACKETED}|{_DOT_LOOSE})"
 _DOT_PLAIN = r"\. {0,3}"
 _LAST_LABEL = r"[a-z][a-z0-9-]{1,23}(?![\w-])"
-_MAIL_SERVICE = _top_level("gmail googlemail hotmail outlook yahoo ymail icloud protonmail aol gmx")
+_MAIL_SERVICES = "gmail googlemail hotmail outlook yahoo ymail icloud protonmail aol gmx"
+_MAIL_SERVICE = _top_level(_MAIL_SERVICES)
+# What every match of `_MAIL_SERVICE` holds: one of the names, as written.
+_MAIL_SERVICE_HINT = re.compile("|".join(_MAIL_SERVICES.split()))
 _EMAILS = (
     # ana@example.org
     re.compile(rf"{_LOCAL}@[\w-]+(?:\.[\w-]+)+"),
@@ -382,7 +385,8 @@ _INSIDE_NAME = rf"(?:[^\w\s{_MASK}]|_)*"
 _NAME_GAP = rf"{_MARKUP}\s+{_MARKUP}"
 # What may stand between the letters of a name spelled out (`A.m.i.r.a`, `a m i r a`, and
 # `⒜⒨⒤⒭⒜`, which NFKC writes as `(a)(m)(i)(r)(a)`).
-_SPELLING = r"[ .\-·•*/+,:;~|_()]{1,2}"
+_SPELLING_CHARS = r" .\-·•*/+,:;~|_()"
+_SPELLING = rf"[{_SPELLING_CHARS}]{{1,2}}"
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _LETTER = r"[^\W\d_]"
 # Single letters with the same separator between each (3+ letters), checked in
@@ -505,8 +509,46 @@ def _names_pattern(literals: Iterable[str]) -> re.Pattern[str] | None:
 
 @functools.lru_cache(maxsize=8192)
 def _name_pattern(form: str) -> re.Pattern[str] | None:
-    """The pattern of one name, compiled once for every comment (and check-in) holding it."""
-    return _names_pattern([form])
+    """The pattern of one name, compiled once for every comment (and check-in) holding it.
+
+    It matches what `_names_pattern([form])` matches, but starts with the name's first
+    character, so a search skips straight to where it stands: the look-behind (no letter
+    before) is checked after that character, reaching back over it.
+    """
+    if not form:
+        return None
+    first = re.escape(form[0])
+    body = _NAME_GAP.join(_in_word(part) for part in form.split())
+    assert body.startswith(first)
+    rest = body[len(first) :]
+    return re.compile(rf"{first}(?<!{_LETTER}{first}){rest}(?!{_LETTER})")
+
+
+_Trie = dict[str, "_Trie"]  # each next character, and "" where a word ends
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A pattern matching the longest of `words` that starts where it is tried.
+
+    Alternatives that share a beginning share its pattern, so a place is tried against every
+    word in a few steps: at each letter at most one branch goes on, and a word that ends
+    there is taken only when no longer one does.
+    """
+    root: _Trie = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: _Trie) -> str:
+        branches = [re.escape(c) + pattern(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(root)
 
 
 _Outcome = str | Callable[[re.Match[str]], _Claim]
@@ -530,8 +572,11 @@ _BRACKETS = frozenset("[({<")
 _DOT_LETTER = re.compile(r"\.[a-z]")
 
 
+_BRACKET = re.compile("[" + re.escape("".join(sorted(_BRACKETS))) + "]")
+
+
 def _has_bracket(text: str) -> bool:
-    return not _BRACKETS.isdisjoint(text)
+    return _BRACKET.search(text) is not None
 
 
 # What every match of each contact rule holds (in the normalised text), in `_CONTACTS`'
@@ -543,7 +588,10 @@ _CONTACT_HINTS: tuple[Callable[[str], bool], ...] = (
     lambda t: "@" in t,  # ana @ example.org
     lambda t: "@" in t,  # ana @ example [dot] org
     _has_bracket,  # ana [at] example [dot] org
-    lambda t: "@" in t or " at " in t or _has_bracket(t),  # ana at gmail
+    # ana at gmail
+    lambda t: (
+        ("@" in t or " at " in t or _has_bracket(t)) and _MAIL_SERVICE_HINT.search(t) is not None
+    ),
     lambda t: " at " in t,  # ana at example dot org
     lambda t: "www" in t,
     _has_bracket,  # example [dot] org
@@ -553,36 +601,201 @@ _CONTACT_HINTS: tuple[Callable[[str], bool], ...] = (
     lambda t: ".gg/" in t,  # a Discord invite
 )
 assert len(_CONTACT_HINTS) == len(_CONTACTS)
+
+
+def _after_last_space(text: str, end: int) -> int:
+    """Just after the last space or line break before `end` (0 if none)."""
+    end = max(0, end)
+    return max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1
+
+
+def _from_scheme(text: str) -> int:
+    # A scheme is 2 to 21 characters, none of them ":" or "/", right before its "://".
+    at = text.find("://")
+    return max(0, at - 21) if at >= 0 else 0
+
+
+def _from_at(text: str) -> int:
+    # An address's local part (no space or line break in it) ends at most 3 spaces before
+    # its "@"; and no match can hold an "@" before its own, so it is the first one's or
+    # starts after it.
+    at = text.find("@")
+    return _after_last_space(text, at - 3) if at >= 0 else 0
+
+
+def _from_dot_letter(text: str) -> int:
+    # A domain's labels and dots (no space or line break) run from its start to the dot
+    # before its top-level domain, which is a dot and a letter: the first such dot in the
+    # text is in the match, or before its start.
+    found = _DOT_LETTER.search(text)
+    return _after_last_space(text, found.start()) if found else 0
+
+
+def _from_start(text: str) -> int:
+    return 0
+
+
+def _from_literal(literal: str) -> Callable[[str], int]:
+    # For a rule whose every match starts with `literal`.
+    return lambda text: max(0, text.find(literal))
+
+
+# Where in a comment each contact rule's first match may start, at the earliest, in
+# `_CONTACTS`' order (in the normalised text, once its hint holds): each rule's first search
+# starts there instead of at the start, which finds the same matches (look-behinds still see
+# the text before it).
+_CONTACT_STARTS: tuple[Callable[[str], int], ...] = (
+    _from_scheme,  # a link with its scheme
+    _from_at,  # ana@example.org
+    _from_at,  # ana @ example.org
+    _from_at,  # ana @ example [dot] org
+    _from_start,  # ana [at] example [dot] org
+    _from_start,  # ana at gmail
+    _from_start,  # ana at example dot org
+    _from_literal("www"),
+    _from_start,  # example [dot] org
+    _from_dot_letter,  # example.org
+    _from_start,  # example dot org, example . org
+    _from_dot_letter,  # example.it/path
+    _from_literal(".gg/"),  # a Discord invite
+)
+assert len(_CONTACT_STARTS) == len(_CONTACTS)
+
+# A piece of every mail service's name (gmail, hotmail… hold "mail"), cheaper to look for.
+_MAIL_SERVICE_PIECES = ("mail", "outlook", "yahoo", "icloud", "aol", "gmx")
+
+
+def _contacts_by_table(text: str) -> tuple[list[_Rule], list[int]]:
+    """The contact rules that may match `text`, and where each may start (the tables)."""
+    found = [
+        (rule, start)
+        for rule, hint, start in zip(_CONTACTS, _CONTACT_HINTS, _CONTACT_STARTS, strict=True)
+        if hint(text)
+    ]
+    return [rule for rule, _ in found], [start(text) for _, start in found]
+
+
+def _contacts_in(text: str) -> tuple[list[_Rule], list[int]]:
+    """What `_contacts_by_table` gives, each hint and start worked out once (a test checks)."""
+    rules, starts = [], []
+    scheme, at_addresses, at_service, at_spelled, www, bracketed, dot_letter, spelled, path, gg = (
+        _CONTACTS[0],
+        _CONTACTS[1:4],
+        _CONTACTS[5],
+        _CONTACTS[6],
+        _CONTACTS[7],
+        (_CONTACTS[4], _CONTACTS[8]),
+        _CONTACTS[9],
+        _CONTACTS[10],
+        _CONTACTS[11],
+        _CONTACTS[12],
+    )
+    if "://" in text:
+        rules.append(scheme)
+        starts.append(_from_scheme(text))
+    has_at = "@" in text
+    if has_at:
+        rules += at_addresses
+        starts += [_from_at(text)] * len(at_addresses)
+    has_bracket = _has_bracket(text)
+    if has_bracket:
+        rules.append(bracketed[0])
+        starts.append(0)
+    spaced_at = " at " in text
+    if (
+        (has_at or spaced_at or has_bracket)
+        and any(piece in text for piece in _MAIL_SERVICE_PIECES)
+        and _MAIL_SERVICE_HINT.search(text)
+    ):
+        rules.append(at_service)
+        starts.append(0)
+    if spaced_at:
+        rules.append(at_spelled)
+        starts.append(0)
+    if "www" in text:
+        rules.append(www)
+        starts.append(text.find("www"))
+    if has_bracket:
+        rules.append(bracketed[1])
+        starts.append(0)
+    found = _DOT_LETTER.search(text)
+    dot_start = _after_last_space(text, found.start()) if found else 0
+    if found:
+        rules.append(dot_letter)
+        starts.append(dot_start)
+    if " dot " in text or " ." in text:
+        rules.append(spelled)
+        starts.append(0)
+    if found and "/" in text:
+        rules.append(path)
+        starts.append(dot_start)
+    if ".gg/" in text:
+        rules.append(gg)
+        starts.append(text.find(".gg/"))
+    return rules, starts
+
+
 # What the other groups cannot match without: Discord markup needs "<", "@" or "[" (after
 # normalising, "＠" is "@"); phones and postcodes need a digit.
 _MARKUP_HINT = re.compile(r"[<@\[]")
 _DIGIT_HINT = re.compile(r"[0-9]|[^\x00-\x7f]")  # ASCII digits, or any non-ASCII character
+# Sharper, each what every match of its rules holds:
+# - mentions as Discord reads them (on the text as written): an "@" or a "<";
+_MENTION_HINT = re.compile("[@<]")
+# - Discord markup: a "<" or "[" (links, timestamps, emoji, placeholders, mentions) or a
+#   mass ping, in any case as `_MENTION` reads it (found from its "@", which is quick);
+_MASS_PING_HINT = re.compile(r"@(?:everyone|here)", re.IGNORECASE)
+# - a postcode: its inward code's digit and two letters;
+_POSTCODE_HINT = re.compile(r"\d[abd-hjlnp-uw-z]{2}")
+# - a phone number: enough digits with nothing between them but what a candidate may hold
+#   (separators, brackets, a plus);
+_PHONE_HINT = re.compile(rf"\d(?:[ \n{_DASHES}./~|*·•,_'()+]*\d){{{MIN_PHONE_DIGITS - 1}}}")
+# - a name spelled out: a letter standing alone between two separators.
+_SPELLED_HINT = re.compile(rf"[{_SPELLING_CHARS}]{_LETTER}[{_SPELLING_CHARS}]")
 
 
 def _leftmost_longest(
-    text: str, rules: Sequence[_Rule]
+    text: str, rules: Sequence[_Rule], starts: Sequence[int] | None = None
 ) -> Iterable[tuple[re.Match[str], _Outcome]]:
-    """The matches of `rules` in `text`, not overlapping: at each place the longest one."""
+    """The matches of `rules` in `text`, not overlapping: at each place the longest one.
+
+    `starts`, one per rule, are where each rule's first match can start at the earliest.
+    """
+    if starts is None:
+        starts = [0] * len(rules)
     if len(rules) == 1:
         pattern, outcome = rules[0]
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(text, starts[0]):
             yield match, outcome
         return
     # Each rule's next match, searched again only once an earlier pick has passed its start,
     # so every rule reads the text once.
-    upcoming = [pattern.search(text) for pattern, _ in rules]
+    searches = [pattern.search for pattern, _ in rules]
+    upcoming = [search(text, start) for search, start in zip(searches, starts, strict=True)]
     done = 0
     while True:
-        for i, (pattern, _) in enumerate(rules):
-            next_match = upcoming[i]
-            if next_match is not None and next_match.start() < done:
-                upcoming[i] = pattern.search(text, done)
-        found = [(m.start(), -m.end(), i, m) for i, m in enumerate(upcoming) if m is not None]
-        if not found:
+        # The first match, the longest there, the earliest rule among equals.
+        first: re.Match[str] | None = None
+        first_start = first_end = chosen = 0
+        for i, next_match in enumerate(upcoming):
+            if next_match is None:
+                continue
+            match, start = next_match, next_match.start()
+            if start < done:
+                found = upcoming[i] = searches[i](text, done)
+                if found is None:
+                    continue
+                match, start = found, found.start()
+            if (
+                first is None
+                or start < first_start
+                or (start == first_start and match.end() > first_end)
+            ):
+                first, first_start, first_end, chosen = match, start, match.end(), i
+        if first is None:
             return
-        *_, i, first = min(found)  # `i` breaks ties, so matches are never compared
-        yield first, rules[i][1]
-        done = first.end()
+        yield first, rules[chosen][1]
+        done = first_end
 
 
 class _Scan:
@@ -591,21 +804,26 @@ class _Scan:
     def __init__(self, text: str) -> None:
         self.original = text
         self.text, self._starts, self._ends = _normalise(text)
+        # Whether each character of the working copy is the original one at the same place.
+        self._same_places = isinstance(self._starts, range)
         self._claims: list[tuple[int, int, str]] = []
 
     def claim(self, pattern: re.Pattern[str], outcome: _Outcome) -> None:
         """Claims every match of `pattern` in what is left, for `outcome` or what it decides."""
         self.claim_longest([(pattern, outcome)])
 
-    def claim_longest(self, rules: Sequence[_Rule]) -> None:
-        """Claims the matches of all `rules` at once: the first, and the longest there, wins."""
+    def claim_longest(self, rules: Sequence[_Rule], starts: Sequence[int] | None = None) -> None:
+        """Claims the matches of all `rules` at once: the first, and the longest there, wins
+        (`starts`: where each rule's first match can start, at the earliest)."""
         pieces: list[str] = []
         done = 0
-        for match, outcome in _leftmost_longest(self.text, rules):
+        for match, outcome in _leftmost_longest(self.text, rules, starts):
             claim = outcome(match) if callable(outcome) else _whole(match, outcome)
             if claim is None:
                 continue
-            start, end = self._whole_characters(*claim[:2])
+            start, end, _ = claim
+            if not self._same_places:
+                start, end = self._whole_characters(start, end)
             start = max(start, done)  # two matches inside one folded character
             if start >= end:
                 continue
@@ -636,19 +854,34 @@ class _Scan:
 
 
 _NOT_LETTERS = re.compile(r"[\W_]+")
+# The ASCII characters `_NOT_LETTERS` takes out: all but letters and digits.
+_ASCII_NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalnum())
 
 
 def _letters_only(text: str) -> str:
+    # The mask is not a letter, and in ASCII "\\w" is a letter, digit or underscore: so on
+    # ASCII text (masks aside) deleting bytes is the same as the pattern, in one C call.
+    text = text.replace(_MASK, "")
+    if text.isascii():
+        return text.encode("ascii").translate(None, _ASCII_NOT_LETTERS).decode("ascii")
     return _NOT_LETTERS.sub("", text)
 
 
 def _make_safe(text: str) -> str:
     """`text` with no live `@`, backticks, line markup or overrides, and one blank line at most."""
-    text = _BIDI_OVERRIDE.sub("", text)
-    text = _AT.sub("@" + ZERO_WIDTH_SPACE, text)
-    text = _LIVE_BACKTICK.sub(r"\1\\`", text)
-    text = _LINE_MARKUP.sub(r"\1\\\2", text)
-    return _MANY_NEWLINES.sub("\n\n", text)
+    # Each step runs only where the character its every match holds is in the text (a
+    # substitution that matches nothing changes nothing).
+    if "\u202d" in text or "\u202e" in text:
+        text = _BIDI_OVERRIDE.sub("", text)
+    if "@" in text:
+        text = _AT.sub("@" + ZERO_WIDTH_SPACE, text)
+    if "`" in text:
+        text = _LIVE_BACKTICK.sub(r"\1\\`", text)
+    if "#" in text or ">" in text:
+        text = _LINE_MARKUP.sub(r"\1\\\2", text)
+    if text.count("\n") >= 3:
+        text = _MANY_NEWLINES.sub("\n\n", text)
+    return text
 
 
 class Redactor:
@@ -661,21 +894,31 @@ class Redactor:
         # A name can only match where its letters stand in order with nothing but markup,
         # punctuation or spaces between them: with those taken out of a comment, each name
         # (taken out the same way) is a plain substring there. So each comment is matched
-        # only against the names whose letters it holds (found by their first two letters),
+        # only against the names whose letters it holds (found in one scan of its letters),
         # each name's pattern compiled once and the longest match taken where they overlap:
         # a large group's names are neither compiled together nor all tried on every comment.
         self._forms_of: dict[str, list[str]] = {}  # the names with these letters
         for form in forms:
             self._forms_of.setdefault(_letters_only(form), []).append(form)
-        # By their first two letters, then by length: the letters of the names there.
-        self._by_start: dict[str, dict[int, set[str]]] = {}
         self._always: list[str] = []  # a name of one letter and marks ("a."): always tried
+        longer = []
         for letters, named in self._forms_of.items():
             if len(letters) >= 2:
-                lengths = self._by_start.setdefault(letters[:2], {})
-                lengths.setdefault(len(letters), set()).add(letters)
+                longer.append(letters)
             else:
                 self._always += named
+        # At each place in a comment's letters, the longest letters of a name starting there
+        # (a trie, so one scan tries every name at once) ...
+        self._starts = re.compile(_trie(longer)) if longer else None
+        # ... and the names whose letters start there too: those are its beginnings.
+        self._forms_within: dict[str, list[str]] = {
+            letters: [
+                form
+                for end in range(2, len(letters) + 1)
+                for form in self._forms_of.get(letters[:end], ())
+            ]
+            for letters in longer
+        }
         self._words = frozenset(words)
         self._word_lengths = sorted({len(w) for w in words}, reverse=True)
 
@@ -683,29 +926,34 @@ class Redactor:
         """`text` with mentions, links, e-mails, postcodes, phones and names as placeholders."""
         # Mentions are matched first as Discord reads them, on the text as written; every
         # other rule reads the normalised copy.
-        scan = _Scan(_MENTION.sub(MENTION, text))
+        if "@" in text or "<" in text:  # `_MENTION_HINT`, in two C-level reads
+            text = _MENTION.sub(MENTION, text)
+        scan = _Scan(text)
         # Each group of rules is skipped only when the text cannot hold a match of any of
         # them (the hints are what every match needs), so skipping changes nothing.
-        if _MARKUP_HINT.search(scan.text):
+        if _MARKUP_HINT.search(scan.text) and (
+            "<" in scan.text or "[" in scan.text or _MASS_PING_HINT.search(scan.text)
+        ):
             scan.claim(_MASKED_LINK, LINK)
             scan.claim(_ANGLE_LINK, LINK)
             scan.claim(_TIMESTAMP, _KEEP)
             scan.claim(_CUSTOM_EMOJI, self._emoji)
             scan.claim(_PLACEHOLDER, _KEEP)
             scan.claim(_MENTION, MENTION)  # disguised ones: `＠everyone`, `@\u200beveryone`
-        contacts = [
-            rule for rule, hint in zip(_CONTACTS, _CONTACT_HINTS, strict=True) if hint(scan.text)
-        ]
+        contacts, starts = _contacts_in(scan.text)
         if contacts:
-            scan.claim_longest(contacts)
+            scan.claim_longest(contacts, starts)
         if _DIGIT_HINT.search(scan.text):
-            scan.claim(_POSTCODE, POSTCODE)
-            scan.claim(_PHONE_CANDIDATE, _phone)
+            if _POSTCODE_HINT.search(scan.text):
+                scan.claim(_POSTCODE, POSTCODE)
+            if _PHONE_HINT.search(scan.text):
+                scan.claim(_PHONE_CANDIDATE, _phone)
         if self._has_names:
             names = self._names_for(scan.text)
             if names:
                 scan.claim_longest([(pattern, NAME) for pattern in names])
-            scan.claim(_SPELLED_OUT, self._spelled_name)
+            if _SPELLED_HINT.search(scan.text):
+                scan.claim(_SPELLED_OUT, self._spelled_name)
         return _make_safe(scan.result())
 
     def _emoji(self, match: re.Match[str]) -> _Claim:
@@ -721,16 +969,15 @@ class Redactor:
 
     def _names_for(self, text: str) -> list[re.Pattern[str]]:
         """The patterns of the names `text` may hold, longest first (none: it holds none)."""
-        letters = _letters_only(text)
         found = set(self._always)
-        by_start = self._by_start
-        for i in range(len(letters) - 1):
-            lengths = by_start.get(letters[i : i + 2])
-            if lengths is None:
-                continue
-            for length, named in lengths.items():
-                if (here := letters[i : i + length]) in named:
-                    found.update(self._forms_of[here])
+        if self._starts is not None:
+            within, search, letters = self._forms_within, self._starts.search, _letters_only(text)
+            # Where each starts: one search skips to the next, and is tried again just after
+            # it, as names can overlap.
+            match = search(letters)
+            while match is not None:
+                found.update(within[match[0]])
+                match = search(letters, match.start() + 1)
         ordered = sorted(found, key=lambda n: (-len(n), n))
         return [pattern for form in ordered if (pattern := _name_pattern(form)) is not None]
 

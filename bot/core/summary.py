@@ -44,6 +44,7 @@ Rules (DESIGN.md §5):
 
 from __future__ import annotations
 
+import functools
 import random
 import statistics
 from collections import Counter
@@ -288,6 +289,13 @@ def _direction_results(
     return results
 
 
+@functools.lru_cache(maxsize=16)
+def _redactor(names: tuple[str, ...]) -> Redactor:
+    """The redaction of these names, built once and kept for the project's next close (a
+    `Redactor` never changes once built; a large group's takes milliseconds to build)."""
+    return Redactor(names)
+
+
 def _comment_groups(
     framework: Framework,
     responses: Sequence[Response],
@@ -298,7 +306,7 @@ def _comment_groups(
     titles += [(d.key, d.question) for d in framework.direction_checks]
     titles.append((ANYTHING_ELSE, None))
     groups = []
-    redactor = Redactor(names)  # built once for every comment of the check-in
+    redactor = _redactor(tuple(names))  # built once for every comment of the check-in
     for item, title in titles:
         comments = [
             clip(redactor.redact(answer.comment.strip()), MAX_RENDERED_COMMENT)

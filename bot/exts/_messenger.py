@@ -3,6 +3,7 @@ summary posts."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from typing import Any
@@ -157,6 +158,8 @@ class DiscordMessenger:
         first: discord.Message | None = None
         try:
             for index, page in enumerate(post.pages):
+                if index:
+                    await asyncio.sleep(0)  # the loop runs between pages (see below)
                 extra: dict[str, Any] = {}
                 if index == 0 and post.chart is not None and not missing(permissions, CHART):
                     extra["file"] = discord.File(
@@ -200,6 +203,11 @@ class DiscordMessenger:
                 )
         try:
             for index, page in enumerate(post.comments):
+                if index:
+                    # Let the event loop run between pages: a large group's comments are
+                    # dozens of messages, and a send that needs no wait would otherwise hold
+                    # the loop for all of them.
+                    await asyncio.sleep(0)
                 await target.send(
                     page,
                     nonce=message_nonce(nonce, "comments", index),

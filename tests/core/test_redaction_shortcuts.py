@@ -117,3 +117,181 @@ def test_a_comment_with_no_name_in_it_gets_no_names_pattern():
     assert redactor._names_for("we met on tuesday and it was good") == []
     found = redactor._names_for("a**mi**ra said so")
     assert any(pattern.search("a**mi**ra said so") for pattern in found)
+
+
+# -- the shortcuts that make a large check-in's comments fast ------------------------------------
+
+MORE_PIECES = [
+    *PIECES,
+    "ivo58",
+    "Ivo58's",
+    "member 58",
+    "Member58",
+    "someone58@example.org.",
+    "someone58 @ example.org",
+    "write to me at amira dot com",
+    "ana (at) gmail",
+    "me@hotmail",
+    "x.com/amira",
+    "https://t.me/amira",
+    "so.",
+    "time,",
+    "1, 2, 3",
+    "12 34 56 7",
+    "(020) 7946-0958",
+    "2019-2021",
+    "£1500000",
+    "07700-900-123",
+    "a, b, c",
+    "j.o",
+    "e l i",
+    "#",
+    "# heading",
+    ">",
+    "\n\n\n",
+    "\u202eanihc",
+    "`",
+    "[mention]",
+    "<@&9>",
+    "@here",
+    "＠everyone",
+    "Ｍｅｍｂｅｒ",
+    "١٢٣٤٥٦٧",
+    "日本",
+]
+MORE_NAMES = [*NAMES, "ivo58", "Member 58", "jo12", "a.", "Zoë"]
+
+
+def more_comments(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        "".join(rng.choice(MORE_PIECES) + rng.choice([" ", " ", "", "\n", ", "]) for _ in range(n))
+        for n in (rng.randint(1, 14) for _ in range(count))
+    ]
+
+
+def _make_safe_every_step(text: str) -> str:
+    text = redaction._BIDI_OVERRIDE.sub("", text)
+    text = redaction._AT.sub("@" + redaction.ZERO_WIDTH_SPACE, text)
+    text = redaction._LIVE_BACKTICK.sub(r"\1\\`", text)
+    text = redaction._LINE_MARKUP.sub(r"\1\\\2", text)
+    return redaction._MANY_NEWLINES.sub("\n\n", text)
+
+
+def _every_contact_rule(text: str) -> tuple[list[redaction._Rule], list[int]]:
+    return list(redaction._CONTACTS), [0] * len(redaction._CONTACTS)
+
+
+def test_no_shortcut_changes_any_redaction(monkeypatch: pytest.MonkeyPatch):
+    """Every shortcut off at once: every rule run from the start of the text, every name in
+    one pattern of the original form, every step of making the text safe taken."""
+    fast = Redactor(MORE_NAMES)
+    texts = more_comments(4000, seed=11) + comments(1000, seed=12)
+    shortened = [fast.redact(text) for text in texts]
+    reference = Redactor(MORE_NAMES)
+    forms = frozenset(form for named in reference._forms_of.values() for form in named)
+    everything = redaction._names_pattern(forms)
+    monkeypatch.setattr(reference, "_names_for", lambda text: [everything])
+    always = redaction.re.compile("")
+    for hint in (
+        "_MARKUP_HINT",
+        "_MASS_PING_HINT",
+        "_DIGIT_HINT",
+        "_POSTCODE_HINT",
+        "_PHONE_HINT",
+        "_SPELLED_HINT",
+    ):
+        monkeypatch.setattr(redaction, hint, always)
+    monkeypatch.setattr(redaction, "_contacts_in", _every_contact_rule)
+    monkeypatch.setattr(redaction, "_make_safe", _make_safe_every_step)
+    assert [reference.redact(text) for text in texts] == shortened
+
+
+def test_contact_hints_and_starts_are_worked_out_as_the_tables_say():
+    for text in more_comments(3000, seed=13):
+        for form in (text, text.lower(), redaction._normalise(text)[0]):
+            rules, starts = redaction._contacts_in(form)
+            assert (rules, starts) == redaction._contacts_by_table(form)
+
+
+def test_a_contact_rule_never_matches_before_its_start():
+    for text in more_comments(3000, seed=14):
+        form = redaction._normalise(text)[0]
+        for (pattern, _), hint, start in zip(
+            redaction._CONTACTS, redaction._CONTACT_HINTS, redaction._CONTACT_STARTS, strict=True
+        ):
+            found = pattern.search(form)
+            if found is None:
+                continue
+            assert hint(form)
+            assert found.start() >= start(form)
+            later = pattern.search(form, start(form))
+            assert later is not None and later.span() == found.span()
+
+
+def test_every_mail_service_holds_a_piece_looked_for():
+    for service in redaction._MAIL_SERVICES.split():
+        assert any(piece in service for piece in redaction._MAIL_SERVICE_PIECES)
+
+
+def test_hints_hold_wherever_their_rules_match():
+    groups = {
+        redaction._POSTCODE_HINT: (redaction._POSTCODE,),
+        redaction._SPELLED_HINT: (redaction._SPELLED_OUT,),
+    }
+    for text in more_comments(3000, seed=15):
+        form = redaction._normalise(text)[0]
+        if redaction._MENTION.search(text):
+            assert "@" in text or "<" in text
+        markup = (
+            redaction._MASKED_LINK,
+            redaction._ANGLE_LINK,
+            redaction._TIMESTAMP,
+            redaction._CUSTOM_EMOJI,
+            redaction._PLACEHOLDER,
+        )
+        if any(rule.search(form) for rule in markup):
+            assert "<" in form or "[" in form
+        if redaction._MENTION.search(form) and "<" not in form:
+            assert redaction._MASS_PING_HINT.search(form)
+        for hint, rules in groups.items():
+            if any(rule.search(form) for rule in rules):
+                assert hint.search(form)
+        for candidate in redaction._PHONE_CANDIDATE.finditer(form):
+            if redaction._phone(candidate) is not None:
+                assert redaction._PHONE_HINT.search(form)
+
+
+def test_letters_only_on_ascii_is_the_pattern():
+    for text in more_comments(2000, seed=16):
+        for form in (text, text.lower() + redaction._MASK + "ab"):
+            assert redaction._letters_only(form) == redaction._NOT_LETTERS.sub("", form)
+
+
+def test_a_name_pattern_matches_as_the_original_form():
+    redactor = Redactor(MORE_NAMES)
+    forms = [form for named in redactor._forms_of.values() for form in named]
+    texts = [redaction._normalise(text)[0] for text in more_comments(500, seed=17)]
+    for form in forms:
+        fast, original = redaction._name_pattern(form), redaction._names_pattern([form])
+        assert fast is not None and original is not None
+        for text in texts:
+            assert [m.span() for m in fast.finditer(text)] == [
+                m.span() for m in original.finditer(text)
+            ]
+
+
+def test_the_names_a_comment_may_hold_are_those_whose_letters_it_holds():
+    redactor = Redactor(MORE_NAMES)
+    for text in more_comments(2000, seed=18):
+        letters = redaction._letters_only(redaction._normalise(text)[0])
+        expected = set(redactor._always) | {
+            form
+            for key, named in redactor._forms_of.items()
+            if len(key) >= 2 and key in letters
+            for form in named
+        }
+        ordered = sorted(expected, key=lambda n: (-len(n), n))
+        assert redactor._names_for(redaction._normalise(text)[0]) == [
+            redaction._name_pattern(form) for form in ordered
+        ]

@@ -173,6 +173,7 @@ class CoreflectBot(commands.Bot):
     async def setup_hook(self) -> None:
         # Reading the zone list walks the tzdata files: do it once, off the event loop.
         await asyncio.to_thread(iana_timezones)
+        await asyncio.to_thread(self.prompts.warm)  # Babel's data, likewise
         await self.open_store()
         self.services = self.build_services(
             DiscordMessenger(self, prompts=self.prompts, frameworks=self.frameworks)

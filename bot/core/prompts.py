@@ -249,6 +249,15 @@ class Prompts:
         """A phase as people read it: "beginning", or "Beginning" as a title."""
         return self(f"common.phase_{'title_' if title else ''}{phase.value}")
 
+    def warm(self) -> None:
+        """Read Babel's data for every language now (plural rules, month and day names):
+        the bot calls this off the event loop at start, so no first plural or date stalls
+        it later."""
+        for language in self._languages.values():
+            language.locale.plural_form(1)
+            format_datetime(datetime(2000, 1, 1), MOMENT_PATTERN, locale=language.locale)
+            format_date(date(2000, 1, 1), SHORT_DAY_PATTERN, locale=language.locale)
+
     # Dates and times, by Babel, in the same language.
 
     def moment(self, local: datetime) -> str:

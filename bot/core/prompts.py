@@ -17,7 +17,7 @@ import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from importlib.resources.abc import Traversable
 from typing import Any
 
@@ -255,7 +255,9 @@ class Prompts:
         it later."""
         for language in self._languages.values():
             language.locale.plural_form(1)
-            format_datetime(datetime(2000, 1, 1), MOMENT_PATTERN, locale=language.locale)
+            format_datetime(
+                datetime(2000, 1, 1, tzinfo=UTC), MOMENT_PATTERN, locale=language.locale
+            )
             format_date(date(2000, 1, 1), SHORT_DAY_PATTERN, locale=language.locale)
 
     # Dates and times, by Babel, in the same language.

@@ -175,7 +175,7 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
         found, checkin = opened
         await interaction.response.defer(ephemeral=True, thinking=True)
         closed = await self.services.checkins.close_checkin(checkin)
-        self.services.scheduler.wake()  # a scheduled check-in may have been waiting for this one
+        self.services.scheduler.closed(checkin.id)
         if closed is None:
             await refuse(interaction, "errors.nothing_open", project=found.name)
             return

@@ -17,6 +17,8 @@ import asyncio
 import logging
 import multiprocessing
 import random
+import secrets
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -32,6 +34,7 @@ from bot.core.report import CheckinRecord, render_report
 from bot.core.schedule import in_zone
 from bot.core.summary import CheckinSummary, chart_data, summarise_checkin, with_trends
 from bot.core.summary_text import render_pages
+from bot.core.summary_worker import frozen_results
 from bot.core.text import shorten
 from bot.core.wording import reworded
 from bot.services.languages import LanguageService
@@ -46,28 +49,37 @@ THREAD_NAME_LIMIT = 100
 History = list[tuple[Checkin, CheckinSummary]]
 
 _chart_worker: ProcessPoolExecutor | None = None
+_worker_lock = threading.Lock()
 
 
 def _worker() -> ProcessPoolExecutor:
-    """The one process that draws charts, started on first use and kept for the next."""
+    """The one process that draws charts and freezes results, started on first use and kept
+    for the next (asked for from the event loop and from the database's thread)."""
     global _chart_worker
-    if _chart_worker is None:
-        # "spawn", not "fork": the bot's process has threads (the database's) that a fork
-        # would copy in the middle of whatever they were doing.
-        _chart_worker = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn")
-        )
-    return _chart_worker
+    with _worker_lock:
+        if _chart_worker is None:
+            # "spawn", not "fork": the bot's process has threads (the database's) that a
+            # fork would copy in the middle of whatever they were doing.
+            _chart_worker = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        return _chart_worker
+
+
+def _forget_worker() -> None:
+    """The worker died: the next use starts another."""
+    global _chart_worker
+    with _worker_lock:
+        _chart_worker = None
 
 
 async def draw_in_worker(data: ChartData) -> bytes:
     """The chart's PNG, drawn in the worker process; a worker that died is replaced once."""
-    global _chart_worker
     loop = asyncio.get_running_loop()
     try:
         return await loop.run_in_executor(_worker(), render_png, data)
     except BrokenProcessPool:
-        _chart_worker = None
+        _forget_worker()
         return await loop.run_in_executor(_worker(), render_png, data)
 
 
@@ -87,15 +99,26 @@ class ResultsService:
         self.frameworks = frameworks
         self.prompts = prompts
         self.languages = languages or LanguageService(store=store, prompts=prompts)
+        self._own_rng = rng
         self._rng = rng or random.SystemRandom()
 
     def summariser(self, checkin: Checkin) -> Summariser:
-        """What the store calls, inside the closing transaction, to freeze the results."""
+        """What the store calls, inside the closing transaction (on the database's thread),
+        to freeze the results: the maths runs in the worker process, so its CPU never holds
+        the interpreter lock against the event loop; in this thread only if the worker
+        cannot be reached, or when a test gave its own random source."""
         framework = self.frameworks.for_checkin(checkin)
 
         def summarise(
             responses: list[Response], invited: int, names: list[str]
         ) -> tuple[str, str | None]:
+            if self._own_rng is None:
+                args = (framework, checkin.thresholds, checkin.phase, invited, responses, names)
+                try:
+                    return _worker().submit(frozen_results, *args, secrets.randbits(128)).result()
+                except (BrokenProcessPool, OSError, RuntimeError):
+                    _forget_worker()
+                    log.exception("the worker could not summarise check-in %s", checkin.id)
             return freeze(
                 summarise_checkin(
                     framework,

@@ -235,6 +235,18 @@ class Scheduler:
         self.agenda.stale = True
         self._rouse()
 
+    def closed(self, checkin_id: int) -> None:
+        """A check-in was closed by hand: out of the agenda, and look again now (a scheduled
+        check-in may have been waiting for it). Nothing else of the agenda changed, so it is
+        not read again: with many check-ins open that read is the costly part of a pass."""
+        self.agenda.forget(checkin_id)
+        self._rouse()
+
+    def planned(self) -> None:
+        """New check-ins were planned (a project created): look again now. No open check-in
+        changed, so the agenda stands; a pass that opens one reads it afresh."""
+        self._rouse()
+
     def _rouse(self) -> None:
         """Cut the sleep short (the agenda is up to date)."""
         self._woken = True

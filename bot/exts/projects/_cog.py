@@ -166,7 +166,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
             return
         await projects.card_posted(project, card.id)
         await audit(interaction, "project_create", project=project)
-        self.services.scheduler.wake()
+        self.services.scheduler.planned()
         created = self.services.prompts(
             "project.created", project=project.name, channel=channel.mention
         )

@@ -1,0 +1,39 @@
+"""The entry point the worker process freezes a check-in's results with.
+
+The summary maths with its comment redaction is pure Python: run in the bot's own process
+(even on the database's thread) it holds the interpreter lock against the event loop for
+as long as it takes. The close hands it to the worker process that draws charts instead,
+and waits there, off the loop. Everything it takes is plain data, so it pickles.
+"""
+
+from __future__ import annotations
+
+import random
+
+from bot.core.frameworks import Framework
+from bot.core.frozen import freeze
+from bot.core.models import Phase, Response, Thresholds
+from bot.core.summary import summarise_checkin
+
+
+def frozen_results(
+    framework: Framework,
+    thresholds: Thresholds,
+    phase: Phase,
+    invited: int,
+    responses: list[Response],
+    names: list[str],
+    seed: int,
+) -> tuple[str, str | None]:
+    """The check-in's results as stored at its close (`bot.core.frozen.freeze`); `seed`
+    shuffles the comments, a fresh secret one for each close."""
+    summary = summarise_checkin(
+        framework,
+        thresholds,
+        phase,
+        invited=invited,
+        responses=responses,
+        names=names,
+        rng=random.Random(seed),
+    )
+    return freeze(summary)

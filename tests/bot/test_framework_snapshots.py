@@ -17,7 +17,15 @@ from bot.core.frameworks import FrameworkLibrary
 from bot.core.models import Checkin, Phase, Thresholds
 from bot.settings import PROJECT_ROOT, Settings
 from bot.simworld import VirtualClock
-from tests.bot.world import PROJECT, answer_invitation, dm_answering, make_world, ready, reply_text
+from tests.bot.world import (
+    PROJECT,
+    answer_invitation,
+    dm_answering,
+    make_world,
+    ready,
+    reply_text,
+    restart,
+)
 from tests.conftest import settings_for
 
 SIX = "six-principles"
@@ -50,7 +58,7 @@ async def restart_without_six(
     env: simcord.Env, settings: Settings, clock: VirtualClock, frameworks_dir: Path
 ) -> None:
     (frameworks_dir / f"{SIX}.yaml").unlink()
-    await env.restart_bot(create_bot(settings, clock=clock))
+    await restart(env, lambda: create_bot(settings, clock=clock))
     assert env.bot.frameworks.get(SIX) is None
 
 
@@ -104,7 +112,7 @@ async def test_editing_a_framework_file_does_not_rewrite_an_open_checkin(
         path.read_text(encoding="utf-8").replace("People as assets", "Renamed later"),
         encoding="utf-8",
     )
-    await env.restart_bot(create_bot(settings, clock=clock))
+    await restart(env, lambda: create_bot(settings, clock=clock))
 
     answering = dm_answering(world.members[0])
     shown = await answering.click("Start")

@@ -537,7 +537,9 @@ async def test_join_and_leave_keep_working_after_a_restart(env, make_bot):
     world = make_world(env, members=2)
     await create(world)
     card = world.card
+    old = env.bot
     await env.restart_bot(make_bot())
+    await old.store.close()  # the old process is gone: its database connection too
     joined = await world.members[0].click(card, label="Join")
     assert reply_text(joined).startswith(f"**Welcome to {PROJECT}!**")
     left = await world.members[0].click(card, label="Leave")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -99,12 +99,24 @@ def _json_priorities(summary: CheckinSummary) -> dict[str, Any] | None:
     return {"picked": summary.priorities_picked, "counts": picks}
 
 
-def export_csv(framework: Framework, records: Sequence[CheckinRecord], *, timezone: str) -> str:
-    """Aggregates as CSV: one row per (check-in, component); one bare row if too few took part."""
+def export_csv(
+    framework: Framework,
+    records: Sequence[CheckinRecord],
+    *,
+    timezone: str,
+    header: Callable[[str], str] | None = None,
+) -> str:
+    """Aggregates as CSV: one row per (check-in, component); one bare row if too few took part.
+    `header` words each column's identifier for the header row (the project's language);
+    without it the header row is the identifiers."""
     zone = ZoneInfo(timezone)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=csv_columns(framework), restval="")
-    writer.writeheader()
+    columns = csv_columns(framework)
+    writer = csv.DictWriter(buffer, fieldnames=columns, restval="")
+    if header is None:
+        writer.writeheader()
+    else:
+        writer.writerow({column: header(column) for column in columns})
     for number, record in enumerate(records, start=1):
         writer.writerows(_csv_rows(framework, number, record, zone))
     return buffer.getvalue()

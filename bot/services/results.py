@@ -291,5 +291,12 @@ class ResultsService:
         framework = self.project_framework(project, history).in_language(code)
         records = self.records([(c, reworded(s, framework)) for c, s in history])
         if kind == "csv":
-            return export_csv(framework, records, timezone=project.timezone)
+            words = self.prompts.lang(code)
+
+            def header(column: str) -> str:
+                if column.startswith("n_"):  # a count per rating: n_1 … n_k
+                    return words("export.rating_column", value=column[2:])
+                return words(f"export.column_{column}")
+
+            return export_csv(framework, records, timezone=project.timezone, header=header)
         return export_json(framework, records, timezone=project.timezone)

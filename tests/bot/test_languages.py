@@ -150,6 +150,16 @@ async def test_a_whole_checkin_in_welsh(env):
     assert en("report.changes_header") not in markdown
     assert cy("report.table_header") in markdown
 
+    # The CSV export's header row is in Welsh; its rows' values stay the same.
+    exported = await world.facilitator.slash(
+        world.channel, "project export", name=PROJECT, format="csv"
+    )
+    message = exported.followups[-1] if exported.followups else exported.response
+    header, first, *_ = (await message.attachments[0].read()).decode().splitlines()
+    assert header.startswith("gwiriad,cyfnod,agorwyd_ar,cymerodd_ran,gwahoddwyd,")
+    assert header.endswith(",n_1,n_2,n_3,n_4,n_5")
+    assert first.startswith("1,beginning,") and "Cyfartal" in first
+
     # The audit log, in the server's language, names the phase in Welsh too.
     log = reply_text(await world.facilitator.slash(world.channel, "settings audit"))
     assert cy.phase(Phase.BEGINNING) in log and "beginning" not in log

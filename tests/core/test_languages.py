@@ -37,6 +37,7 @@ BUILT_KEYS = (
     "framework.saved_",  # one per form: component, new component, questions
     "framework.changed_",  # one per edit
     "framework.field_",  # the form's fields
+    "export.column_",  # the CSV header: one per column
 )
 
 

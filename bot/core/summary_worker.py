@@ -23,10 +23,12 @@ def frozen_results(
     invited: int,
     responses: list[Response],
     names: list[str],
-    seed: int,
+    shuffle: int | random.Random,
 ) -> tuple[str, str | None]:
-    """The check-in's results as stored at its close (`bot.core.frozen.freeze`); `seed`
-    shuffles the comments, a fresh secret one for each close."""
+    """The check-in's results as stored at its close (`bot.core.frozen.freeze`). `shuffle`
+    orders the comments: in the worker, a fresh secret seed for each close; in the bot's own
+    process, its random source."""
+    rng = shuffle if isinstance(shuffle, random.Random) else random.Random(shuffle)
     summary = summarise_checkin(
         framework,
         thresholds,
@@ -34,6 +36,6 @@ def frozen_results(
         invited=invited,
         responses=responses,
         names=names,
-        rng=random.Random(seed),
+        rng=rng,
     )
     return freeze(summary)

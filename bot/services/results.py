@@ -27,12 +27,12 @@ from bot.core.chart_data import ChartData
 from bot.core.chart_worker import render_png
 from bot.core.export import export_csv, export_json
 from bot.core.frameworks import Framework, FrameworkLibrary
-from bot.core.frozen import freeze, thaw
+from bot.core.frozen import thaw
 from bot.core.models import Checkin, Phase, Project, Response
 from bot.core.prompts import Prompts
 from bot.core.report import CheckinRecord, render_report
 from bot.core.schedule import in_zone
-from bot.core.summary import CheckinSummary, chart_data, summarise_checkin, with_trends
+from bot.core.summary import CheckinSummary, chart_data, with_trends
 from bot.core.summary_text import render_pages
 from bot.core.summary_worker import frozen_results
 from bot.core.text import shorten
@@ -112,24 +112,14 @@ class ResultsService:
         def summarise(
             responses: list[Response], invited: int, names: list[str]
         ) -> tuple[str, str | None]:
+            args = (framework, checkin.thresholds, checkin.phase, invited, responses, names)
             if self._own_rng is None:
-                args = (framework, checkin.thresholds, checkin.phase, invited, responses, names)
                 try:
                     return _worker().submit(frozen_results, *args, secrets.randbits(128)).result()
                 except (BrokenProcessPool, OSError, RuntimeError):
                     _forget_worker()
                     log.exception("the worker could not summarise check-in %s", checkin.id)
-            return freeze(
-                summarise_checkin(
-                    framework,
-                    checkin.thresholds,
-                    checkin.phase,
-                    invited=invited,
-                    responses=responses,
-                    names=names,
-                    rng=self._rng,
-                )
-            )
+            return frozen_results(*args, self._rng)
 
         return summarise
 

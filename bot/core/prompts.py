@@ -140,22 +140,24 @@ class Prompts:
 
     def __init__(
         self,
-        languages: Mapping[str, Language] | dict[str, Text],
+        languages: Mapping[str, Language],
         source: str = "prompts",
         *,
         default: str = DEFAULT_LANGUAGE,
         fixed: str | None = None,
     ) -> None:
-        if not isinstance(next(iter(languages.values()), None), Language):
-            # A single language's texts (tests and tools): English unless told otherwise.
-            languages = {default: Language(default, dict(languages), source)}  # type: ignore[arg-type]
-        self._languages: dict[str, Language] = dict(languages)  # type: ignore[arg-type]
+        self._languages: dict[str, Language] = dict(languages)
         if default not in self._languages:
             raise PromptError(f"{source}: no prompts for the default language {default!r}")
         self.default = default
         self.source = source
         self._fixed = fixed
         self._views: dict[str, Prompts] = {}
+
+    @classmethod
+    def of(cls, texts: dict[str, Text], source: str = "prompts") -> Prompts:
+        """One language's sentences as parsed (`parse_prompts`), as English."""
+        return cls({DEFAULT_LANGUAGE: Language(DEFAULT_LANGUAGE, texts, source)}, source)
 
     @classmethod
     def load(cls, path: Traversable) -> Prompts:

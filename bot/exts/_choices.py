@@ -114,7 +114,3 @@ async def chosen_language(interaction: discord.Interaction, code: str) -> str | 
         languages=", ".join(f"{name} (`{known}`)" for known, name in found.languages.choices()),
     )
     return None
-
-
-def language_name(interaction: discord.Interaction, code: str) -> str:
-    return services(interaction).prompts.name_of(code)

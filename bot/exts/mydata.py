@@ -13,7 +13,6 @@ from bot.core.schedule import in_zone
 from bot.exts._choices import (
     PROJECT_LANGUAGE,
     chosen_language,
-    language_name,
     member_language_choices,
 )
 from bot.exts._confirm import ConfirmItem, confirm_view
@@ -114,7 +113,7 @@ class MyDataCog(commands.GroupCog, group_name="mydata"):
             return
         await languages.set_member(interaction.guild.id, interaction.user.id, chosen)
         self.services.prompts.use(chosen)
-        name = language_name(interaction, chosen)
+        name = self.services.prompts.name_of(chosen)
         await reply(interaction, self.services.prompts("mydata.language_set", language=name))
 
 

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.core.models import MAX_THRESHOLD, MIN_SCORES_THRESHOLD, Phase, Thresholds
 from bot.core.text import shorten
 from bot.exts._audit import audit
-from bot.exts._choices import chosen_language, language_choices, language_name
+from bot.exts._choices import chosen_language, language_choices
 from bot.exts._context import services_of
 from bot.exts._permissions import bot_permissions, missing, permission_list
 from bot.exts._replies import refuse, reply, reply_lines, stamp
@@ -48,7 +48,7 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
                 channel=channel,
                 scores=settings.thresholds.scores,
                 comments=settings.thresholds.comments,
-                language=language_name(interaction, self.services.prompts.language),
+                language=self.services.prompts.name_of(self.services.prompts.language),
             ),
         )
 
@@ -64,7 +64,7 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
         await self.services.languages.set_server(interaction.guild.id, chosen)
         self.services.prompts.use(chosen)  # the answer is in the new language already
         await audit(interaction, "settings_language", detail=chosen)
-        name = language_name(interaction, chosen)
+        name = self.services.prompts.name_of(chosen)
         await reply(interaction, self.services.prompts("settings.language_set", language=name))
 
     @app_commands.command(name="facilitator-role")

@@ -121,7 +121,7 @@ def test_welsh_plurals_follow_the_six_cldr_categories(prompts: Prompts) -> None:
 
 
 def test_a_plural_sentence_needs_a_count_and_falls_back_to_other() -> None:
-    p = Prompts(parse_prompts('a:\n  b:\n    other: "{count} o bobl"\n', source="cy.yaml"))
+    p = Prompts.of(parse_prompts('a:\n  b:\n    other: "{count} o bobl"\n', source="cy.yaml"))
     with pytest.raises(PromptError, match=r"a\.b: a plural sentence needs `count`"):
         p("a.b")
     assert p("a.b", count=1) == "1 o bobl"

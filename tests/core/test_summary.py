@@ -21,7 +21,7 @@ from bot.core.models import (
     Response,
     Thresholds,
 )
-from bot.core.prompts import Prompts
+from bot.core.prompts import Language, Prompts
 from bot.core.summary import (
     COMMENTS_HIDDEN,
     MAX_HIGHLIGHTS,
@@ -605,7 +605,8 @@ class RecordingPrompts(Prompts):
     """Prompts that check every call passes exactly the placeholders the sentence expects."""
 
     def __init__(self, inner: Prompts) -> None:
-        super().__init__(dict(inner.raw(inner.language)), inner.source)
+        texts = dict(inner.raw(inner.language))
+        super().__init__({inner.language: Language(inner.language, texts, inner.source)})
         self.used: set[str] = set()
 
     def __call__(self, key: str, /, **values: Any) -> str:

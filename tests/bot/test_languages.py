@@ -12,10 +12,11 @@ from typing import Any
 import simcord
 import yaml
 
+from bot.core.custom_ids import FlowButton, FlowVerb, flow_id
 from bot.core.models import Phase
 from bot.core.schedule import MAX_REMINDERS
 from bot.simworld import PROJECT, Answering, arrange, labels, reply_text
-from tests.bot.world import NAMES, current_checkin
+from tests.bot.world import NAMES, current_checkin, tampered_click
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -320,3 +321,21 @@ async def test_a_servers_own_framework_in_both_languages_falls_back_where_words_
     assert english_meaning in speaking.message.content  # no Welsh meaning: its own words
     await speaking.click("Skip")
     assert "## Inclusive" in speaking.message.content  # no Welsh at all for this one
+
+
+async def test_a_forged_click_learns_nothing_of_the_checkins_language(env):
+    """Someone not invited who forges a click on a Welsh project's check-in (from another
+    server, in DMs) is refused in their own language: the refusal does not tell them the
+    check-in exists in a Welsh project."""
+    world = await welsh_server(env)
+    await world.open_checkin()
+    checkin = await current_checkin(env)
+    outsider_world = arrange(env, "Elsewhere", ["zed"], project="Other")
+    outsider = outsider_world.members[0]
+    await outsider_world.create_project(name="Other")
+    await outsider.click(outsider_world.card, label="Join")
+    await outsider_world.open_checkin()
+    own_dm = outsider.user.dm_channel.last_message  # an English invitation of their own
+    forged_id = flow_id(FlowButton(checkin.id, FlowVerb.START))
+    forged = await tampered_click(env, outsider.user, own_dm, "Start", forged_id)
+    assert reply_text(forged) == english(env)("errors.not_invited")

@@ -21,7 +21,7 @@ from bot.core.custom_ids import (
 )
 from bot.core.prompts import Prompts
 from bot.exts._context import services
-from bot.exts._language import speak_for_checkin
+from bot.exts._language import speak_for_checkin, speak_member
 from bot.exts._replies import refuse
 from bot.exts.answering import _screens
 from bot.exts.answering._box import CommentModal
@@ -33,6 +33,10 @@ from bot.services.answering import (
     Refused,
     StepShown,
 )
+
+# Refusals to someone the check-in is not theirs: not invited, another's comment box, a stale
+# or forged button.
+NOT_THEIRS = frozenset({"errors.not_invited", "errors.box_not_yours", "errors.stale_button"})
 
 
 class FlowItem(discord.ui.DynamicItem[discord.ui.Button[Any]], template=FLOW_TEMPLATE):
@@ -163,6 +167,10 @@ async def show(
     screen by editing the clicked message (or, from /reflect, as a new message)."""
     prompts = services(interaction).prompts
     if isinstance(outcome, Refused):
+        if outcome.key in NOT_THEIRS:
+            # Not theirs to answer: said in the clicker's own language, so a forged click
+            # learns nothing of the check-in it names (not even its project's language).
+            await speak_member(interaction)
         await refuse(interaction, outcome.key, **outcome.values)
         return
     if isinstance(outcome, BoxOpened):

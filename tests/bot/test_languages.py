@@ -15,6 +15,7 @@ import yaml
 from bot.core.custom_ids import FlowButton, FlowVerb, flow_id
 from bot.core.models import Phase
 from bot.core.schedule import MAX_REMINDERS
+from bot.services import results as results_module
 from bot.simworld import PROJECT, Answering, arrange, labels, reply_text
 from tests.bot.world import NAMES, current_checkin, tampered_click
 
@@ -77,9 +78,17 @@ async def welsh_server(env: simcord.Env, members: int = 5, guild: str = "Glan-yr
     return world
 
 
-async def test_a_whole_checkin_in_welsh(env):
+async def test_a_whole_checkin_in_welsh(env, monkeypatch):
     world = await welsh_server(env)
     cy, en = welsh(env), english(env)
+    drawn: list[Any] = []  # what each chart shows, as the worker is handed it
+    draw = results_module.draw_in_worker
+
+    async def recording(data: Any) -> bytes:
+        drawn.append(data)
+        return await draw(data)
+
+    monkeypatch.setattr(results_module, "draw_in_worker", recording)
 
     # The card: Welsh sentences, dates by Babel in Welsh, Welsh buttons.
     card = world.card
@@ -139,6 +148,14 @@ async def test_a_whole_checkin_in_welsh(env):
     assert cy("summary.took_part", took_part=5, count=5) in summary.content
     assert "participants took part" not in summary.content
     assert "Cyfartal" in summary.content and "Equal" not in summary.content
+    # Its chart: Welsh title, component names, scale and a legend dated by Babel in Welsh.
+    [chart] = drawn
+    opened = (await current_checkin(env)).opened_at.date()
+    assert chart.title == cy("post.chart_title", project=PROJECT)
+    assert chart.components[0] == "Cyfartal" and chart.scale[0][1] == "Ddim eto"
+    label = f"{cy.phase(Phase.BEGINNING, title=True)} ({cy.short_day(opened)})"
+    assert [s.label for s in chart.series] == [label]
+    assert "Ion" in label  # Ionawr, January
 
     # The report: Welsh headings and Welsh dates.
     report = await world.facilitator.slash(world.channel, "project report", name=PROJECT)

@@ -524,6 +524,22 @@ def _name_pattern(form: str) -> re.Pattern[str] | None:
     return re.compile(rf"{first}(?<!{_LETTER}{first}){rest}(?!{_LETTER})")
 
 
+@functools.lru_cache(maxsize=8192)
+def _group_pattern(forms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern of `forms` that matches what `_names_pattern(forms)` matches (longest
+    first), starting with their first character when they share it, as `_name_pattern` does."""
+    ordered = sorted(forms, key=lambda n: (-len(n), n))
+    if not ordered or len({form[0] for form in ordered}) > 1:
+        return _names_pattern(ordered)
+    first = re.escape(ordered[0][0])
+    rests = []
+    for form in ordered:
+        body = _NAME_GAP.join(_in_word(part) for part in form.split())
+        assert body.startswith(first)
+        rests.append(body[len(first) :])
+    return re.compile(rf"{first}(?<!{_LETTER}{first})(?:{'|'.join(rests)})(?!{_LETTER})")
+
+
 _Trie = dict[str, "_Trie"]  # each next character, and "" where a word ends
 
 
@@ -602,6 +618,17 @@ _CONTACT_HINTS: tuple[Callable[[str], bool], ...] = (
 )
 assert len(_CONTACT_HINTS) == len(_CONTACTS)
 
+# A piece of text every match of a contact rule holds, where there is one: no match can
+# start at or after a place with no such piece after it.
+_HELD: dict[re.Pattern[str], str] = {
+    _SCHEME_URL: "://",
+    **dict.fromkeys(_EMAILS[:3], "@"),
+    _WWW_URL: "www",
+    _DOMAIN: ".",
+    _DOMAIN_WITH_PATH: "/",
+    _INVITE: ".gg/",
+}
+
 
 def _after_last_space(text: str, end: int) -> int:
     """Just after the last space or line break before `end` (0 if none)."""
@@ -675,6 +702,29 @@ def _contacts_by_table(text: str) -> tuple[list[_Rule], list[int]]:
     return [rule for rule, _ in found], [start(text) for _, start in found]
 
 
+# The address rules that read an "@" with spaces beside it or a dot written another way.
+_SPACED_ADDRESSES = frozenset(rule[0] for rule in _CONTACTS[2:4])
+
+
+def _without_outdone(
+    text: str, rules: list[_Rule], starts: list[int]
+) -> tuple[list[_Rule], list[int]]:
+    """`rules` (and their `starts`) less the spaced address rules where they cannot win.
+
+    With no space beside any "@" and no dot written another way, each match of those rules
+    is an address the plain rule (`ana@example.org`, listed before them) finds at the same
+    place, as long or longer (it takes every dotted label after the "@"): the longest
+    match, or the first rule among equals, is never theirs, so leaving them out changes
+    nothing (a test checks).
+    """
+    if "@ " in text or " @" in text or " ." in text or " dot " in text or _has_bracket(text):
+        return rules, starts
+    kept = [i for i, rule in enumerate(rules) if rule[0] not in _SPACED_ADDRESSES]
+    if len(kept) == len(rules):
+        return rules, starts
+    return [rules[i] for i in kept], [starts[i] for i in kept]
+
+
 def _contacts_in(text: str) -> tuple[list[_Rule], list[int]]:
     """What `_contacts_by_table` gives, each hint and start worked out once (a test checks)."""
     rules, starts = [], []
@@ -735,9 +785,7 @@ def _contacts_in(text: str) -> tuple[list[_Rule], list[int]]:
     return rules, starts
 
 
-# What the other groups cannot match without: Discord markup needs "<", "@" or "[" (after
-# normalising, "＠" is "@"); phones and postcodes need a digit.
-_MARKUP_HINT = re.compile(r"[<@\[]")
+# What the other groups cannot match without: phones and postcodes need a digit.
 _DIGIT_HINT = re.compile(r"[0-9]|[^\x00-\x7f]")  # ASCII digits, or any non-ASCII character
 # Sharper, each what every match of its rules holds:
 # - mentions as Discord reads them (on the text as written): an "@" or a "<";
@@ -752,6 +800,12 @@ _POSTCODE_HINT = re.compile(r"\d[abd-hjlnp-uw-z]{2}")
 _PHONE_HINT = re.compile(rf"\d(?:[ \n{_DASHES}./~|*·•,_'()+]*\d){{{MIN_PHONE_DIGITS - 1}}}")
 # - a name spelled out: a letter standing alone between two separators.
 _SPELLED_HINT = re.compile(rf"[{_SPELLING_CHARS}]{_LETTER}[{_SPELLING_CHARS}]")
+
+
+def _may_hold_markup(text: str) -> bool:
+    """Whether the working copy may hold Discord markup: a "<" or "[" (links, timestamps,
+    emoji, placeholders, mentions) or a mass ping (after normalising, "＠" is "@")."""
+    return "<" in text or "[" in text or ("@" in text and _MASS_PING_HINT.search(text) is not None)
 
 
 def _leftmost_longest(
@@ -782,6 +836,12 @@ def _leftmost_longest(
                 continue
             match, start = next_match, next_match.start()
             if start < done:
+                # A rule whose every match holds a piece of text matches no more once that
+                # piece is nowhere after the pick (one C-level find, not a search).
+                held = _HELD.get(rules[i][0])
+                if held is not None and text.find(held, done) < 0:
+                    upcoming[i] = None
+                    continue
                 found = upcoming[i] = searches[i](text, done)
                 if found is None:
                     continue
@@ -805,7 +865,7 @@ class _Scan:
         self.original = text
         self.text, self._starts, self._ends = _normalise(text)
         # Whether each character of the working copy is the original one at the same place.
-        self._same_places = isinstance(self._starts, range)
+        self.same_places = isinstance(self._starts, range)
         self._claims: list[tuple[int, int, str]] = []
 
     def claim(self, pattern: re.Pattern[str], outcome: _Outcome) -> None:
@@ -815,14 +875,19 @@ class _Scan:
     def claim_longest(self, rules: Sequence[_Rule], starts: Sequence[int] | None = None) -> None:
         """Claims the matches of all `rules` at once: the first, and the longest there, wins
         (`starts`: where each rule's first match can start, at the earliest)."""
+        self.take(
+            claim
+            for match, outcome in _leftmost_longest(self.text, rules, starts)
+            if (claim := outcome(match) if callable(outcome) else _whole(match, outcome))
+        )
+
+    def take(self, claims: Iterable[tuple[int, int, str]]) -> None:
+        """Claims these places of the working copy, in order and not overlapping."""
         pieces: list[str] = []
         done = 0
-        for match, outcome in _leftmost_longest(self.text, rules, starts):
-            claim = outcome(match) if callable(outcome) else _whole(match, outcome)
-            if claim is None:
-                continue
+        for claim in claims:
             start, end, _ = claim
-            if not self._same_places:
+            if not self.same_places:
                 start, end = self._whole_characters(start, end)
             start = max(start, done)  # two matches inside one folded character
             if start >= end:
@@ -865,6 +930,20 @@ def _letters_only(text: str) -> str:
     if text.isascii():
         return text.encode("ascii").translate(None, _ASCII_NOT_LETTERS).decode("ascii")
     return _NOT_LETTERS.sub("", text)
+
+
+_ASCII_DIGITS = b"0123456789"
+
+
+def _may_hold_phone(scan: _Scan) -> bool:
+    """Whether the working copy may hold a phone number (`_PHONE_HINT`): a comment written
+    in ASCII holds no digits but ASCII ones, and a number needs `MIN_PHONE_DIGITS` of them."""
+    text = scan.text
+    if scan.same_places:
+        data = text.encode()
+        if len(data) - len(data.translate(None, _ASCII_DIGITS)) < MIN_PHONE_DIGITS:
+            return False
+    return _PHONE_HINT.search(text) is not None
 
 
 def _make_safe(text: str) -> str:
@@ -911,12 +990,12 @@ class Redactor:
         # (a trie, so one scan tries every name at once) ...
         self._starts = re.compile(_trie(longer)) if longer else None
         # ... and the names whose letters start there too: those are its beginnings.
-        self._forms_within: dict[str, list[str]] = {
-            letters: [
+        self._forms_within: dict[str, tuple[str, ...]] = {
+            letters: tuple(
                 form
                 for end in range(2, len(letters) + 1)
                 for form in self._forms_of.get(letters[:end], ())
-            ]
+            )
             for letters in longer
         }
         self._words = frozenset(words)
@@ -931,27 +1010,23 @@ class Redactor:
         scan = _Scan(text)
         # Each group of rules is skipped only when the text cannot hold a match of any of
         # them (the hints are what every match needs), so skipping changes nothing.
-        if _MARKUP_HINT.search(scan.text) and (
-            "<" in scan.text or "[" in scan.text or _MASS_PING_HINT.search(scan.text)
-        ):
+        if _may_hold_markup(scan.text):
             scan.claim(_MASKED_LINK, LINK)
             scan.claim(_ANGLE_LINK, LINK)
             scan.claim(_TIMESTAMP, _KEEP)
             scan.claim(_CUSTOM_EMOJI, self._emoji)
             scan.claim(_PLACEHOLDER, _KEEP)
             scan.claim(_MENTION, MENTION)  # disguised ones: `＠everyone`, `@\u200beveryone`
-        contacts, starts = _contacts_in(scan.text)
+        contacts, starts = _without_outdone(scan.text, *_contacts_in(scan.text))
         if contacts:
             scan.claim_longest(contacts, starts)
         if _DIGIT_HINT.search(scan.text):
             if _POSTCODE_HINT.search(scan.text):
                 scan.claim(_POSTCODE, POSTCODE)
-            if _PHONE_HINT.search(scan.text):
+            if _may_hold_phone(scan):
                 scan.claim(_PHONE_CANDIDATE, _phone)
         if self._has_names:
-            names = self._names_for(scan.text)
-            if names:
-                scan.claim_longest([(pattern, NAME) for pattern in names])
+            self._claim_names(scan)
             if _SPELLED_HINT.search(scan.text):
                 scan.claim(_SPELLED_OUT, self._spelled_name)
         return _make_safe(scan.result())
@@ -967,17 +1042,52 @@ class Redactor:
             return True
         return any(self._spelled_name(m) for m in _SPELLED_OUT.finditer(text))
 
+    def _claim_names(self, scan: _Scan) -> None:
+        """Claims the names in `scan`: the matches of one pattern of all the names it may
+        hold (`_names_pattern`), found by one pattern per place where a name's letters
+        start, of the names whose letters start there (a place whose names are among
+        another's is left to that one). Where those patterns' matches do not overlap they
+        are what the one pattern finds; where they do (rare: names inside names), each
+        name's own pattern is read and the longest match at each place wins."""
+        if self._starts is None or self._always:
+            names = self._names_for(scan.text)
+            if names:
+                scan.claim_longest([(pattern, NAME) for pattern in names])
+            return
+        places = self._places_in(scan.text)
+        if not places:
+            return
+        spans: list[tuple[int, int, str]] = []
+        for letters in places:
+            if any(other != letters and other.startswith(letters) for other in places):
+                continue  # its names are all among the longer one's
+            pattern = _group_pattern(self._forms_within[letters])
+            if pattern is not None:
+                spans += [(*match.span(), NAME) for match in pattern.finditer(scan.text)]
+        spans.sort()
+        if any(before[1] > after[0] for before, after in itertools.pairwise(spans)):
+            scan.claim_longest([(pattern, NAME) for pattern in self._names_for(scan.text)])
+        else:
+            scan.take(spans)
+
+    def _places_in(self, text: str) -> set[str]:
+        """At each place in `text`'s letters where a name's letters start, the longest such."""
+        places: set[str] = set()
+        if self._starts is not None:
+            search, letters = self._starts.search, _letters_only(text)
+            # One search skips to the next place, and is tried again just after it, as
+            # names can overlap.
+            match = search(letters)
+            while match is not None:
+                places.add(match[0])
+                match = search(letters, match.start() + 1)
+        return places
+
     def _names_for(self, text: str) -> list[re.Pattern[str]]:
         """The patterns of the names `text` may hold, longest first (none: it holds none)."""
         found = set(self._always)
-        if self._starts is not None:
-            within, search, letters = self._forms_within, self._starts.search, _letters_only(text)
-            # Where each starts: one search skips to the next, and is tried again just after
-            # it, as names can overlap.
-            match = search(letters)
-            while match is not None:
-                found.update(within[match[0]])
-                match = search(letters, match.start() + 1)
+        for letters in self._places_in(text):
+            found.update(self._forms_within[letters])
         ordered = sorted(found, key=lambda n: (-len(n), n))
         return [pattern for form in ordered if (pattern := _name_pattern(form)) is not None]
 

@@ -98,7 +98,17 @@ def unshortened(monkeypatch: pytest.MonkeyPatch) -> Redactor:
     full_forms = frozenset(form for forms in reference._forms_of.values() for form in forms)
     everything = redaction._names_pattern(full_forms)
     monkeypatch.setattr(reference, "_names_for", lambda text: [everything])
+    monkeypatch.setattr(reference, "_claim_names", _claim_with(everything))
     return reference
+
+
+def _claim_with(everything: redaction.re.Pattern[str]):  # type: ignore[no-untyped-def]
+    """Claiming names with one pattern of them all, as the bot did before its shortcuts."""
+
+    def claim(scan: redaction._Scan) -> None:
+        scan.claim(everything, redaction.NAME)
+
+    return claim
 
 
 def test_shortcuts_change_no_redaction(monkeypatch: pytest.MonkeyPatch, unshortened: Redactor):
@@ -107,7 +117,7 @@ def test_shortcuts_change_no_redaction(monkeypatch: pytest.MonkeyPatch, unshorte
     expected_hints = redaction._CONTACT_HINTS
     shortened = [fast.redact(text) for text in texts]
     monkeypatch.setattr(redaction, "_CONTACT_HINTS", tuple(lambda t: True for _ in expected_hints))
-    monkeypatch.setattr(redaction, "_MARKUP_HINT", redaction.re.compile(""))
+    monkeypatch.setattr(redaction, "_may_hold_markup", lambda text: True)
     monkeypatch.setattr(redaction, "_DIGIT_HINT", redaction.re.compile(""))
     assert [unshortened.redact(text) for text in texts] == shortened
 
@@ -192,9 +202,11 @@ def test_no_shortcut_changes_any_redaction(monkeypatch: pytest.MonkeyPatch):
     forms = frozenset(form for named in reference._forms_of.values() for form in named)
     everything = redaction._names_pattern(forms)
     monkeypatch.setattr(reference, "_names_for", lambda text: [everything])
+    monkeypatch.setattr(reference, "_claim_names", _claim_with(everything))
+    monkeypatch.setattr(redaction, "_HELD", {})
+    monkeypatch.setattr(redaction, "_without_outdone", lambda text, rules, starts: (rules, starts))
     always = redaction.re.compile("")
     for hint in (
-        "_MARKUP_HINT",
         "_MASS_PING_HINT",
         "_DIGIT_HINT",
         "_POSTCODE_HINT",
@@ -203,6 +215,8 @@ def test_no_shortcut_changes_any_redaction(monkeypatch: pytest.MonkeyPatch):
     ):
         monkeypatch.setattr(redaction, hint, always)
     monkeypatch.setattr(redaction, "_contacts_in", _every_contact_rule)
+    monkeypatch.setattr(redaction, "_may_hold_markup", lambda text: True)
+    monkeypatch.setattr(redaction, "_may_hold_phone", lambda scan: True)
     monkeypatch.setattr(redaction, "_make_safe", _make_safe_every_step)
     assert [reference.redact(text) for text in texts] == shortened
 
@@ -295,3 +309,62 @@ def test_the_names_a_comment_may_hold_are_those_whose_letters_it_holds():
         assert redactor._names_for(redaction._normalise(text)[0]) == [
             redaction._name_pattern(form) for form in ordered
         ]
+
+
+def test_names_are_claimed_by_place_unless_their_matches_overlap(monkeypatch: pytest.MonkeyPatch):
+    """A comment's names are claimed with one pattern per place where a name's letters
+    start; only where those matches overlap are the names' own patterns read, one by one,
+    and both ways give the same claims."""
+    names = [name for name in MORE_NAMES if name != "a."]  # a one-letter name is always read
+    redactor = Redactor(names)
+    read_one_by_one: list[str] = []
+    names_for = redactor._names_for
+
+    def spy(text: str) -> list[redaction.re.Pattern[str]]:
+        read_one_by_one.append(text)
+        return names_for(text)
+
+    monkeypatch.setattr(redactor, "_names_for", spy)
+    assert redactor.redact("ivo58 and member 58 said so") == "[name] and [name] said so"
+    assert read_one_by_one == []
+    texts = more_comments(3000, seed=19)
+    by_place = [redactor.redact(text) for text in texts]
+    assert 0 < len(read_one_by_one) < len(texts) / 2
+
+    one_by_one = Redactor(names)
+
+    def claim_one_by_one(scan: redaction._Scan) -> None:
+        patterns = one_by_one._names_for(scan.text)
+        scan.claim_longest([(pattern, redaction.NAME) for pattern in patterns])
+
+    monkeypatch.setattr(one_by_one, "_claim_names", claim_one_by_one)
+    assert [one_by_one.redact(text) for text in texts] == by_place
+
+
+def test_the_spaced_address_rules_never_win_without_a_space_or_an_odd_dot():
+    """Where no "@" has a space beside it and no dot is written another way, every match of
+    the spaced address rules is outdone by the plain rule's at the same place."""
+    plain = redaction._EMAILS[0]
+    addresses = [
+        "ana@example.org",
+        "a.b-c@mail.example.co.uk",
+        "x@y.z",
+        "ana@example.org.",
+        "me@host",
+        "ivo58@exa_mple.o-rg.uk and jo@x.io",
+        "ana@例え.jp",
+        "ana@example.c0m",
+    ]
+    texts = addresses + more_comments(3000, seed=20)
+    checked = 0
+    for text in texts:
+        form = redaction._normalise(text)[0]
+        rules = [(rule, redaction.EMAIL) for rule in redaction._SPACED_ADDRESSES]
+        if redaction._without_outdone(form, rules, [0, 0])[0]:
+            continue  # a space beside an "@" or an odd dot: they are kept
+        for rule, _ in rules:
+            for match in rule.finditer(form):
+                rival = plain.match(form, match.start())
+                assert rival is not None and rival.end() >= match.end(), (text, match)
+                checked += 1
+    assert checked > 50

@@ -525,12 +525,15 @@ def _name_pattern(form: str) -> re.Pattern[str] | None:
 
 
 @functools.lru_cache(maxsize=8192)
-def _group_pattern(forms: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern of `forms` that matches what `_names_pattern(forms)` matches (longest
-    first), starting with their first character when they share it, as `_name_pattern` does."""
+def _group_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern of `forms` (at least one) that matches what `_names_pattern(forms)`
+    matches (longest first), starting with their first character when they share it, as
+    `_name_pattern` does."""
     ordered = sorted(forms, key=lambda n: (-len(n), n))
-    if not ordered or len({form[0] for form in ordered}) > 1:
-        return _names_pattern(ordered)
+    if len({form[0] for form in ordered}) > 1:
+        pattern = _names_pattern(ordered)
+        assert pattern is not None
+        return pattern
     first = re.escape(ordered[0][0])
     rests = []
     for form in ordered:
@@ -726,7 +729,8 @@ def _without_outdone(
 
 
 def _contacts_in(text: str) -> tuple[list[_Rule], list[int]]:
-    """What `_contacts_by_table` gives, each hint and start worked out once (a test checks)."""
+    """What `_without_outdone` leaves of what `_contacts_by_table` gives, each hint and start
+    worked out once (a test checks)."""
     rules, starts = [], []
     scheme, at_addresses, at_service, at_spelled, www, bracketed, dot_letter, spelled, path, gg = (
         _CONTACTS[0],
@@ -744,10 +748,15 @@ def _contacts_in(text: str) -> tuple[list[_Rule], list[int]]:
         rules.append(scheme)
         starts.append(_from_scheme(text))
     has_at = "@" in text
+    has_bracket = "[" in text or "(" in text or "{" in text or "<" in text  # `_BRACKETS`
+    spelled_dot = " dot " in text or " ." in text
     if has_at:
-        rules += at_addresses
-        starts += [_from_at(text)] * len(at_addresses)
-    has_bracket = _has_bracket(text)
+        at_start = _from_at(text)
+        rules.append(at_addresses[0])
+        starts.append(at_start)
+        if has_bracket or spelled_dot or "@ " in text or " @" in text:  # `_without_outdone`
+            rules += at_addresses[1:]
+            starts += [at_start] * (len(at_addresses) - 1)
     if has_bracket:
         rules.append(bracketed[0])
         starts.append(0)
@@ -773,7 +782,7 @@ def _contacts_in(text: str) -> tuple[list[_Rule], list[int]]:
     if found:
         rules.append(dot_letter)
         starts.append(dot_start)
-    if " dot " in text or " ." in text:
+    if spelled_dot:
         rules.append(spelled)
         starts.append(0)
     if found and "/" in text:
@@ -998,6 +1007,8 @@ class Redactor:
             )
             for letters in longer
         }
+        # The pattern of each place's names, made the first time a comment needs it.
+        self._groups: dict[str, re.Pattern[str]] = {}
         self._words = frozenset(words)
         self._word_lengths = sorted({len(w) for w in words}, reverse=True)
 
@@ -1017,7 +1028,7 @@ class Redactor:
             scan.claim(_CUSTOM_EMOJI, self._emoji)
             scan.claim(_PLACEHOLDER, _KEEP)
             scan.claim(_MENTION, MENTION)  # disguised ones: `＠everyone`, `@\u200beveryone`
-        contacts, starts = _without_outdone(scan.text, *_contacts_in(scan.text))
+        contacts, starts = _contacts_in(scan.text)
         if contacts:
             scan.claim_longest(contacts, starts)
         if _DIGIT_HINT.search(scan.text):
@@ -1058,12 +1069,16 @@ class Redactor:
         if not places:
             return
         spans: list[tuple[int, int, str]] = []
+        groups = self._groups
         for letters in places:
-            if any(other != letters and other.startswith(letters) for other in places):
+            if len(places) > 1 and any(
+                other != letters and other.startswith(letters) for other in places
+            ):
                 continue  # its names are all among the longer one's
-            pattern = _group_pattern(self._forms_within[letters])
-            if pattern is not None:
-                spans += [(*match.span(), NAME) for match in pattern.finditer(scan.text)]
+            pattern = groups.get(letters)
+            if pattern is None:
+                pattern = groups[letters] = _group_pattern(self._forms_within[letters])
+            spans += [(*match.span(), NAME) for match in pattern.finditer(scan.text)]
         spans.sort()
         if any(before[1] > after[0] for before, after in itertools.pairwise(spans)):
             scan.claim_longest([(pattern, NAME) for pattern in self._names_for(scan.text)])

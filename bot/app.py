@@ -160,6 +160,9 @@ class CoreflectBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=CoreflectTree,
+            # No cache of recent messages (discord.py keeps 1,000 by default): nothing here
+            # reads one back; cards and posts are edited by id (a partial message).
+            max_messages=None,
             **connection,
         )
         keep_answers_out_of_logs()

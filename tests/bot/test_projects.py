@@ -98,6 +98,16 @@ async def test_create_replies_ephemerally_posts_the_card_and_stores_the_project(
     assert await env.bot.store.list_checkins(project.id) == []  # nothing opens before the start
 
 
+async def test_the_bot_keeps_no_messages_in_memory(env):
+    world = make_world(env, members=1)
+    await create(world)
+    [card] = cards(world)
+    joined = await world.members[0].click(card, label="Join")
+    assert reply_text(joined).startswith(f"**Welcome to {PROJECT}!**")
+    # Discord sent it the card it posted; nothing reads a message back, so none is kept.
+    assert list(env.bot.cached_messages) == []
+
+
 async def test_create_fills_in_the_defaults(env):
     world = make_world(env, members=0)
     await create(world, name="  Garden   Group ")

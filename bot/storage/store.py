@@ -44,6 +44,7 @@ from bot.core.models import (
     AuditEntry,
     Checkin,
     CheckinCounts,
+    CheckinStanding,
     CheckinStatus,
     Delivery,
     DirectionChoice,
@@ -56,6 +57,7 @@ from bot.core.models import (
     Participant,
     Phase,
     Project,
+    ProjectOverview,
     ReminderTarget,
     Response,
     ScheduledCheckin,
@@ -107,6 +109,9 @@ _PROJECT_FIELDS = _prefixed("p", _PROJECT_COLUMNS)
 _CHECKIN_FIELDS = _prefixed("c", _CHECKIN_COLUMNS)
 _SELECT_PROJECTS = f"SELECT {_PROJECT_FIELDS} FROM projects AS p "  # noqa: S608
 _SELECT_CHECKINS = f"SELECT {_CHECKIN_FIELDS} FROM checkins AS c "  # noqa: S608
+_SELECT_CHECKINS_WITH_RESULTS = (
+    f"SELECT {_CHECKIN_FIELDS}, c.results AS c_results FROM checkins AS c "  # noqa: S608
+)
 _SELECT_INVITED_CHECKINS = (
     f"SELECT {_PROJECT_FIELDS}, {_CHECKIN_FIELDS} "  # noqa: S608 (the fields are constants)
     "FROM invitations AS i JOIN checkins AS c ON c.id = i.checkin_id "
@@ -1675,26 +1680,21 @@ class Store:
     async def checkin_counts(self, checkin_id: int) -> CheckinCounts:
         """How many were invited, have finished, were reached by DM or could not be: counts,
         never who (one hand-over to the connection's thread)."""
+        return await self._read_at_once(lambda conn: self._counts_now(conn, checkin_id))
 
-        def read(
-            conn: sqlite3.Connection,
-        ) -> tuple[list[sqlite3.Row], list[sqlite3.Row], list[sqlite3.Row]]:
-            return (
-                _rows(conn, "SELECT user_id FROM invitations WHERE checkin_id = ?", (checkin_id,)),
-                _rows(
-                    conn,
-                    "SELECT respondent, submitted FROM responses WHERE checkin_id = ?",
-                    (checkin_id,),
-                ),
-                _rows(
-                    conn,
-                    "SELECT delivery, count(*) FROM invitations WHERE checkin_id = ? "
-                    "GROUP BY delivery",
-                    (checkin_id,),
-                ),
-            )
-
-        invitees, responses, deliveries = await self._read_at_once(read)
+    def _counts_now(self, conn: sqlite3.Connection, checkin_id: int) -> CheckinCounts:
+        """On the connection's thread: the check-in's counts (as `checkin_counts`)."""
+        invitees = _rows(
+            conn, "SELECT user_id FROM invitations WHERE checkin_id = ?", (checkin_id,)
+        )
+        responses = _rows(
+            conn, "SELECT respondent, submitted FROM responses WHERE checkin_id = ?", (checkin_id,)
+        )
+        deliveries = _rows(
+            conn,
+            "SELECT delivery, count(*) FROM invitations WHERE checkin_id = ? GROUP BY delivery",
+            (checkin_id,),
+        )
         keys = {self._respondent(checkin_id, row[0]) for row in invitees}
         states = {row["respondent"]: row for row in responses if row["respondent"] in keys}
         by_delivery = {Delivery(row[0]): row[1] for row in deliveries}
@@ -1704,6 +1704,46 @@ class Store:
             delivered=by_delivery.get(Delivery.DELIVERED, 0),
             undeliverable=by_delivery.get(Delivery.FAILED, 0),
         )
+
+    async def project_overview(self, guild_id: int, name: str) -> ProjectOverview | None:
+        """The server's project of this name (as `find_project`) with how many joined it, its
+        schedule and its check-ins with their counts and frozen figures, or None (one
+        hand-over to the connection's thread)."""
+
+        def read(conn: sqlite3.Connection) -> ProjectOverview | None:
+            row = _row(
+                conn,
+                _SELECT_PROJECTS + "WHERE p.guild_id = ? AND p.name_key = ?",
+                (guild_id, name_key(name)),
+            )
+            if row is None:
+                return None
+            project = _project(row)
+            joined = _row(
+                conn, "SELECT count(*) FROM participants WHERE project_id = ?", (project.id,)
+            )
+            schedule = _rows(
+                conn, _SELECT_SCHEDULE + "WHERE s.project_id = ? ORDER BY s.opens_at", (project.id,)
+            )
+            checkins = _rows(
+                conn,
+                _SELECT_CHECKINS_WITH_RESULTS + "WHERE c.project_id = ? ORDER BY c.opened_at, c.id",
+                (project.id,),
+            )
+            return ProjectOverview(
+                project=project,
+                participants=int(joined[0]) if joined else 0,
+                schedule=tuple(_scheduled(r) for r in schedule),
+                checkins=tuple(self._standing_now(conn, r) for r in checkins),
+            )
+
+        return await self._read_at_once(read)
+
+    def _standing_now(self, conn: sqlite3.Connection, row: sqlite3.Row) -> CheckinStanding:
+        checkin = _checkin(row)
+        figures = row["c_results"] if checkin.status is CheckinStatus.CLOSED else None
+        frozen = FrozenResults(figures) if figures is not None else None
+        return CheckinStanding(checkin, self._counts_now(conn, checkin.id), frozen)
 
     async def member_responses(
         self, guild_id: int, user_id: int

@@ -1,0 +1,63 @@
+"""What a look-up command costs the database before it answers: one read, one hand-over to
+the connection's thread, and a fixed number of statements however much history the project
+has (counted, never timed)."""
+
+from __future__ import annotations
+
+from tests.bot.world import (
+    PROJECT,
+    answer,
+    count_statements,
+    count_store_use,
+    ready,
+    reply_text,
+)
+
+
+async def _two_checkins(env):
+    """A project of three whose beginning check-in (two answered) is closed and whose next
+    one is open, one of them answered."""
+    world = await ready(env, members=3)
+    for member in world.members[:2]:
+        await answer(member, 4)
+    await world.close_checkin()
+    await env.advance_time(60)
+    await world.open_checkin("extra")
+    await answer(world.members[0], 3)
+    return world
+
+
+async def test_project_show_is_one_read_whatever_its_history(env):
+    world = await _two_checkins(env)
+    statements = await count_statements(env)
+    counts = count_store_use(env)
+    shown = await world.facilitator.slash(world.channel, "project show", name=PROJECT)
+    text = reply_text(shown)
+    assert "2 of 3 answered" in text  # the closed one, from its frozen figures
+    assert "1 of 3 answered" in text  # the open one
+    assert counts == {"read": 1, "thread": 1}
+    # The project, its participants, its schedule, its check-ins; three counts per check-in.
+    assert statements == {"statement": 4 + 3 * 2}
+
+
+async def test_project_show_of_an_unknown_project_is_one_statement(env):
+    world = await _two_checkins(env)
+    statements = await count_statements(env)
+    counts = count_store_use(env)
+    shown = await world.facilitator.slash(world.channel, "project show", name="Nope")
+    assert reply_text(shown) == env.bot.prompts("errors.unknown_project", name="Nope")
+    assert counts == {"read": 1, "thread": 1}
+    assert statements == {"statement": 1}
+
+
+async def test_mydata_show_is_one_read(env):
+    world = await _two_checkins(env)
+    member = world.members[0]
+    await member.slash(world.channel, "mydata show")  # their language choice, now known
+    statements = await count_statements(env)
+    counts = count_store_use(env)
+    shown = await member.slash(world.channel, "mydata show")
+    assert "Beginning" in reply_text(shown) or "beginning" in reply_text(shown)
+    assert counts == {"read": 1, "thread": 1}
+    # Their check-ins, then each one's answers: its state and its rows.
+    assert statements == {"statement": 1 + 2 * 2}

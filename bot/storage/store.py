@@ -109,6 +109,19 @@ _PROJECT_FIELDS = _prefixed("p", _PROJECT_COLUMNS)
 _CHECKIN_FIELDS = _prefixed("c", _CHECKIN_COLUMNS)
 _SELECT_PROJECTS = f"SELECT {_PROJECT_FIELDS} FROM projects AS p "  # noqa: S608
 _SELECT_CHECKINS = f"SELECT {_CHECKIN_FIELDS} FROM checkins AS c "  # noqa: S608
+_SELECT_PROJECTS_WITH_PARTICIPANTS = (
+    f"SELECT {_PROJECT_FIELDS}, "  # noqa: S608 (the fields are constants)
+    "(SELECT count(*) FROM participants WHERE project_id = p.id) AS p_participants "
+    "FROM projects AS p "
+)
+_SELECT_PROJECT_INVITATIONS = (
+    "SELECT i.checkin_id, i.user_id, i.delivery FROM invitations AS i "
+    "JOIN checkins AS c ON c.id = i.checkin_id WHERE c.project_id = ?"
+)
+_SELECT_PROJECT_RESPONSES = (
+    "SELECT r.checkin_id, r.respondent, r.submitted FROM responses AS r "
+    "JOIN checkins AS c ON c.id = r.checkin_id WHERE c.project_id = ?"
+)
 _SELECT_CHECKINS_WITH_RESULTS = (
     f"SELECT {_CHECKIN_FIELDS}, c.results AS c_results FROM checkins AS c "  # noqa: S608
 )
@@ -1684,20 +1697,26 @@ class Store:
 
     def _counts_now(self, conn: sqlite3.Connection, checkin_id: int) -> CheckinCounts:
         """On the connection's thread: the check-in's counts (as `checkin_counts`)."""
-        invitees = _rows(
-            conn, "SELECT user_id FROM invitations WHERE checkin_id = ?", (checkin_id,)
+        invitations = _rows(
+            conn, "SELECT user_id, delivery FROM invitations WHERE checkin_id = ?", (checkin_id,)
         )
         responses = _rows(
             conn, "SELECT respondent, submitted FROM responses WHERE checkin_id = ?", (checkin_id,)
         )
-        deliveries = _rows(
-            conn,
-            "SELECT delivery, count(*) FROM invitations WHERE checkin_id = ? GROUP BY delivery",
-            (checkin_id,),
-        )
-        keys = {self._respondent(checkin_id, row[0]) for row in invitees}
+        return self._counts_of(checkin_id, invitations, responses)
+
+    def _counts_of(
+        self, checkin_id: int, invitations: Iterable[sqlite3.Row], responses: Iterable[sqlite3.Row]
+    ) -> CheckinCounts:
+        """A check-in's counts from its invitations (user, delivery) and response states
+        (respondent, submitted): who has finished is worked out by keying each invitee."""
+        keys = set()
+        by_delivery: dict[Delivery, int] = {}
+        for row in invitations:
+            keys.add(self._respondent(checkin_id, row["user_id"]))
+            delivery = Delivery(row["delivery"])
+            by_delivery[delivery] = by_delivery.get(delivery, 0) + 1
         states = {row["respondent"]: row for row in responses if row["respondent"] in keys}
-        by_delivery = {Delivery(row[0]): row[1] for row in deliveries}
         return CheckinCounts(
             invited=sum(by_delivery.values()),
             finished=sum(bool(row["submitted"]) for row in states.values()),
@@ -1707,21 +1726,18 @@ class Store:
 
     async def project_overview(self, guild_id: int, name: str) -> ProjectOverview | None:
         """The server's project of this name (as `find_project`) with how many joined it, its
-        schedule and its check-ins with their counts and frozen figures, or None (one
-        hand-over to the connection's thread)."""
+        schedule and its check-ins with their counts and frozen figures, or None: five
+        statements whatever its history, in one hand-over to the connection's thread."""
 
         def read(conn: sqlite3.Connection) -> ProjectOverview | None:
             row = _row(
                 conn,
-                _SELECT_PROJECTS + "WHERE p.guild_id = ? AND p.name_key = ?",
+                _SELECT_PROJECTS_WITH_PARTICIPANTS + "WHERE p.guild_id = ? AND p.name_key = ?",
                 (guild_id, name_key(name)),
             )
             if row is None:
                 return None
             project = _project(row)
-            joined = _row(
-                conn, "SELECT count(*) FROM participants WHERE project_id = ?", (project.id,)
-            )
             schedule = _rows(
                 conn, _SELECT_SCHEDULE + "WHERE s.project_id = ? ORDER BY s.opens_at", (project.id,)
             )
@@ -1730,20 +1746,29 @@ class Store:
                 _SELECT_CHECKINS_WITH_RESULTS + "WHERE c.project_id = ? ORDER BY c.opened_at, c.id",
                 (project.id,),
             )
+            invitations: dict[int, list[sqlite3.Row]] = {}
+            for each in _rows(conn, _SELECT_PROJECT_INVITATIONS, (project.id,)):
+                invitations.setdefault(each["checkin_id"], []).append(each)
+            responses: dict[int, list[sqlite3.Row]] = {}
+            for each in _rows(conn, _SELECT_PROJECT_RESPONSES, (project.id,)):
+                responses.setdefault(each["checkin_id"], []).append(each)
+            standings = []
+            for checkin_row in checkins:
+                checkin = _checkin(checkin_row)
+                figures = checkin_row["c_results"] if not checkin.is_open else None
+                counts = self._counts_of(
+                    checkin.id, invitations.get(checkin.id, ()), responses.get(checkin.id, ())
+                )
+                frozen = FrozenResults(figures) if figures is not None else None
+                standings.append(CheckinStanding(checkin, counts, frozen))
             return ProjectOverview(
                 project=project,
-                participants=int(joined[0]) if joined else 0,
+                participants=row["p_participants"],
                 schedule=tuple(_scheduled(r) for r in schedule),
-                checkins=tuple(self._standing_now(conn, r) for r in checkins),
+                checkins=tuple(standings),
             )
 
         return await self._read_at_once(read)
-
-    def _standing_now(self, conn: sqlite3.Connection, row: sqlite3.Row) -> CheckinStanding:
-        checkin = _checkin(row)
-        figures = row["c_results"] if checkin.status is CheckinStatus.CLOSED else None
-        frozen = FrozenResults(figures) if figures is not None else None
-        return CheckinStanding(checkin, self._counts_now(conn, checkin.id), frozen)
 
     async def member_responses(
         self, guild_id: int, user_id: int

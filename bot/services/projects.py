@@ -94,9 +94,6 @@ class ProjectService:
     async def schedule(self, project: Project) -> list[ScheduledCheckin]:
         return await self.store.list_schedule(project.id)
 
-    async def checkins_of(self, project: Project) -> list[Checkin]:
-        return await self.store.list_checkins(project.id)
-
     async def thresholds(self, guild_id: int) -> Thresholds:
         return (await self.store.get_guild_settings(guild_id)).thresholds
 

@@ -141,6 +141,13 @@ class CoreflectTree(app_commands.CommandTree["CoreflectBot"]):
             await refuse(interaction, "errors.generic")
 
 
+# The events an interaction of one kind is also told as, for listeners of that kind only.
+KIND_EVENTS = {
+    discord.InteractionType.component: "component_interaction",
+    discord.InteractionType.modal_submit: "modal_interaction",
+}
+
+
 class CoreflectBot(commands.Bot):
     """The bot, holding the services its extensions use (`services`, set up before any
     extension loads) and the store under them, which only the services touch. With
@@ -200,6 +207,20 @@ class CoreflectBot(commands.Bot):
         if self.settings.sync_commands:
             await self._sync_commands()
         settle_long_lived()
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """Every event as discord.py dispatches it; an interaction also as the event of its
+        kind (`on_component_interaction`, `on_modal_interaction`; see KIND_EVENTS).
+
+        Each listener of an event is a task of its own: the listeners for clicks and for
+        modals listen to their kind's event, so a slash command does not wait behind tasks
+        that only look at its type and end.
+        """
+        super().dispatch(event_name, *args, **kwargs)
+        if event_name == "interaction" and args and isinstance(args[0], discord.Interaction):
+            kind = KIND_EVENTS.get(args[0].type)
+            if kind is not None:
+                super().dispatch(kind, *args, **kwargs)
 
     def build_services(self, messenger: Messenger) -> Services:
         """The services over this bot's open store, sending through `messenger`."""

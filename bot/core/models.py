@@ -248,6 +248,27 @@ class AnsweringView:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckinStanding:
+    """One check-in of a project as its overview shows it: its counts, and (closed) the
+    figures frozen at its close, whose counts are the ones to show (None: none frozen)."""
+
+    checkin: Checkin
+    counts: CheckinCounts
+    frozen: FrozenResults | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectOverview:
+    """What `/project show` needs, read at once: the project, how many joined, its
+    schedule and its check-ins, oldest first."""
+
+    project: Project
+    participants: int
+    schedule: tuple[ScheduledCheckin, ...]
+    checkins: tuple[CheckinStanding, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class MemberDataErased:
     """What erasing one member's data on a server removed (for /mydata delete)."""
 

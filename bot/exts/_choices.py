@@ -63,8 +63,13 @@ async def find_project(interaction: discord.Interaction, name: str) -> Project |
     assert interaction.guild is not None
     project = await services(interaction).projects.find(interaction.guild.id, name)
     if project is None:
-        await refuse(interaction, "errors.unknown_project", name=name.strip()[:60])
+        await refuse_unknown_project(interaction, name)
     return project
+
+
+async def refuse_unknown_project(interaction: discord.Interaction, name: str) -> None:
+    """Say there is no project called `name` on this server."""
+    await refuse(interaction, "errors.unknown_project", name=name.strip()[:60])
 
 
 # `/mydata language`: go back to each project's own language.

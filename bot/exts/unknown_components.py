@@ -29,7 +29,7 @@ class StaleComponents(commands.Cog):
     """The stale-button answer for clicks that no handler owns."""
 
     @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
+    async def on_component_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:
             return
         data: dict[str, Any] = dict(interaction.data or {})

@@ -13,6 +13,7 @@ from bot.core.frameworks import FrameworkGone, FrameworkLibrary
 from bot.core.frozen import thaw
 from bot.core.models import (
     Checkin,
+    CheckinStanding,
     Delivery,
     DmMessage,
     Invitation,
@@ -59,6 +60,22 @@ class CheckinProgress:
     finished: int
     delivered: int
     undeliverable: int
+
+
+def progress_of(standing: CheckinStanding) -> CheckinProgress:
+    """A check-in's progress from its counts, or from its frozen figures once closed."""
+    counts = standing.counts
+    invited, finished = counts.invited, counts.finished
+    if standing.frozen is not None:
+        summary = thaw(standing.frozen.figures)
+        invited, finished = summary.invited, summary.took_part
+    return CheckinProgress(
+        standing.checkin,
+        invited=invited,
+        finished=finished,
+        delivered=counts.delivered,
+        undeliverable=counts.undeliverable,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,19 +349,8 @@ class CheckinService:
         """Counts only. A closed check-in's come from its frozen results, so erasing someone's
         answers afterwards changes none of them."""
         counts = await self.store.checkin_counts(checkin.id)
-        invited, finished = counts.invited, counts.finished
-        if not checkin.is_open:
-            frozen = await self.store.get_results(checkin.id)
-            if frozen is not None:
-                summary = thaw(frozen.figures)
-                invited, finished = summary.invited, summary.took_part
-        return CheckinProgress(
-            checkin,
-            invited=invited,
-            finished=finished,
-            delivered=counts.delivered,
-            undeliverable=counts.undeliverable,
-        )
+        frozen = None if checkin.is_open else await self.store.get_results(checkin.id)
+        return progress_of(CheckinStanding(checkin, counts, frozen))
 
     # -- reminders -------------------------------------------------------------------------------
 

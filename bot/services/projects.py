@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.core.frameworks import Framework, FrameworkLibrary
 from bot.core.models import Checkin, NewProject, Project, ScheduledCheckin, Thresholds
 from bot.core.schedule import Dated, plan_project, reschedule
-from bot.services.checkins import CheckinService
+from bot.services.checkins import CheckinProgress, CheckinService, progress_of
 from bot.services.frameworks import FrameworkService
 from bot.storage.store import Store
 
@@ -26,6 +26,17 @@ class Joined:
     framework: Framework
     thresholds: Thresholds
     open_checkin: Checkin | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectShown:
+    """A project for `/project show`: how many joined, its schedule and its check-ins'
+    progress (counts only), oldest first."""
+
+    project: Project
+    participants: int
+    schedule: tuple[ScheduledCheckin, ...]
+    checkins: tuple[CheckinProgress, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +65,19 @@ class ProjectService:
         """This server's project called `name` (any case, spaces around ignored)."""
         return await self.store.find_project(guild_id, name.strip())
 
+    async def overview(self, guild_id: int, name: str) -> ProjectShown | None:
+        """The server's project of this name (any case) as `/project show` shows it, read at
+        once; None if there is none."""
+        found = await self.store.project_overview(guild_id, name.strip())
+        if found is None:
+            return None
+        return ProjectShown(
+            found.project,
+            found.participants,
+            found.schedule,
+            tuple(progress_of(standing) for standing in found.checkins),
+        )
+
     async def in_guild(self, project_id: int, guild_id: int | None) -> Project | None:
         """The project, if it still exists and belongs to this server."""
         project = await self.store.get_project(project_id)
@@ -69,9 +93,6 @@ class ProjectService:
 
     async def schedule(self, project: Project) -> list[ScheduledCheckin]:
         return await self.store.list_schedule(project.id)
-
-    async def checkins_of(self, project: Project) -> list[Checkin]:
-        return await self.store.list_checkins(project.id)
 
     async def thresholds(self, guild_id: int) -> Thresholds:
         return (await self.store.get_guild_settings(guild_id)).thresholds

@@ -44,6 +44,7 @@ from bot.core.models import (
     AuditEntry,
     Checkin,
     CheckinCounts,
+    CheckinStanding,
     CheckinStatus,
     Delivery,
     DirectionChoice,
@@ -56,6 +57,7 @@ from bot.core.models import (
     Participant,
     Phase,
     Project,
+    ProjectOverview,
     ReminderTarget,
     Response,
     ScheduledCheckin,
@@ -107,6 +109,22 @@ _PROJECT_FIELDS = _prefixed("p", _PROJECT_COLUMNS)
 _CHECKIN_FIELDS = _prefixed("c", _CHECKIN_COLUMNS)
 _SELECT_PROJECTS = f"SELECT {_PROJECT_FIELDS} FROM projects AS p "  # noqa: S608
 _SELECT_CHECKINS = f"SELECT {_CHECKIN_FIELDS} FROM checkins AS c "  # noqa: S608
+_SELECT_PROJECTS_WITH_PARTICIPANTS = (
+    f"SELECT {_PROJECT_FIELDS}, "  # noqa: S608 (the fields are constants)
+    "(SELECT count(*) FROM participants WHERE project_id = p.id) AS p_participants "
+    "FROM projects AS p "
+)
+_SELECT_PROJECT_INVITATIONS = (
+    "SELECT i.checkin_id, i.user_id, i.delivery FROM invitations AS i "
+    "JOIN checkins AS c ON c.id = i.checkin_id WHERE c.project_id = ?"
+)
+_SELECT_PROJECT_RESPONSES = (
+    "SELECT r.checkin_id, r.respondent, r.submitted FROM responses AS r "
+    "JOIN checkins AS c ON c.id = r.checkin_id WHERE c.project_id = ?"
+)
+_SELECT_CHECKINS_WITH_RESULTS = (
+    f"SELECT {_CHECKIN_FIELDS}, c.results AS c_results FROM checkins AS c "  # noqa: S608
+)
 _SELECT_INVITED_CHECKINS = (
     f"SELECT {_PROJECT_FIELDS}, {_CHECKIN_FIELDS} "  # noqa: S608 (the fields are constants)
     "FROM invitations AS i JOIN checkins AS c ON c.id = i.checkin_id "
@@ -1675,35 +1693,82 @@ class Store:
     async def checkin_counts(self, checkin_id: int) -> CheckinCounts:
         """How many were invited, have finished, were reached by DM or could not be: counts,
         never who (one hand-over to the connection's thread)."""
+        return await self._read_at_once(lambda conn: self._counts_now(conn, checkin_id))
 
-        def read(
-            conn: sqlite3.Connection,
-        ) -> tuple[list[sqlite3.Row], list[sqlite3.Row], list[sqlite3.Row]]:
-            return (
-                _rows(conn, "SELECT user_id FROM invitations WHERE checkin_id = ?", (checkin_id,)),
-                _rows(
-                    conn,
-                    "SELECT respondent, submitted FROM responses WHERE checkin_id = ?",
-                    (checkin_id,),
-                ),
-                _rows(
-                    conn,
-                    "SELECT delivery, count(*) FROM invitations WHERE checkin_id = ? "
-                    "GROUP BY delivery",
-                    (checkin_id,),
-                ),
-            )
+    def _counts_now(self, conn: sqlite3.Connection, checkin_id: int) -> CheckinCounts:
+        """On the connection's thread: the check-in's counts (as `checkin_counts`)."""
+        invitations = _rows(
+            conn, "SELECT user_id, delivery FROM invitations WHERE checkin_id = ?", (checkin_id,)
+        )
+        responses = _rows(
+            conn, "SELECT respondent, submitted FROM responses WHERE checkin_id = ?", (checkin_id,)
+        )
+        return self._counts_of(checkin_id, invitations, responses)
 
-        invitees, responses, deliveries = await self._read_at_once(read)
-        keys = {self._respondent(checkin_id, row[0]) for row in invitees}
+    def _counts_of(
+        self, checkin_id: int, invitations: Iterable[sqlite3.Row], responses: Iterable[sqlite3.Row]
+    ) -> CheckinCounts:
+        """A check-in's counts from its invitations (user, delivery) and response states
+        (respondent, submitted): who has finished is worked out by keying each invitee."""
+        keys = set()
+        by_delivery: dict[Delivery, int] = {}
+        for row in invitations:
+            keys.add(self._respondent(checkin_id, row["user_id"]))
+            delivery = Delivery(row["delivery"])
+            by_delivery[delivery] = by_delivery.get(delivery, 0) + 1
         states = {row["respondent"]: row for row in responses if row["respondent"] in keys}
-        by_delivery = {Delivery(row[0]): row[1] for row in deliveries}
         return CheckinCounts(
             invited=sum(by_delivery.values()),
             finished=sum(bool(row["submitted"]) for row in states.values()),
             delivered=by_delivery.get(Delivery.DELIVERED, 0),
             undeliverable=by_delivery.get(Delivery.FAILED, 0),
         )
+
+    async def project_overview(self, guild_id: int, name: str) -> ProjectOverview | None:
+        """The server's project of this name (as `find_project`) with how many joined it, its
+        schedule and its check-ins with their counts and frozen figures, or None: five
+        statements whatever its history, in one hand-over to the connection's thread."""
+
+        def read(conn: sqlite3.Connection) -> ProjectOverview | None:
+            row = _row(
+                conn,
+                _SELECT_PROJECTS_WITH_PARTICIPANTS + "WHERE p.guild_id = ? AND p.name_key = ?",
+                (guild_id, name_key(name)),
+            )
+            if row is None:
+                return None
+            project = _project(row)
+            schedule = _rows(
+                conn, _SELECT_SCHEDULE + "WHERE s.project_id = ? ORDER BY s.opens_at", (project.id,)
+            )
+            checkins = _rows(
+                conn,
+                _SELECT_CHECKINS_WITH_RESULTS + "WHERE c.project_id = ? ORDER BY c.opened_at, c.id",
+                (project.id,),
+            )
+            invitations: dict[int, list[sqlite3.Row]] = {}
+            for each in _rows(conn, _SELECT_PROJECT_INVITATIONS, (project.id,)):
+                invitations.setdefault(each["checkin_id"], []).append(each)
+            responses: dict[int, list[sqlite3.Row]] = {}
+            for each in _rows(conn, _SELECT_PROJECT_RESPONSES, (project.id,)):
+                responses.setdefault(each["checkin_id"], []).append(each)
+            standings = []
+            for checkin_row in checkins:
+                checkin = _checkin(checkin_row)
+                figures = checkin_row["c_results"] if not checkin.is_open else None
+                counts = self._counts_of(
+                    checkin.id, invitations.get(checkin.id, ()), responses.get(checkin.id, ())
+                )
+                frozen = FrozenResults(figures) if figures is not None else None
+                standings.append(CheckinStanding(checkin, counts, frozen))
+            return ProjectOverview(
+                project=project,
+                participants=row["p_participants"],
+                schedule=tuple(_scheduled(r) for r in schedule),
+                checkins=tuple(standings),
+            )
+
+        return await self._read_at_once(read)
 
     async def member_responses(
         self, guild_id: int, user_id: int

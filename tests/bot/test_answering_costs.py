@@ -5,46 +5,7 @@ write's emptying of the write-ahead log one more."""
 
 from __future__ import annotations
 
-import contextlib
-from collections import Counter
-
-from tests.bot.world import COMMENT_FIELD, dm_answering, open_comment_box, ready
-
-
-def count_store_use(env) -> Counter[str]:
-    """Count each time the store's lock is taken to read or to write, and (as "thread") each
-    hand-over to the connection's thread."""
-    store = env.bot.store
-    counts: Counter[str] = Counter()
-    reading, writing, write_at_once = store._reading, store._writing, store._write_at_once
-    db = store._connection()
-    execute = db._execute
-
-    async def counted_execute(fn, *args, **kwargs):
-        counts["thread"] += 1
-        return await execute(fn, *args, **kwargs)
-
-    async def counted_write_at_once(body):
-        counts["write"] += 1
-        return await write_at_once(body)
-
-    @contextlib.asynccontextmanager
-    async def counted_reading():
-        counts["read"] += 1
-        async with reading() as db:
-            yield db
-
-    @contextlib.asynccontextmanager
-    async def counted_writing():
-        counts["write"] += 1
-        async with writing() as db:
-            yield db
-
-    store._reading = counted_reading
-    store._writing = counted_writing
-    store._write_at_once = counted_write_at_once
-    db._execute = counted_execute
-    return counts
+from tests.bot.world import COMMENT_FIELD, count_store_use, dm_answering, open_comment_box, ready
 
 
 async def _answering(env):

@@ -4,6 +4,8 @@ modified client could send."""
 
 from __future__ import annotations
 
+import contextlib
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -41,6 +43,8 @@ __all__ = [
     "answer",
     "answer_invitation",
     "block_dms",
+    "count_statements",
+    "count_store_use",
     "crafted_click",
     "crafted_interaction",
     "current_checkin",
@@ -238,3 +242,51 @@ async def add_bot_back(env: simcord.Env, removed: tuple[object, dict[int, object
     env.backend.channels.update(channels)
     env.backend.emit("GUILD_CREATE", serializers.guild_create_payload(env.backend, guild))
     await env.settle()
+
+
+def count_store_use(env) -> Counter[str]:
+    """Count each time the store's lock is taken to read or to write, and (as "thread") each
+    hand-over to the connection's thread."""
+    store = env.bot.store
+    counts: Counter[str] = Counter()
+    reading, writing, write_at_once = store._reading, store._writing, store._write_at_once
+    db = store._connection()
+    execute = db._execute
+
+    async def counted_execute(fn, *args, **kwargs):
+        counts["thread"] += 1
+        return await execute(fn, *args, **kwargs)
+
+    async def counted_write_at_once(body):
+        counts["write"] += 1
+        return await write_at_once(body)
+
+    @contextlib.asynccontextmanager
+    async def counted_reading():
+        counts["read"] += 1
+        async with reading() as db:
+            yield db
+
+    @contextlib.asynccontextmanager
+    async def counted_writing():
+        counts["write"] += 1
+        async with writing() as db:
+            yield db
+
+    store._reading = counted_reading
+    store._writing = counted_writing
+    store._write_at_once = counted_write_at_once
+    db._execute = counted_execute
+    return counts
+
+
+async def count_statements(env) -> Counter[str]:
+    """Count (as "statement") each SQL statement the store's connection runs from now on."""
+    counts: Counter[str] = Counter()
+    db = env.bot.store._connection()
+
+    def counted(sql: str) -> None:
+        counts["statement"] += 1
+
+    await db._execute(lambda: db._conn.set_trace_callback(counted))
+    return counts

@@ -771,3 +771,32 @@ async def test_concurrent_writes_do_not_trip_over_each_other(
     assert all(results)
     assert rows(raw, "SELECT count(*) FROM answers") == [(40,)]
     assert await store.count_submitted(c) == 40
+
+
+async def test_project_overview_reads_what_project_show_needs_at_once(
+    store: Store, make_project: MakeProject, open_checkin: OpenCheckin, close: CloseCheckin
+) -> None:
+    garden = await make_project("Garden")
+    await make_project("Garden", OTHER_GUILD)  # the same name on another server
+    for user in (ANA, BEN):
+        await store.add_participant(garden.id, user, [f"user{user}"])
+    first = await open_checkin(garden.id)
+    await store.set_submitted(first, ANA, True)
+    await close(first)
+    second = await open_checkin(garden.id, (ANA, BEN))
+    await store.set_submitted(second, BEN, True)
+
+    shown = await store.project_overview(GUILD, "  garden ")
+
+    assert shown is not None
+    assert shown.project == garden
+    assert shown.participants == 2
+    assert shown.schedule == tuple(await store.list_schedule(garden.id))
+    assert [s.checkin for s in shown.checkins] == await store.list_checkins(garden.id)
+    assert [s.counts for s in shown.checkins] == [
+        await store.checkin_counts(first),
+        await store.checkin_counts(second),
+    ]
+    assert shown.checkins[0].frozen == FrozenResults((await store.get_results(first)).figures)
+    assert shown.checkins[1].frozen is None  # still open
+    assert await store.project_overview(GUILD, "Orchard") is None

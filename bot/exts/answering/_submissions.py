@@ -23,7 +23,7 @@ class CommentBoxes(commands.Cog):
     """Answers every comment box submission, from any opening, before or after a restart."""
 
     @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
+    async def on_modal_interaction(self, interaction: discord.Interaction) -> None:
         submission = modal_submission(interaction, is_box_id)
         if submission is None:
             return

@@ -1,7 +1,7 @@
 """The framework editor's modals and buttons, answered from their `custom_id` alone.
 
 Like the comment box, a modal sent here does nothing on submit: every submission is answered
-by `FrameworkForms.on_interaction`, from its `custom_id` (which framework, which component,
+by `FrameworkForms.on_modal_interaction`, from its `custom_id` (which framework, which component,
 which form) and the text sent, before and after a restart. The framework is always one of
 the server the interaction comes from, and only a facilitator may change it.
 """
@@ -265,7 +265,7 @@ class FrameworkForms(commands.Cog):
     """Answers every framework form submission, from any opening, before or after a restart."""
 
     @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
+    async def on_modal_interaction(self, interaction: discord.Interaction) -> None:
         submission = modal_submission(
             interaction, lambda custom_id: custom_id.startswith(FRAMEWORK_MODAL_PREFIX)
         )

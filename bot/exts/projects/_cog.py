@@ -6,6 +6,7 @@ import dataclasses
 import io
 import logging
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 import discord
@@ -24,6 +25,7 @@ from bot.exts._choices import (
     framework_choices,
     language_choices,
     project_names,
+    refuse_unknown_project,
     timezone_choices,
 )
 from bot.exts._confirm import ConfirmItem, confirm_view
@@ -208,9 +210,12 @@ class ProjectCog(commands.GroupCog, group_name="project"):
 
     async def _schedule_lines(self, project: Project) -> list[str]:
         """The project's scheduled check-ins: local times, Discord timestamps, what happened."""
+        return self._slot_lines(project, await self.services.projects.schedule(project))
+
+    def _slot_lines(self, project: Project, schedule: Sequence[ScheduledCheckin]) -> list[str]:
         p = self.services.prompts
         lines = [p("project.schedule_header", timezone=project.timezone)]
-        for slot in await self.services.projects.schedule(project):
+        for slot in schedule:
             lines.append(
                 p(
                     "project.schedule_item",
@@ -264,9 +269,12 @@ class ProjectCog(commands.GroupCog, group_name="project"):
     @app_commands.autocomplete(name=project_names)
     async def show(self, interaction: discord.Interaction, name: str) -> None:
         """One project: dates, participants and its check-ins so far (counts only)."""
-        project = await find_project(interaction, name)
-        if project is None:
+        assert interaction.guild is not None
+        shown = await self.services.projects.overview(interaction.guild.id, name)
+        if shown is None:
+            await refuse_unknown_project(interaction, name)
             return
+        project = shown.project
         p = self.services.prompts
         lines = [
             p(
@@ -280,16 +288,15 @@ class ProjectCog(commands.GroupCog, group_name="project"):
                 window=p("common.days", count=project.window_days),
                 framework=await framework_title(self.services, project),
                 language=p.name_of(await self.services.languages.project(project)),
-                participants=await self.services.projects.participants(project),
+                participants=shown.participants,
             ),
-            *await self._schedule_lines(project),
+            *self._slot_lines(project, shown.schedule),
             p("project.show_checkins_header"),
         ]
-        checkins = await self.services.projects.checkins_of(project)
-        if not checkins:
+        if not shown.checkins:
             lines.append(p("project.show_no_checkins"))
-        for checkin in checkins:
-            progress = await self.services.checkins.progress(checkin)
+        for progress in shown.checkins:
+            checkin = progress.checkin
             state = (
                 p("project.show_checkin_open", closes=stamp(checkin.closes_at))
                 if checkin.is_open

@@ -8,6 +8,7 @@ SimCord's time is virtual, but the work the bot does is real: every figure here 
 from __future__ import annotations
 
 import asyncio
+import gc
 import shutil
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -22,7 +23,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bench.build import SECRET
-from bot.app import CoreflectBot, create_bot
+from bot.app import CoreflectBot, create_bot, settle_long_lived
 from bot.settings import Settings
 from bot.simworld import VirtualClock, World, arrange, labels
 
@@ -224,9 +225,10 @@ def trivial_bot() -> commands.Bot:
         # The CPU baseline for invitations: open each DM channel and send, as cheaply as
         # discord.py can (SimCord's own work, and discord.py's, without the bot's).
         await interaction.response.defer(ephemeral=True)
+        steps = TrivialSteps()  # built once, as the real bot builds its invitation once
         for user_id in getattr(bot, "bench_targets", []):
             channel = await bot.create_dm(discord.Object(id=user_id))
-            await channel.send("You are invited", view=TrivialSteps())
+            await channel.send("You are invited", view=steps)
         await interaction.followup.send("Sent", ephemeral=True)
 
     commands_: list[app_commands.Group | app_commands.Command[Any, Any, Any]]
@@ -239,10 +241,26 @@ def trivial_bot() -> commands.Bot:
         if interaction.type is discord.InteractionType.component:
             await interaction.response.edit_message(content="Step 2 of 10", view=TrivialSteps())
 
+    # What the real bot does with what it builds to start (`bot.app.settle_long_lived`), the
+    # trivial one does too: in one process with the simulated world, freezing also takes
+    # the world's objects out of the collector's walks, and the comparison is of the bots'
+    # own work, not of a collector walking the simulation for one of them only.
     async def setup_hook() -> None:
         await bot.tree.sync()
+        settle_long_lived()
+
+    @bot.event
+    async def on_ready() -> None:
+        settle_long_lived()
+
+    close = bot.close
+
+    async def close_and_unfreeze() -> None:
+        await close()
+        gc.unfreeze()
 
     bot.setup_hook = setup_hook  # type: ignore[method-assign]
+    bot.close = close_and_unfreeze  # type: ignore[method-assign]
     return bot
 
 

@@ -143,7 +143,9 @@ def maths_rows(scale: Scale) -> list[Row]:
     }
     for size, seconds in timings.items():
         budget, ok = budgets.get(size, ("-", None))
-        rows.append(Row(f"summary maths, {size:,} participants", ms(seconds), budget, verdict(ok)))
+        rows.append(
+            Row(f"summary maths, {size:,} participants (CPU)", ms(seconds), budget, verdict(ok))
+        )
     if 100 in timings and 1000 in timings:
         growth = timings[1000] / timings[100]
         rows.append(

@@ -497,13 +497,18 @@ def _name_forms(names: Iterable[str]) -> tuple[set[str], set[str]]:
     return full_names, words
 
 
+def _name_body(form: str) -> str:
+    """The pattern of a normalised name's letters; inner spaces match any run of whitespace
+    ("Ana  Lopez", "Ana\nLopez")."""
+    return _NAME_GAP.join(_in_word(part) for part in form.split())
+
+
 def _names_pattern(literals: Iterable[str]) -> re.Pattern[str] | None:
     """One pattern for all `literals`, longest first, whole words of the normalised text."""
     ordered = sorted(literals, key=lambda n: (-len(n), n))
     if not ordered:
         return None
-    # Inner spaces match any run of whitespace ("Ana  Lopez", "Ana\nLopez").
-    alternatives = "|".join(_NAME_GAP.join(_in_word(part) for part in n.split()) for n in ordered)
+    alternatives = "|".join(_name_body(n) for n in ordered)
     return re.compile(rf"(?<!{_LETTER})(?:{alternatives})(?!{_LETTER})")
 
 
@@ -515,13 +520,7 @@ def _name_pattern(form: str) -> re.Pattern[str] | None:
     character, so a search skips straight to where it stands: the look-behind (no letter
     before) is checked after that character, reaching back over it.
     """
-    if not form:
-        return None
-    first = re.escape(form[0])
-    body = _NAME_GAP.join(_in_word(part) for part in form.split())
-    assert body.startswith(first)
-    rest = body[len(first) :]
-    return re.compile(rf"{first}(?<!{_LETTER}{first}){rest}(?!{_LETTER})")
+    return _group_pattern((form,)) if form else None
 
 
 @functools.lru_cache(maxsize=8192)
@@ -537,7 +536,7 @@ def _group_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
     first = re.escape(ordered[0][0])
     rests = []
     for form in ordered:
-        body = _NAME_GAP.join(_in_word(part) for part in form.split())
+        body = _name_body(form)
         assert body.startswith(first)
         rests.append(body[len(first) :])
     return re.compile(rf"{first}(?<!{_LETTER}{first})(?:{'|'.join(rests)})(?!{_LETTER})")

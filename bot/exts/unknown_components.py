@@ -30,8 +30,6 @@ class StaleComponents(commands.Cog):
 
     @commands.Cog.listener()
     async def on_component_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.component:
-            return
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = data.get("custom_id")
         if isinstance(custom_id, str) and is_component_id(custom_id):

@@ -1,4 +1,5 @@
-"""What the bot builds to start is kept out of the garbage collector's full passes.
+"""What the bot builds to start is kept out of the garbage collector's full passes, and the
+interpreter lets the database thread hand its results back quickly.
 
 A full collection walks every tracked object; with the frameworks, prompts, Babel's data and
 the server cache in that walk it paused the event loop for more than 50 ms during a close.
@@ -8,9 +9,11 @@ the server cache in that walk it paused the event loop for more than 50 ms durin
 from __future__ import annotations
 
 import gc
+import sys
 
 import simcord
 
+from bot.app import THREAD_SWITCH_SECONDS
 from bot.simworld import VirtualClock, running
 
 
@@ -34,3 +37,22 @@ async def test_a_stopped_bot_gives_the_collector_everything_back(  # type: ignor
         assert not _tracked(frameworks)
     assert gc.get_freeze_count() == 0
     assert _tracked(frameworks)
+
+
+# The interpreter's switch interval: how long the event loop's thread may keep the lock while
+# the database thread waits to hand a finished read back (`bot.app.hand_over_quickly`).
+
+
+async def test_a_running_bot_lets_its_database_thread_hand_back_within_half_a_millisecond(
+    env: simcord.Env,
+) -> None:
+    assert sys.getswitchinterval() == THREAD_SWITCH_SECONDS
+
+
+async def test_a_stopped_bot_puts_the_switch_interval_back(  # type: ignore[no-untyped-def]
+    make_bot, clock: VirtualClock
+) -> None:
+    before = sys.getswitchinterval()
+    async with running(make_bot(), clock):
+        assert sys.getswitchinterval() == THREAD_SWITCH_SECONDS
+    assert sys.getswitchinterval() == before

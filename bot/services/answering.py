@@ -2,8 +2,10 @@
 
 The answer is always recorded for the member who clicked or sent a comment box, never for
 an id read from the `custom_id`, and only while they are invited to an open check-in. The
-step rules are pure (`bot.core.flow`); a click costs one read and, if it changes anything,
-one write that returns the member's answers as they now are.
+step rules are pure (`bot.core.flow`). A click that changes the answers on a check-in the
+service has seen costs one write, which checks the member may answer and returns the check-in,
+its project and their answers as they now are; any other click costs one read and, if it
+changes anything, that write.
 """
 
 from __future__ import annotations
@@ -25,7 +27,14 @@ from bot.core.flow import (
     step_at,
 )
 from bot.core.frameworks import Framework, FrameworkLibrary
-from bot.core.models import COMMENT_MAX_CHARS, AnsweringView, Checkin, Project, Response
+from bot.core.models import (
+    COMMENT_MAX_CHARS,
+    AnsweringView,
+    Checkin,
+    Phase,
+    Project,
+    Response,
+)
 from bot.storage.store import Store
 
 
@@ -72,6 +81,12 @@ Outcome = StepShown | DeclineShown | BoxOpened | ClosedUnderfoot | Refused
 
 STALE = Refused("errors.stale_button")
 
+# Check-ins whose framework and phase are kept in memory to plan clicks with (at most this
+# many; they are what the check-in opened with, and never change).
+PLANNING_CACHE = 10_000
+
+Planner = Callable[[Framework, Phase], ClickPlan | None]
+
 
 @dataclass(frozen=True, slots=True)
 class _Open:
@@ -88,6 +103,7 @@ class AnsweringService:
         self.store = store
         self.frameworks = frameworks
         self.box_key = box_key
+        self._planning: dict[int, tuple[Framework, Phase]] = {}
 
     async def _open(self, checkin_id: int, user_id: int) -> _Open | Refused:
         """The member's open check-in and their answers (one read), or why they may not
@@ -100,6 +116,10 @@ class AnsweringService:
         if not view.checkin.is_open:
             return Refused("errors.checkin_closed")
         framework = self.frameworks.for_checkin(view.checkin)
+        if view.checkin.framework_snapshot is not None:  # an older one's is read by id
+            if len(self._planning) >= PLANNING_CACHE:
+                self._planning.clear()
+            self._planning[checkin_id] = (framework, view.checkin.phase)
         return _Open(view.project, view.checkin, framework, view.response)
 
     async def start(self, checkin_id: int, user_id: int) -> Outcome:
@@ -123,19 +143,13 @@ class AnsweringService:
             return STALE
         if button.verb is FlowVerb.START:
             return await self.start(button.checkin_id, user_id)
-        opened = await self._open(button.checkin_id, user_id)
-        if isinstance(opened, Refused):
-            return opened
-        phase = opened.checkin.phase
-        plan = plan_click(opened.framework, phase, button.step, button.verb, button.value)
-        if plan is None:
-            return STALE
-        if plan.screen is Screen.COMMENT_BOX:
-            step = step_at(opened.framework, phase, plan.index)
-            existing = opened.response.answers.get(step.item)
-            custom_id = box_id(self.box_key, opened.checkin.id, plan.index, user_id)
-            return BoxOpened(custom_id, existing.comment if existing else None)
-        return await self._carry_out(opened, plan, user_id)
+        return await self._planned(
+            button.checkin_id,
+            user_id,
+            lambda framework, phase: plan_click(
+                framework, phase, button.step, button.verb, button.value
+            ),
+        )
 
     async def pick(self, menu: FlowButton | None, values: Sequence[str], user_id: int) -> Outcome:
         """The priorities select menu: store the member's picks (the values Discord sent,
@@ -145,7 +159,7 @@ class AnsweringService:
         return await self._planned(
             menu.checkin_id,
             user_id,
-            lambda opened: plan_picks(opened.framework, opened.checkin.phase, menu.step, values),
+            lambda framework, phase: plan_picks(framework, phase, menu.step, values),
         )
 
     async def comment(self, custom_id: str, text: str | None, user_id: int) -> Outcome:
@@ -167,20 +181,34 @@ class AnsweringService:
         return await self._planned(
             box.checkin_id,
             user_id,
-            lambda opened: plan_comment(opened.framework, opened.checkin.phase, box.step, comment),
+            lambda framework, phase: plan_comment(framework, phase, box.step, comment),
         )
 
-    async def _planned(
-        self, checkin_id: int, user_id: int, plan_for: Callable[[_Open], ClickPlan | None]
-    ) -> Outcome:
-        """Read the member's open check-in, plan what they sent (None: it cannot be sent
-        there), and carry the plan out."""
+    async def _planned(self, checkin_id: int, user_id: int, plan_for: Planner) -> Outcome:
+        """Plan what the member sent (None: it cannot be sent there) and carry it out.
+
+        On a check-in seen before, a plan that changes the answers is written at once (the
+        write checks the member may answer); otherwise, or if the write is refused, the
+        member's open check-in is read first, which also says why they may not answer."""
+        known = self._planning.get(checkin_id)
+        if known is not None:
+            framework, _ = known
+            plan = plan_for(*known)
+            if plan is not None and plan.change is not None:
+                view = await self.store.change_answer_in_view(checkin_id, user_id, plan.change)
+                if view is not None and view.project is not None:
+                    return _shown(view.project, view.checkin, framework, plan, view.response)
         opened = await self._open(checkin_id, user_id)
         if isinstance(opened, Refused):
             return opened
-        plan = plan_for(opened)
+        plan = plan_for(opened.framework, opened.checkin.phase)
         if plan is None:
             return STALE
+        if plan.screen is Screen.COMMENT_BOX:
+            step = step_at(opened.framework, opened.checkin.phase, plan.index)
+            existing = opened.response.answers.get(step.item)
+            custom_id = box_id(self.box_key, opened.checkin.id, plan.index, user_id)
+            return BoxOpened(custom_id, existing.comment if existing else None)
         return await self._carry_out(opened, plan, user_id)
 
     async def _carry_out(self, opened: _Open, plan: ClickPlan, user_id: int) -> Outcome:
@@ -190,6 +218,13 @@ class AnsweringService:
             if changed is None:
                 return ClosedUnderfoot()
             response = changed
-        if plan.screen is Screen.DECLINED:
-            return DeclineShown(opened.checkin)
-        return StepShown(opened.project, opened.checkin, opened.framework, plan.index, response)
+        return _shown(opened.project, opened.checkin, opened.framework, plan, response)
+
+
+def _shown(
+    project: Project, checkin: Checkin, framework: Framework, plan: ClickPlan, response: Response
+) -> StepShown | DeclineShown:
+    """What a carried-out plan shows: the step it leads to, or the decline."""
+    if plan.screen is Screen.DECLINED:
+        return DeclineShown(checkin)
+    return StepShown(project, checkin, framework, plan.index, response)

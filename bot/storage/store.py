@@ -1576,11 +1576,7 @@ class Store:
         transaction as the write, so a concurrent close cannot slip between them. The write
         changes keyed rows only: nothing that names the member changes while they answer.
         """
-        if change.kind is ChangeKind.COMMENT:
-            text = change.comment.strip() if change.comment else None
-            if text and len(text) > COMMENT_MAX_CHARS:
-                raise ValueError(f"a comment is at most {COMMENT_MAX_CHARS} characters")
-            change = dataclasses.replace(change, comment=text or None)
+        change = _stored_form(change)
         respondent = self._respondent(checkin_id, user_id)
 
         def write(conn: sqlite3.Connection) -> Response | None:
@@ -1596,6 +1592,39 @@ class Store:
             for sql, params in _change_statements(checkin_id, respondent, change):
                 conn.execute(sql, params).close()
             return _response_now(conn, checkin_id, respondent)
+
+        return await self._write_at_once(write)
+
+    async def change_answer_in_view(
+        self, checkin_id: int, user_id: int, change: AnswerChange
+    ) -> AnsweringView | None:
+        """As `change_answer`, and the check-in and its project with the answers, all in one
+        write: a click that knows what it changes needs no read first. None if the member may
+        not answer now (closed, not invited) or the project is gone: `answering_view` says
+        which."""
+        change = _stored_form(change)
+        respondent = self._respondent(checkin_id, user_id)
+
+        def write(conn: sqlite3.Connection) -> AnsweringView | None:
+            row = _row(
+                conn,
+                f"SELECT {_CHECKIN_FIELDS} FROM checkins AS c "  # noqa: S608 (constant fields)
+                "JOIN invitations AS i ON i.checkin_id = c.id AND i.user_id = ? "
+                "JOIN responses AS r ON r.checkin_id = c.id AND r.respondent = ? "
+                "WHERE c.id = ? AND c.status = 'open'",
+                (user_id, respondent, checkin_id),
+            )
+            if row is None:
+                return None
+            checkin = _checkin(row)
+            project_row = _row(conn, _SELECT_PROJECTS + "WHERE p.id = ?", (checkin.project_id,))
+            if project_row is None:
+                return None
+            for sql, params in _change_statements(checkin_id, respondent, change):
+                conn.execute(sql, params).close()
+            return AnsweringView(
+                _project(project_row), checkin, _response_now(conn, checkin_id, respondent)
+            )
 
         return await self._write_at_once(write)
 
@@ -2184,6 +2213,17 @@ async def _response(db: aiosqlite.Connection, checkin_id: int, respondent: str) 
         submitted=bool(state and state["submitted"]),
         declined=bool(state and state["declined"]),
     )
+
+
+def _stored_form(change: AnswerChange) -> AnswerChange:
+    """The change as stored: a comment without the spaces around it, None if blank; a
+    comment over COMMENT_MAX_CHARS is refused (ValueError)."""
+    if change.kind is not ChangeKind.COMMENT:
+        return change
+    text = change.comment.strip() if change.comment else None
+    if text and len(text) > COMMENT_MAX_CHARS:
+        raise ValueError(f"a comment is at most {COMMENT_MAX_CHARS} characters")
+    return dataclasses.replace(change, comment=text or None)
 
 
 def _response_now(conn: sqlite3.Connection, checkin_id: int, respondent: str) -> Response:

@@ -191,6 +191,9 @@ async def test_a_click_on_someone_elses_checkin_is_refused(env):
 
     await outsider.user.click(own_dm, label="Start")
     own_dm = outsider.user.dm_channel.last_message
+    # An invitee is answering, so the bot knows the check-in well enough to write a click
+    # at once: the write itself must refuse one from someone it never invited.
+    await start_answering(world.members[0])
 
     # A custom_id that is not on the message never reaches the bot's handlers.
     ignored = await crafted_click(outsider.user, own_dm, f"cr1:q:{youth.id}:rate:0:5")

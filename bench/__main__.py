@@ -112,6 +112,16 @@ def ack_rows(scale: Scale) -> list[Row]:
                 verdict(p99 <= 3.0),
             )
         )
+    flush_p50, flush_p99 = figures.disk_flushes()
+    rows.append(
+        Row(
+            "this machine's disk: one flush (fsync) of a 4 KiB write, which every answer "
+            "waits for (p50 / p99 of 200)",
+            f"{ms(flush_p50)} / {ms(flush_p99)}",
+            "-",
+            verdict(None),
+        )
+    )
     return rows
 
 

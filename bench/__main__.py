@@ -241,7 +241,8 @@ def cpu_rows(scale: Scale) -> list[Row]:
 
 
 def peak_memory(kind: str, servers: int) -> int:
-    """ru_maxrss (KiB) of a child process running `kind` in the world (bench.memory)."""
+    """VmHWM (KiB) of the process `kind` ran in, in the world (bench.memory: the real bot's
+    database is filled by another process before it starts)."""
     done = subprocess.run(
         [sys.executable, "-m", "bench.memory", kind, str(servers)],
         check=True,

@@ -19,6 +19,7 @@ from typing import Any
 
 import aiosqlite
 
+from bench import SECRET
 from bot.core.frameworks import Framework, FrameworkLibrary
 from bot.core.models import Delivery, DirectionChoice, NewProject, Phase, Thresholds
 from bot.core.prompts import Prompts
@@ -27,7 +28,6 @@ from bot.data import default_prompts_file, shipped_frameworks
 from bot.services.results import ResultsService
 from bot.storage.store import Store
 
-SECRET = ("bench-secret-" + "0123456789abcdef" * 3).encode()
 FRAMEWORK = "ten-components"
 GUILD_BASE = 10**17
 CHANNEL_BASE = 2 * 10**17

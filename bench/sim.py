@@ -22,7 +22,7 @@ import simcord
 from discord import app_commands
 from discord.ext import commands
 
-from bench.build import SECRET
+from bench import SECRET
 from bot.app import CoreflectBot, create_bot, settle_long_lived
 from bot.settings import Settings
 from bot.simworld import VirtualClock, World, arrange, labels

@@ -621,14 +621,15 @@ _CONTACT_HINTS: tuple[Callable[[str], bool], ...] = (
 assert len(_CONTACT_HINTS) == len(_CONTACTS)
 
 # A piece of text every match of a contact rule holds, where there is one: no match can
-# start at or after a place with no such piece after it.
-_HELD: dict[re.Pattern[str], str] = {
-    _SCHEME_URL: "://",
-    **dict.fromkeys(_EMAILS[:3], "@"),
-    _WWW_URL: "www",
-    _DOMAIN: ".",
-    _DOMAIN_WITH_PATH: "/",
-    _INVITE: ".gg/",
+# start at or after a place with no such piece after it. Keyed by each rule's pattern as
+# written, whose hash is kept (a compiled pattern hashes its whole program every time).
+_HELD: dict[str, str] = {
+    _SCHEME_URL.pattern: "://",
+    **dict.fromkeys((email.pattern for email in _EMAILS[:3]), "@"),
+    _WWW_URL.pattern: "www",
+    _DOMAIN.pattern: ".",
+    _DOMAIN_WITH_PATH.pattern: "/",
+    _INVITE.pattern: ".gg/",
 }
 
 
@@ -846,7 +847,7 @@ def _leftmost_longest(
     # Each rule's next match, searched again only once an earlier pick has passed its start,
     # so every rule reads the text once.
     searches = [pattern.search for pattern, _ in rules]
-    held = [_HELD.get(pattern) for pattern, _ in rules]
+    held = [_HELD.get(pattern.pattern) for pattern, _ in rules]
     upcoming = [search(text, start) for search, start in zip(searches, starts, strict=True)]
     found: list[tuple[re.Match[str], _Outcome]] = []
     done = 0
@@ -1011,10 +1012,10 @@ def _ascii_class(char: str) -> str:
 _ASCII_CLASSES = "".join(_ascii_class(chr(c)) for c in range(128)).encode() + b"x" * 128
 # `_POSTCODE_HINT`: a digit and two letters that may end a postcode.
 _POSTCODE_CLASSES = (_DIGIT_CLASS + 2 * _UNIT_LETTER_CLASS).encode()
-# `_SPELLED_HINT`: a letter between two separators.
-_SPELLED_CLASSES = tuple(
-    (_SPELLING_CLASS + letter + _SPELLING_CLASS).encode()
-    for letter in (_UNIT_LETTER_CLASS, _LETTER_CLASS)
+# `_SPELLED_HINT`: a letter (of either class) between two separators.
+_SPELLED_CLASSES = (
+    (_SPELLING_CLASS + _UNIT_LETTER_CLASS + _SPELLING_CLASS).encode(),
+    (_SPELLING_CLASS + _LETTER_CLASS + _SPELLING_CLASS).encode(),
 )
 
 
@@ -1029,7 +1030,8 @@ def _may_be_spelled(scan: _Scan) -> bool:
     """Whether the working copy may hold a name spelled out (`_SPELLED_HINT`)."""
     if scan.same_places:
         classes = scan.ascii_classes()
-        return any(letter in classes for letter in _SPELLED_CLASSES)
+        unit_letter, other_letter = _SPELLED_CLASSES
+        return unit_letter in classes or other_letter in classes
     return _SPELLED_HINT.search(scan.text) is not None
 
 

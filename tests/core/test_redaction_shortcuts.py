@@ -296,6 +296,19 @@ def test_a_contact_rule_never_matches_before_its_start():
             assert later is not None and later.span() == found.span()
 
 
+def test_every_match_of_a_contact_rule_holds_its_piece():
+    rules = {rule.pattern: rule for rule, _ in redaction._CONTACTS}
+    assert set(redaction._HELD) <= set(rules)
+    matched = 0
+    for text in more_comments(3000, seed=26) + ascii_comments(1000, seed=27):
+        form = redaction._normalise(text)[0]
+        for source, piece in redaction._HELD.items():
+            for match in rules[source].finditer(form):
+                assert piece in match[0], (text, match)
+                matched += 1
+    assert matched > 1000
+
+
 def test_every_mail_service_holds_a_piece_looked_for():
     for service in redaction._MAIL_SERVICES.split():
         assert any(piece in service for piece in redaction._MAIL_SERVICE_PIECES)

@@ -970,7 +970,7 @@ _UTF8_NOT_LETTERS = _ASCII_NOT_LETTERS + bytes(range(128, 256))
 
 
 def _letters_only(text: str) -> str:
-    # The mask is not a letter, and in ASCII "\w" is a letter, digit or underscore: so on
+    # The mask is not a letter, and in ASCII "\\w" is a letter, digit or underscore: so on
     # ASCII text (masks aside) deleting bytes is the same as the pattern, in one C call.
     text = text.replace(_MASK, "")
     if text.isascii():

@@ -621,14 +621,15 @@ _CONTACT_HINTS: tuple[Callable[[str], bool], ...] = (
 assert len(_CONTACT_HINTS) == len(_CONTACTS)
 
 # A piece of text every match of a contact rule holds, where there is one: no match can
-# start at or after a place with no such piece after it.
-_HELD: dict[re.Pattern[str], str] = {
-    _SCHEME_URL: "://",
-    **dict.fromkeys(_EMAILS[:3], "@"),
-    _WWW_URL: "www",
-    _DOMAIN: ".",
-    _DOMAIN_WITH_PATH: "/",
-    _INVITE: ".gg/",
+# start at or after a place with no such piece after it. Keyed by each rule's pattern as
+# written, whose hash is kept (a compiled pattern hashes its whole program every time).
+_HELD: dict[str, str] = {
+    _SCHEME_URL.pattern: "://",
+    **dict.fromkeys((email.pattern for email in _EMAILS[:3]), "@"),
+    _WWW_URL.pattern: "www",
+    _DOMAIN.pattern: ".",
+    _DOMAIN_WITH_PATH.pattern: "/",
+    _INVITE.pattern: ".gg/",
 }
 
 
@@ -727,79 +728,94 @@ def _without_outdone(
     return [rules[i] for i in kept], [starts[i] for i in kept]
 
 
+(
+    _SCHEME_LINK,
+    _PLAIN_ADDRESS,
+    _SPACED_AT_ADDRESS,
+    _SPACED_AT_HIDDEN_DOT_ADDRESS,
+    _BRACKETED_AT_ADDRESS,
+    _MAIL_SERVICE_ADDRESS,
+    _SPELLED_ADDRESS,
+    _WWW_LINK,
+    _BRACKETED_DOMAIN,
+    _DOTTED_DOMAIN,
+    _SPELLED_DOMAIN,
+    _PATH_DOMAIN,
+    _INVITE_LINK,
+) = _CONTACTS
+
+
 def _contacts_in(text: str) -> tuple[list[_Rule], list[int]]:
     """What `_without_outdone` leaves of what `_contacts_by_table` gives, each hint and start
     worked out once (a test checks)."""
     rules, starts = [], []
-    scheme, at_addresses, at_service, at_spelled, www, bracketed, dot_letter, spelled, path, gg = (
-        _CONTACTS[0],
-        _CONTACTS[1:4],
-        _CONTACTS[5],
-        _CONTACTS[6],
-        _CONTACTS[7],
-        (_CONTACTS[4], _CONTACTS[8]),
-        _CONTACTS[9],
-        _CONTACTS[10],
-        _CONTACTS[11],
-        _CONTACTS[12],
-    )
     if "://" in text:
-        rules.append(scheme)
+        rules.append(_SCHEME_LINK)
         starts.append(_from_scheme(text))
-    has_at = "@" in text
+    at = text.find("@")
     has_bracket = "[" in text or "(" in text or "{" in text or "<" in text  # `_BRACKETS`
     spelled_dot = " dot " in text or " ." in text
-    if has_at:
-        at_start = _from_at(text)
-        rules.append(at_addresses[0])
-        starts.append(at_start)
+    if at >= 0:
+        at_start = _after_last_space(text, at - 3)  # `_from_at`
         if has_bracket or spelled_dot or "@ " in text or " @" in text:  # `_without_outdone`
-            rules += at_addresses[1:]
-            starts += [at_start] * (len(at_addresses) - 1)
+            rules += (_PLAIN_ADDRESS, _SPACED_AT_ADDRESS, _SPACED_AT_HIDDEN_DOT_ADDRESS)
+            starts += (at_start, at_start, at_start)
+        else:
+            rules.append(_PLAIN_ADDRESS)
+            starts.append(at_start)
     if has_bracket:
-        rules.append(bracketed[0])
+        rules.append(_BRACKETED_AT_ADDRESS)
         starts.append(0)
     spaced_at = " at " in text
     if (
-        (has_at or spaced_at or has_bracket)
-        and any(piece in text for piece in _MAIL_SERVICE_PIECES)
+        (at >= 0 or spaced_at or has_bracket)
+        # `_MAIL_SERVICE_PIECES`, each one C-level read
+        and (
+            "mail" in text
+            or "outlook" in text
+            or "yahoo" in text
+            or "icloud" in text
+            or "aol" in text
+            or "gmx" in text
+        )
         and _MAIL_SERVICE_HINT.search(text)
     ):
-        rules.append(at_service)
+        rules.append(_MAIL_SERVICE_ADDRESS)
         starts.append(0)
     if spaced_at:
-        rules.append(at_spelled)
+        rules.append(_SPELLED_ADDRESS)
         starts.append(0)
-    if "www" in text:
-        rules.append(www)
-        starts.append(text.find("www"))
+    www = text.find("www")
+    if www >= 0:
+        rules.append(_WWW_LINK)
+        starts.append(www)
     if has_bracket:
-        rules.append(bracketed[1])
+        rules.append(_BRACKETED_DOMAIN)
         starts.append(0)
     found = _DOT_LETTER.search(text)
-    dot_start = _after_last_space(text, found.start()) if found else 0
     if found:
-        rules.append(dot_letter)
+        dot_start = _after_last_space(text, found.start())  # `_from_dot_letter`
+        rules.append(_DOTTED_DOMAIN)
         starts.append(dot_start)
     if spelled_dot:
-        rules.append(spelled)
+        rules.append(_SPELLED_DOMAIN)
         starts.append(0)
     if found and "/" in text:
-        rules.append(path)
+        rules.append(_PATH_DOMAIN)
         starts.append(dot_start)
-    if ".gg/" in text:
-        rules.append(gg)
-        starts.append(text.find(".gg/"))
+    invite = text.find(".gg/")
+    if invite >= 0:
+        rules.append(_INVITE_LINK)
+        starts.append(invite)
     return rules, starts
 
 
 # What the other groups cannot match without: phones and postcodes need a digit.
 _DIGIT_HINT = re.compile(r"[0-9]|[^\x00-\x7f]")  # ASCII digits, or any non-ASCII character
 # Sharper, each what every match of its rules holds:
-# - mentions as Discord reads them (on the text as written): an "@" or a "<";
-_MENTION_HINT = re.compile("[@<]")
 # - Discord markup: a "<" or "[" (links, timestamps, emoji, placeholders, mentions) or a
-#   mass ping, in any case as `_MENTION` reads it (found from its "@", which is quick);
+#   mass ping, in any case as `_MENTION` reads it (found from its "@", which is quick); so
+#   too mentions as Discord reads them (on the text as written), with no "[";
 _MASS_PING_HINT = re.compile(r"@(?:everyone|here)", re.IGNORECASE)
 # - a postcode: its inward code's digit and two letters;
 _POSTCODE_HINT = re.compile(r"\d[abd-hjlnp-uw-z]{2}")
@@ -818,7 +834,7 @@ def _may_hold_markup(text: str) -> bool:
 
 def _leftmost_longest(
     text: str, rules: Sequence[_Rule], starts: Sequence[int] | None = None
-) -> Iterable[tuple[re.Match[str], _Outcome]]:
+) -> list[tuple[re.Match[str], _Outcome]]:
     """The matches of `rules` in `text`, not overlapping: at each place the longest one.
 
     `starts`, one per rule, are where each rule's first match can start at the earliest.
@@ -827,33 +843,33 @@ def _leftmost_longest(
         starts = [0] * len(rules)
     if len(rules) == 1:
         pattern, outcome = rules[0]
-        for match in pattern.finditer(text, starts[0]):
-            yield match, outcome
-        return
+        return [(match, outcome) for match in pattern.finditer(text, starts[0])]
     # Each rule's next match, searched again only once an earlier pick has passed its start,
     # so every rule reads the text once.
     searches = [pattern.search for pattern, _ in rules]
+    held = [_HELD.get(pattern.pattern) for pattern, _ in rules]
     upcoming = [search(text, start) for search, start in zip(searches, starts, strict=True)]
+    found: list[tuple[re.Match[str], _Outcome]] = []
     done = 0
     while True:
         # The first match, the longest there, the earliest rule among equals.
         first: re.Match[str] | None = None
         first_start = first_end = chosen = 0
-        for i, next_match in enumerate(upcoming):
-            if next_match is None:
+        for i, match in enumerate(upcoming):
+            if match is None:
                 continue
-            match, start = next_match, next_match.start()
+            start = match.start()
             if start < done:
                 # A rule whose every match holds a piece of text matches no more once that
                 # piece is nowhere after the pick (one C-level find, not a search).
-                held = _HELD.get(rules[i][0])
-                if held is not None and text.find(held, done) < 0:
+                piece = held[i]
+                if piece is not None and text.find(piece, done) < 0:
                     upcoming[i] = None
                     continue
-                found = upcoming[i] = searches[i](text, done)
-                if found is None:
+                match = upcoming[i] = searches[i](text, done)
+                if match is None:
                     continue
-                match, start = found, found.start()
+                start = match.start()
             if (
                 first is None
                 or start < first_start
@@ -861,8 +877,8 @@ def _leftmost_longest(
             ):
                 first, first_start, first_end, chosen = match, start, match.end(), i
         if first is None:
-            return
-        yield first, rules[chosen][1]
+            return found
+        found.append((first, rules[chosen][1]))
         done = first_end
 
 
@@ -875,6 +891,21 @@ class _Scan:
         # Whether each character of the working copy is the original one at the same place.
         self.same_places = isinstance(self._starts, range)
         self._claims: list[tuple[int, int, str]] = []
+        self._utf8: bytes | None = None  # the working copy's, once read
+        self._classes: bytes | None = None
+
+    def utf8(self) -> bytes:
+        """The working copy in UTF-8, encoded once for what reads it until the next claim."""
+        if self._utf8 is None:
+            self._utf8 = self.text.encode()
+        return self._utf8
+
+    def ascii_classes(self) -> bytes:
+        """For a comment written in ASCII (`same_places`), the class of each byte of the
+        working copy (`_ASCII_CLASSES`), worked out once until the next claim."""
+        if self._classes is None:
+            self._classes = self.utf8().translate(_ASCII_CLASSES)
+        return self._classes
 
     def claim(self, pattern: re.Pattern[str], outcome: _Outcome) -> None:
         """Claims every match of `pattern` in what is left, for `outcome` or what it decides."""
@@ -883,11 +914,13 @@ class _Scan:
     def claim_longest(self, rules: Sequence[_Rule], starts: Sequence[int] | None = None) -> None:
         """Claims the matches of all `rules` at once: the first, and the longest there, wins
         (`starts`: where each rule's first match can start, at the earliest)."""
-        self.take(
-            claim
-            for match, outcome in _leftmost_longest(self.text, rules, starts)
-            if (claim := outcome(match) if callable(outcome) else _whole(match, outcome))
-        )
+        claims = []
+        for match, outcome in _leftmost_longest(self.text, rules, starts):
+            claim = outcome(match) if callable(outcome) else (*match.span(), outcome)
+            if claim:
+                claims.append(claim)
+        if claims:
+            self.take(claims)
 
     def take(self, claims: Iterable[tuple[int, int, str]]) -> None:
         """Claims these places of the working copy, in order and not overlapping."""
@@ -901,10 +934,12 @@ class _Scan:
             if start >= end:
                 continue
             self._claims.append((start, end, claim[2]))
-            pieces += [self.text[done:start], _MASK * (end - start)]
+            pieces.append(self.text[done:start])
+            pieces.append(_MASK * (end - start))
             done = end
         if pieces:
             self.text = "".join([*pieces, self.text[done:]])
+            self._utf8 = self._classes = None
 
     def _whole_characters(self, start: int, end: int) -> tuple[int, int]:
         # A match may begin or end inside what one original character folded to (ß is ss).
@@ -929,6 +964,9 @@ class _Scan:
 _NOT_LETTERS = re.compile(r"[\W_]+")
 # The ASCII characters `_NOT_LETTERS` takes out: all but letters and digits.
 _ASCII_NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalnum())
+# The bytes of UTF-8 that are not ASCII letters or digits: those, and every byte of a
+# character beyond ASCII.
+_UTF8_NOT_LETTERS = _ASCII_NOT_LETTERS + bytes(range(128, 256))
 
 
 def _letters_only(text: str) -> str:
@@ -940,18 +978,69 @@ def _letters_only(text: str) -> str:
     return _NOT_LETTERS.sub("", text)
 
 
-_ASCII_DIGITS = b"0123456789"
+def _letters_of(scan: _Scan) -> str:
+    """`_letters_only` of the working copy. A comment written in ASCII holds nothing else
+    but masks, whose every byte in UTF-8 is beyond ASCII: deleting those bytes and the ASCII
+    ones that are not letters or digits is the same (a test checks)."""
+    if scan.same_places:
+        return scan.utf8().translate(None, _UTF8_NOT_LETTERS).decode("ascii")
+    return _letters_only(scan.text)
+
+
+# What the digit and spelling hints read in a comment written in ASCII, whose working copy
+# holds nothing but ASCII and masks (beyond ASCII, so "x" however encoded): each byte's
+# class, from the patterns themselves. Then each hint is one C-level find of a few classes
+# in a row (what its every match holds), not a scan by a pattern, and a count of digits.
+_DIGIT_CLASS = "0"  # "\d"
+_UNIT_LETTER_CLASS = "u"  # a letter that may end a postcode ("[abd-hjlnp-uw-z]")
+_LETTER_CLASS = "l"  # any other letter (`_LETTER`)
+_SPELLING_CLASS = "s"  # what may stand between the letters of a name spelled out
+
+
+def _ascii_class(char: str) -> str:
+    if re.fullmatch(r"\d", char):
+        return _DIGIT_CLASS
+    if re.fullmatch(r"[abd-hjlnp-uw-z]", char):
+        return _UNIT_LETTER_CLASS
+    if re.fullmatch(_LETTER, char):
+        return _LETTER_CLASS
+    if re.fullmatch(f"[{_SPELLING_CHARS}]", char):
+        return _SPELLING_CLASS
+    return "x"
+
+
+_ASCII_CLASSES = "".join(_ascii_class(chr(c)) for c in range(128)).encode() + b"x" * 128
+# `_POSTCODE_HINT`: a digit and two letters that may end a postcode.
+_POSTCODE_CLASSES = (_DIGIT_CLASS + 2 * _UNIT_LETTER_CLASS).encode()
+# `_SPELLED_HINT`: a letter (of either class) between two separators.
+_SPELLED_CLASSES = (
+    (_SPELLING_CLASS + _UNIT_LETTER_CLASS + _SPELLING_CLASS).encode(),
+    (_SPELLING_CLASS + _LETTER_CLASS + _SPELLING_CLASS).encode(),
+)
+
+
+def _may_hold_postcode(scan: _Scan) -> bool:
+    """Whether the working copy may hold a postcode (`_POSTCODE_HINT`)."""
+    if scan.same_places:
+        return _POSTCODE_CLASSES in scan.ascii_classes()
+    return _POSTCODE_HINT.search(scan.text) is not None
+
+
+def _may_be_spelled(scan: _Scan) -> bool:
+    """Whether the working copy may hold a name spelled out (`_SPELLED_HINT`)."""
+    if scan.same_places:
+        classes = scan.ascii_classes()
+        unit_letter, other_letter = _SPELLED_CLASSES
+        return unit_letter in classes or other_letter in classes
+    return _SPELLED_HINT.search(scan.text) is not None
 
 
 def _may_hold_phone(scan: _Scan) -> bool:
     """Whether the working copy may hold a phone number (`_PHONE_HINT`): a comment written
     in ASCII holds no digits but ASCII ones, and a number needs `MIN_PHONE_DIGITS` of them."""
-    text = scan.text
-    if scan.same_places:
-        data = text.encode()
-        if len(data) - len(data.translate(None, _ASCII_DIGITS)) < MIN_PHONE_DIGITS:
-            return False
-    return _PHONE_HINT.search(text) is not None
+    if scan.same_places and scan.ascii_classes().count(b"0") < MIN_PHONE_DIGITS:
+        return False
+    return _PHONE_HINT.search(scan.text) is not None
 
 
 def _make_safe(text: str) -> str:
@@ -1015,7 +1104,9 @@ class Redactor:
         """`text` with mentions, links, e-mails, postcodes, phones and names as placeholders."""
         # Mentions are matched first as Discord reads them, on the text as written; every
         # other rule reads the normalised copy.
-        if "@" in text or "<" in text:  # `_MENTION_HINT`, in two C-level reads
+        # Every mention but a mass ping starts with "<"; a mass ping is what
+        # `_MASS_PING_HINT` finds (a search, cheaper than a substitution that finds nothing).
+        if "<" in text or ("@" in text and _MASS_PING_HINT.search(text) is not None):
             text = _MENTION.sub(MENTION, text)
         scan = _Scan(text)
         # Each group of rules is skipped only when the text cannot hold a match of any of
@@ -1031,13 +1122,13 @@ class Redactor:
         if contacts:
             scan.claim_longest(contacts, starts)
         if _DIGIT_HINT.search(scan.text):
-            if _POSTCODE_HINT.search(scan.text):
+            if _may_hold_postcode(scan):
                 scan.claim(_POSTCODE, POSTCODE)
             if _may_hold_phone(scan):
                 scan.claim(_PHONE_CANDIDATE, _phone)
         if self._has_names:
             self._claim_names(scan)
-            if _SPELLED_HINT.search(scan.text):
+            if _may_be_spelled(scan):
                 scan.claim(_SPELLED_OUT, self._spelled_name)
         return _make_safe(scan.result())
 
@@ -1064,31 +1155,45 @@ class Redactor:
             if names:
                 scan.claim_longest([(pattern, NAME) for pattern in names])
             return
-        places = self._places_in(scan.text)
+        places = self._places_in_letters(_letters_of(scan))
         if not places:
             return
-        spans: list[tuple[int, int, str]] = []
+        text = scan.text
         groups = self._groups
-        for letters in places:
-            if len(places) > 1 and any(
-                other != letters and other.startswith(letters) for other in places
-            ):
-                continue  # its names are all among the longer one's
+        patterns = []
+        # A place whose names are among a longer one's (its letters begin the other's) is
+        # left to that one; sorted, a place is followed by one its letters begin, if any.
+        ordered = sorted(places)
+        for letters, following in itertools.zip_longest(ordered, ordered[1:], fillvalue=""):
+            if following.startswith(letters):
+                continue
             pattern = groups.get(letters)
             if pattern is None:
                 pattern = groups[letters] = _group_pattern(self._forms_within[letters])
-            spans += [(*match.span(), NAME) for match in pattern.finditer(scan.text)]
+            patterns.append(pattern)
+        if len(patterns) == 1:
+            # One pattern's matches are in order and never overlap.
+            scan.take([(*match.span(), NAME) for match in patterns[0].finditer(text)])
+            return
+        spans = [(*match.span(), NAME) for pattern in patterns for match in pattern.finditer(text)]
         spans.sort()
-        if any(before[1] > after[0] for before, after in itertools.pairwise(spans)):
-            scan.claim_longest([(pattern, NAME) for pattern in self._names_for(scan.text)])
-        else:
-            scan.take(spans)
+        end = -1
+        for start, next_end, _ in spans:
+            if start < end:
+                scan.claim_longest([(pattern, NAME) for pattern in self._names_for(text)])
+                return
+            end = next_end
+        scan.take(spans)
 
     def _places_in(self, text: str) -> set[str]:
         """At each place in `text`'s letters where a name's letters start, the longest such."""
+        return self._places_in_letters(_letters_only(text))
+
+    def _places_in_letters(self, letters: str) -> set[str]:
+        """`_places_in` the text whose letters (`_letters_only`) these are."""
         places: set[str] = set()
         if self._starts is not None:
-            search, letters = self._starts.search, _letters_only(text)
+            search = self._starts.search
             # One search skips to the next place, and is tried again just after it, as
             # names can overlap.
             match = search(letters)

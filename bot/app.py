@@ -121,10 +121,15 @@ def settle_long_lived() -> None:
 # default is 5 ms). See `hand_over_quickly`.
 THREAD_SWITCH_SECONDS = 0.0005
 
+# The bots of this process between `hand_over_quickly` and `hand_back`, and the interval
+# the first of them replaced.
+_quick_bots: set[int] = set()
+_replaced_interval = 0.005
 
-def hand_over_quickly() -> float:
-    """Lets a finished database call back onto the event loop within half a millisecond;
-    returns the interval it replaces, for `close` to put back.
+
+def hand_over_quickly(bot: object) -> None:
+    """Lets a finished database call back onto the event loop within half a millisecond,
+    while `bot` runs (`hand_back` puts Python's interval back once no bot here runs).
 
     Every read and write runs on the database connection's own thread, and its result is
     handed back to the loop under the interpreter lock. While the loop's thread is busy
@@ -133,9 +138,19 @@ def hand_over_quickly() -> float:
     in ten took about 6 ms, for a read of 0.2 ms. The interval only matters while two
     threads want the lock at once, so a short one costs nothing when the bot is idle.
     """
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(THREAD_SWITCH_SECONDS)
-    return before
+    global _replaced_interval
+    if not _quick_bots:
+        _replaced_interval = sys.getswitchinterval()
+        sys.setswitchinterval(THREAD_SWITCH_SECONDS)
+    _quick_bots.add(id(bot))
+
+
+def hand_back(bot: object) -> None:
+    """`bot` has stopped: the last one to stop puts the interpreter's interval back."""
+    if id(bot) in _quick_bots:
+        _quick_bots.discard(id(bot))
+        if not _quick_bots:
+            sys.setswitchinterval(_replaced_interval)
 
 
 class CoreflectTree(app_commands.CommandTree["CoreflectBot"]):
@@ -198,7 +213,6 @@ class CoreflectBot(commands.Bot):
         self.settings = settings
         self.clock: Clock = clock or system_clock
         self._wrote_heartbeat = False  # only a bot whose scheduler ran passes writes it
-        self._switch_interval: float | None = None  # Python's own, while `hand_over_quickly`
         shipped = shipped_frameworks()
         host = [settings.frameworks_dir] if settings.frameworks_dir else []
         self.frameworks = FrameworkLibrary.from_directories(
@@ -218,7 +232,7 @@ class CoreflectBot(commands.Bot):
         )
 
     async def setup_hook(self) -> None:
-        self._switch_interval = hand_over_quickly()
+        hand_over_quickly(self)
         # Reading the zone list walks the tzdata files: do it once, off the event loop.
         await asyncio.to_thread(iana_timezones)
         await asyncio.to_thread(self.prompts.warm)  # Babel's data, likewise
@@ -332,9 +346,7 @@ class CoreflectBot(commands.Bot):
             if store is not None:
                 await store.close()  # the last connection closing empties the -wal file
             gc.unfreeze()  # a process that goes on (tests, the demo) collects it all again
-            if self._switch_interval is not None:
-                sys.setswitchinterval(self._switch_interval)  # likewise
-                self._switch_interval = None
+            hand_back(self)  # likewise, the interpreter's switch interval
 
 
 class ShardedCoreflectBot(CoreflectBot, commands.AutoShardedBot):

@@ -13,7 +13,7 @@ import sys
 
 import simcord
 
-from bot.app import THREAD_SWITCH_SECONDS
+from bot.app import THREAD_SWITCH_SECONDS, hand_back, hand_over_quickly
 from bot.simworld import VirtualClock, running
 
 
@@ -55,4 +55,19 @@ async def test_a_stopped_bot_puts_the_switch_interval_back(  # type: ignore[no-u
     before = sys.getswitchinterval()
     async with running(make_bot(), clock):
         assert sys.getswitchinterval() == THREAD_SWITCH_SECONDS
+    assert sys.getswitchinterval() == before
+
+
+def test_the_interval_is_put_back_only_once_every_bot_of_the_process_has_stopped() -> None:
+    # Two bots in one process (a shard set, or a test's second bot): the first to stop must
+    # not give the other Python's 5 ms back, nor the last leave the short interval behind.
+    before = sys.getswitchinterval()
+    first, second = object(), object()
+    hand_over_quickly(first)
+    hand_over_quickly(second)
+    hand_back(first)
+    assert sys.getswitchinterval() == THREAD_SWITCH_SECONDS
+    hand_back(second)
+    assert sys.getswitchinterval() == before
+    hand_back(second)  # a bot stopped twice changes nothing
     assert sys.getswitchinterval() == before

@@ -172,12 +172,17 @@ MORE_PIECES = [
 MORE_NAMES = [*NAMES, "ivo58", "Member 58", "jo12", "a.", "Zoë"]
 
 
-def more_comments(count: int, seed: int) -> list[str]:
+def _joined(pieces: list[str], joins: list[str], count: int, seed: int) -> list[str]:
+    """`count` comments of 1 to 14 random `pieces`, each followed by one of `joins`."""
     rng = random.Random(seed)
     return [
-        "".join(rng.choice(MORE_PIECES) + rng.choice([" ", " ", "", "\n", ", "]) for _ in range(n))
+        "".join(rng.choice(pieces) + rng.choice(joins) for _ in range(n))
         for n in (rng.randint(1, 14) for _ in range(count))
     ]
+
+
+def more_comments(count: int, seed: int) -> list[str]:
+    return _joined(MORE_PIECES, [" ", " ", "", "\n", ", "], count, seed)
 
 
 # Comments written in ASCII, as most are, which some shortcuts read byte by byte: names with
@@ -214,13 +219,7 @@ MORE_NAMES_AND_DIGITS = [*MORE_NAMES, "farah685", "farah15", "farah6", "ivo778",
 
 
 def ascii_comments(count: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    return [
-        "".join(
-            rng.choice(ASCII_PIECES) + rng.choice([" ", " ", "", "\n", ", ", "."]) for _ in range(n)
-        )
-        for n in (rng.randint(1, 14) for _ in range(count))
-    ]
+    return _joined(ASCII_PIECES, [" ", " ", "", "\n", ", ", "."], count, seed)
 
 
 def _make_safe_every_step(text: str) -> str:

@@ -14,7 +14,7 @@ from bot.core.models import Checkin, Phase, Project
 from bot.core.projects import InvalidInput, parse_window
 from bot.core.schedule import MAX_REMINDERS, QUIET_FROM, QUIET_UNTIL
 from bot.exts._audit import audit
-from bot.exts._choices import find_project, project_names
+from bot.exts._choices import find_project, project_names, refuse_unknown_project
 from bot.exts._context import services_of
 from bot.exts._replies import refuse, reply, stamp
 from bot.services.bundle import Services
@@ -118,11 +118,16 @@ class CheckinCog(commands.GroupCog, group_name="checkin"):
     @app_commands.autocomplete(project=project_names)
     async def status(self, interaction: discord.Interaction, project: str) -> None:
         """How many have answered so far, and when it closes. Never who."""
-        opened = await self._open_one(interaction, project)
-        if opened is None:
+        assert interaction.guild is not None
+        found_progress = await self.services.checkins.open_progress(interaction.guild.id, project)
+        if found_progress is None:
+            await refuse_unknown_project(interaction, project)
             return
-        found, checkin = opened
-        progress = await self.services.checkins.progress(checkin)
+        found, progress = found_progress
+        if progress is None:
+            await refuse(interaction, "errors.nothing_open", project=found.name)
+            return
+        checkin = progress.checkin
         text = self.services.prompts(
             "checkin.status",
             project=found.name,

@@ -345,6 +345,17 @@ class CheckinService:
             return None
         return await self.invite(project, checkin, user_id)
 
+    async def open_progress(
+        self, guild_id: int, name: str
+    ) -> tuple[Project, CheckinProgress | None] | None:
+        """The server's project called `name` (any case) and its open check-in's progress,
+        read at once; None if there is no such project, no progress if nothing is open."""
+        found = await self.store.open_checkin_standing(guild_id, name.strip())
+        if found is None:
+            return None
+        project, standing = found
+        return project, progress_of(standing) if standing is not None else None
+
     async def progress(self, checkin: Checkin) -> CheckinProgress:
         """Counts only. A closed check-in's come from its frozen results, so erasing someone's
         answers afterwards changes none of them."""

@@ -1719,6 +1719,34 @@ class Store:
             states = await self._response_states(db, checkin_id)
         return sum(bool(row["submitted"]) for row in states.values())
 
+    async def open_checkin_standing(
+        self, guild_id: int, name: str
+    ) -> tuple[Project, CheckinStanding | None] | None:
+        """The server's project of this name (as `find_project`), its open check-in and that
+        check-in's counts, in one read; None if there is no such project, and no standing if
+        nothing is open."""
+
+        def read(conn: sqlite3.Connection) -> tuple[Project, CheckinStanding | None] | None:
+            row = _row(
+                conn,
+                _SELECT_PROJECTS + "WHERE p.guild_id = ? AND p.name_key = ?",
+                (guild_id, name_key(name)),
+            )
+            if row is None:
+                return None
+            project = _project(row)
+            open_row = _row(
+                conn,
+                _SELECT_CHECKINS + "WHERE c.project_id = ? AND c.status = 'open'",
+                (project.id,),
+            )
+            if open_row is None:
+                return project, None
+            checkin = _checkin(open_row)
+            return project, CheckinStanding(checkin, self._counts_now(conn, checkin.id))
+
+        return await self._read_at_once(read)
+
     async def checkin_counts(self, checkin_id: int) -> CheckinCounts:
         """How many were invited, have finished, were reached by DM or could not be: counts,
         never who (one hand-over to the connection's thread)."""

@@ -54,6 +54,30 @@ async def test_project_show_of_an_unknown_project_is_one_statement(env):
     assert statements == {"statement": 1}
 
 
+async def test_checkin_status_is_one_read(env):
+    world = await _two_checkins(env)
+    statements = await count_statements(env)
+    counts = count_store_use(env)
+    shown = await world.facilitator.slash(world.channel, "checkin status", project=PROJECT)
+    assert "1 of 3" in reply_text(shown)  # the open one's count, never who
+    assert counts == {"read": 1, "thread": 1}
+    # The project, its open check-in, that one's invitations and its responses.
+    assert statements == {"statement": 4}
+
+
+async def test_checkin_status_refusals_are_one_read(env):
+    world = await _two_checkins(env)
+    counts = count_store_use(env)
+    shown = await world.facilitator.slash(world.channel, "checkin status", project="Nope")
+    assert reply_text(shown) == env.bot.prompts("errors.unknown_project", name="Nope")
+    assert counts == {"read": 1, "thread": 1}
+    await world.close_checkin()
+    counts.clear()
+    shown = await world.facilitator.slash(world.channel, "checkin status", project=PROJECT)
+    assert reply_text(shown) == env.bot.prompts("errors.nothing_open", project=PROJECT)
+    assert counts == {"read": 1, "thread": 1}
+
+
 async def test_mydata_show_is_one_read(env):
     world = await _two_checkins(env)
     member = world.members[0]

@@ -515,17 +515,11 @@ class Store:
 
     async def get_project(self, project_id: int) -> Project | None:
         """The project with this id, or None."""
-        return await self._select_one_as(
-            _project, _SELECT_PROJECTS + "WHERE p.id = ?", (project_id,)
-        )
+        return await self._read_at_once(lambda conn: _project_with_id(conn, project_id))
 
     async def find_project(self, guild_id: int, name: str) -> Project | None:
         """The server's project of this name, ignoring case and extra spaces, or None."""
-        return await self._select_one_as(
-            _project,
-            _SELECT_PROJECTS + "WHERE p.guild_id = ? AND p.name_key = ?",
-            (guild_id, name_key(name)),
-        )
+        return await self._read_at_once(lambda conn: _project_named(conn, guild_id, name))
 
     async def list_projects(self, guild_id: int) -> list[Project]:
         """The server's projects, by name."""
@@ -1029,11 +1023,7 @@ class Store:
 
     async def current_checkin(self, project_id: int) -> Checkin | None:
         """The project's open check-in, or None."""
-        return await self._select_one_as(
-            _checkin,
-            _SELECT_CHECKINS + "WHERE c.project_id = ? AND c.status = 'open'",
-            (project_id,),
-        )
+        return await self._read_at_once(lambda conn: _open_checkin_of(conn, project_id))
 
     async def list_checkins(self, project_id: int) -> list[Checkin]:
         """The project's check-ins, oldest first."""
@@ -1560,9 +1550,8 @@ class Store:
             if row is None:
                 return None
             checkin = _checkin(row)
-            project_row = _row(conn, _SELECT_PROJECTS + "WHERE p.id = ?", (checkin.project_id,))
-            response = _response_now(conn, checkin_id, respondent)
-            return AnsweringView(_project(project_row) if project_row else None, checkin, response)
+            project = _project_with_id(conn, checkin.project_id)
+            return AnsweringView(project, checkin, _response_now(conn, checkin_id, respondent))
 
         return await self._read_at_once(read)
 
@@ -1617,14 +1606,12 @@ class Store:
             if row is None:
                 return None
             checkin = _checkin(row)
-            project_row = _row(conn, _SELECT_PROJECTS + "WHERE p.id = ?", (checkin.project_id,))
-            if project_row is None:
+            project = _project_with_id(conn, checkin.project_id)
+            if project is None:
                 return None
             for sql, params in _change_statements(checkin_id, respondent, change):
                 conn.execute(sql, params).close()
-            return AnsweringView(
-                _project(project_row), checkin, _response_now(conn, checkin_id, respondent)
-            )
+            return AnsweringView(project, checkin, _response_now(conn, checkin_id, respondent))
 
         return await self._write_at_once(write)
 
@@ -1727,22 +1714,12 @@ class Store:
         nothing is open."""
 
         def read(conn: sqlite3.Connection) -> tuple[Project, CheckinStanding | None] | None:
-            row = _row(
-                conn,
-                _SELECT_PROJECTS + "WHERE p.guild_id = ? AND p.name_key = ?",
-                (guild_id, name_key(name)),
-            )
-            if row is None:
+            project = _project_named(conn, guild_id, name)
+            if project is None:
                 return None
-            project = _project(row)
-            open_row = _row(
-                conn,
-                _SELECT_CHECKINS + "WHERE c.project_id = ? AND c.status = 'open'",
-                (project.id,),
-            )
-            if open_row is None:
+            checkin = _open_checkin_of(conn, project.id)
+            if checkin is None:
                 return project, None
-            checkin = _checkin(open_row)
             return project, CheckinStanding(checkin, self._counts_now(conn, checkin.id))
 
         return await self._read_at_once(read)
@@ -2252,6 +2229,30 @@ def _stored_form(change: AnswerChange) -> AnswerChange:
     if text and len(text) > COMMENT_MAX_CHARS:
         raise ValueError(f"a comment is at most {COMMENT_MAX_CHARS} characters")
     return dataclasses.replace(change, comment=text or None)
+
+
+def _project_with_id(conn: sqlite3.Connection, project_id: int) -> Project | None:
+    """On the connection's thread: the project with this id, or None."""
+    row = _row(conn, _SELECT_PROJECTS + "WHERE p.id = ?", (project_id,))
+    return _project(row) if row is not None else None
+
+
+def _project_named(conn: sqlite3.Connection, guild_id: int, name: str) -> Project | None:
+    """On the connection's thread: the server's project of this name (any case), or None."""
+    row = _row(
+        conn,
+        _SELECT_PROJECTS + "WHERE p.guild_id = ? AND p.name_key = ?",
+        (guild_id, name_key(name)),
+    )
+    return _project(row) if row is not None else None
+
+
+def _open_checkin_of(conn: sqlite3.Connection, project_id: int) -> Checkin | None:
+    """On the connection's thread: the project's open check-in, or None."""
+    row = _row(
+        conn, _SELECT_CHECKINS + "WHERE c.project_id = ? AND c.status = 'open'", (project_id,)
+    )
+    return _checkin(row) if row is not None else None
 
 
 def _response_now(conn: sqlite3.Connection, checkin_id: int, respondent: str) -> Response:

@@ -48,7 +48,7 @@ import functools
 import random
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -296,20 +296,34 @@ def _redactor(names: tuple[str, ...]) -> Redactor:
     return Redactor(names)
 
 
+def redacted_comment(names: tuple[str, ...], comment: str) -> str:
+    """A comment (without the spaces around it) as a summary naming `names` shows it, before
+    clipping: what `summarise_checkin` shows of it, or takes from its `redacted`."""
+    return _redactor(names).redact(comment)
+
+
 def _comment_groups(
     framework: Framework,
     responses: Sequence[Response],
     names: Sequence[str],
     rng: random.Random,
+    redacted: Mapping[str, str],
 ) -> list[CommentGroup]:
     titles: list[tuple[str, str | None]] = [(c.key, c.name) for c in framework.components]
     titles += [(d.key, d.question) for d in framework.direction_checks]
     titles.append((ANYTHING_ELSE, None))
     groups = []
-    redactor = _redactor(tuple(names))  # built once for every comment of the check-in
+    hidden = tuple(names)
+
+    def shown(comment: str) -> str:
+        known = redacted.get(comment)
+        return clip(
+            known if known is not None else redacted_comment(hidden, comment), MAX_RENDERED_COMMENT
+        )
+
     for item, title in titles:
         comments = [
-            clip(redactor.redact(answer.comment.strip()), MAX_RENDERED_COMMENT)
+            shown(answer.comment.strip())
             for answer in _answers_to(item, responses)
             if answer.comment and answer.comment.strip()
         ]
@@ -360,11 +374,14 @@ def summarise_checkin(
     responses: Iterable[Response],
     names: Iterable[str],
     rng: random.Random,
+    redacted: Mapping[str, str] | None = None,
 ) -> CheckinSummary:
     """The anonymised summary of a check-in; only submitted responses count.
 
     `invited` is raised to the number who took part if it is lower, so the header never
-    says "5 of 3".
+    says "5 of 3". `redacted` holds comments already redacted under exactly these `names`
+    (`redacted_comment` of the comment without its surrounding spaces, keyed by that text);
+    any other comment is redacted here.
     """
     submitted = [r for r in responses if r.submitted]
     took_part = len(submitted)
@@ -400,7 +417,11 @@ def summarise_checkin(
         strongest=strongest,
         weakest=weakest,
         directions=_direction_results(framework, submitted, thresholds.scores),
-        comments=_comment_groups(framework, submitted, list(names), rng) if show_comments else None,
+        comments=(
+            _comment_groups(framework, submitted, list(names), rng, redacted or {})
+            if show_comments
+            else None
+        ),
         comments_hidden_reason=None if show_comments else COMMENTS_HIDDEN,
         priorities_asked=asked,
         priorities_picked=picked,

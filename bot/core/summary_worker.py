@@ -24,10 +24,12 @@ def frozen_results(
     responses: list[Response],
     names: list[str],
     shuffle: int | random.Random,
+    redacted: dict[str, str] | None = None,
 ) -> tuple[str, str | None]:
     """The check-in's results as stored at its close (`bot.core.frozen.freeze`). `shuffle`
     orders the comments: in the worker, a fresh secret seed for each close; in the bot's own
-    process, its random source."""
+    process, its random source. `redacted`: comments already redacted under these names, as
+    they were written (`summarise_checkin`)."""
     rng = shuffle if isinstance(shuffle, random.Random) else random.Random(shuffle)
     summary = summarise_checkin(
         framework,
@@ -37,5 +39,6 @@ def frozen_results(
         responses=responses,
         names=names,
         rng=rng,
+        redacted=redacted,
     )
     return freeze(summary)

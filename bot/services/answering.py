@@ -35,6 +35,7 @@ from bot.core.models import (
     Project,
     Response,
 )
+from bot.services.redacting import AheadOfClose
 from bot.storage.store import Store
 
 
@@ -99,10 +100,20 @@ class _Open:
 class AnsweringService:
     """The DM flow and `/reflect`: start, click, comment."""
 
-    def __init__(self, *, store: Store, frameworks: FrameworkLibrary, box_key: bytes) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        frameworks: FrameworkLibrary,
+        box_key: bytes,
+        ahead: AheadOfClose | None = None,
+    ) -> None:
         self.store = store
         self.frameworks = frameworks
         self.box_key = box_key
+        self.ahead = (
+            ahead if ahead is not None else AheadOfClose(store)
+        )
         self._planning: dict[int, tuple[Framework, Phase]] = {}
 
     async def _open(self, checkin_id: int, user_id: int) -> _Open | Refused:
@@ -178,11 +189,14 @@ class AnsweringService:
             return Refused(
                 "errors.comment_too_long", {"max": COMMENT_MAX_CHARS, "length": len(comment)}
             )
-        return await self._planned(
+        outcome = await self._planned(
             box.checkin_id,
             user_id,
             lambda framework, phase: plan_comment(framework, phase, box.step, comment),
         )
+        if isinstance(outcome, StepShown) and comment:
+            self.ahead.written(box.checkin_id, comment)
+        return outcome
 
     async def _planned(self, checkin_id: int, user_id: int, plan_for: Planner) -> Outcome:
         """Plan what the member sent (None: it cannot be sent there) and carry it out.

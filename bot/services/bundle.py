@@ -17,6 +17,7 @@ from bot.services.members import MemberService
 from bot.services.messaging import Messenger
 from bot.services.pacer import DEFAULT_PER_SECOND, Pacer
 from bot.services.projects import ProjectService
+from bot.services.redacting import AheadOfClose
 from bot.services.results import ResultsService
 from bot.services.scheduler import DEFAULT_COMMENT_DAYS, Scheduler
 from bot.storage.store import Store
@@ -58,8 +59,9 @@ def build_services(
     languages: LanguageService | None = None,
 ) -> Services:
     languages = languages or LanguageService(store=store, prompts=prompts)
+    ahead = AheadOfClose(store)  # comments redacted as they are written, for the close
     results = ResultsService(
-        store=store, frameworks=frameworks, prompts=prompts, languages=languages
+        store=store, frameworks=frameworks, prompts=prompts, languages=languages, ahead=ahead
     )
     server_frameworks = FrameworkService(store, frameworks)
     checkins = CheckinService(
@@ -95,9 +97,11 @@ def build_services(
             server_frameworks=server_frameworks,
         ),
         checkins=checkins,
-        answering=AnsweringService(store=store, frameworks=frameworks, box_key=box_key),
+        answering=AnsweringService(
+            store=store, frameworks=frameworks, box_key=box_key, ahead=ahead
+        ),
         results=results,
-        members=MemberService(store=store, frameworks=frameworks, checkins=checkins),
+        members=MemberService(store=store, frameworks=frameworks, checkins=checkins, ahead=ahead),
         guilds=GuildService(store=store, removed_server_days=removed_server_days),
         languages=languages,
         scheduler=scheduler,

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from bot.core.frameworks import Framework, FrameworkLibrary
 from bot.core.models import Checkin, MemberDataErased, Project, Response
 from bot.services.checkins import CheckinService
+from bot.services.redacting import AheadOfClose
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -15,9 +16,15 @@ log = logging.getLogger(__name__)
 
 class MemberService:
     def __init__(
-        self, *, store: Store, frameworks: FrameworkLibrary, checkins: CheckinService
+        self,
+        *,
+        store: Store,
+        frameworks: FrameworkLibrary,
+        checkins: CheckinService,
+        ahead: AheadOfClose | None = None,
     ) -> None:
         self.store = store
+        self.ahead = ahead  # comments redacted for a close, forgotten on erasure
         self.frameworks = frameworks
         self.checkins = checkins
         # The names each member was last seen with, so an unchanged name costs no write.
@@ -36,8 +43,12 @@ class MemberService:
         return out
 
     async def erase(self, guild_id: int, user_id: int) -> MemberDataErased:
-        """Erase the member's answers on this server and take them out of its projects."""
-        return await self.store.delete_member_data(guild_id, user_id)
+        """Erase the member's answers on this server and take them out of its projects (and
+        forget every comment kept for a close, theirs among them)."""
+        erased = await self.store.delete_member_data(guild_id, user_id)
+        if self.ahead is not None:
+            self.ahead.forget_all()
+        return erased
 
     async def empty_screens(self, erased: MemberDataErased) -> None:
         """Empty the check-in messages in their DMs ("Your answers were erased")."""

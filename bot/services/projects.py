@@ -110,6 +110,7 @@ class ProjectService:
         current = await self.store.current_checkin(project.id)
         if current is not None:
             self.checkins.stop_sending(current.id)
+            self.checkins.results.ahead.take(current.id)  # its comments kept for a close
         return await self.store.delete_project(project.id)
 
     async def reschedule(self, project: Project, changed: Dated, now: datetime) -> Project | None:

@@ -19,7 +19,7 @@ import multiprocessing
 import random
 import secrets
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -39,6 +39,7 @@ from bot.core.text import shorten
 from bot.core.wording import reworded
 from bot.services.languages import LanguageService
 from bot.services.messaging import SummaryPost
+from bot.services.redacting import AheadOfClose
 from bot.storage.store import Store, Summariser
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,14 @@ async def draw_in_worker(data: ChartData) -> bytes:
         return await loop.run_in_executor(_worker(), render_png, data)
 
 
+def _comments_of(responses: Sequence[Response]) -> Iterator[str]:
+    """Every comment of the responses, without the spaces around it."""
+    for response in responses:
+        for answer in response.answers.values():
+            if answer.comment:
+                yield answer.comment.strip()
+
+
 class ResultsService:
     """Builds summaries, charts, reports and exports from stored answers."""
 
@@ -94,8 +103,10 @@ class ResultsService:
         prompts: Prompts,
         rng: random.Random | None = None,
         languages: LanguageService | None = None,
+        ahead: AheadOfClose | None = None,
     ) -> None:
         self.store = store
+        self.ahead = ahead if ahead is not None else AheadOfClose(store)
         self.frameworks = frameworks
         self.prompts = prompts
         self.languages = languages or LanguageService(store=store, prompts=prompts)
@@ -106,20 +117,24 @@ class ResultsService:
         """What the store calls, inside the closing transaction (on the database's thread),
         to freeze the results: the maths runs in the worker process, so its CPU never holds
         the interpreter lock against the event loop; in this thread only if the worker
-        cannot be reached, or when a test gave its own random source."""
+        cannot be reached, or when a test gave its own random source. Comments redacted as
+        they were written (`AheadOfClose`) are not redacted again if the names are the same."""
         framework = self.frameworks.for_checkin(checkin)
+        ahead = self.ahead.take(checkin.id)
 
         def summarise(
             responses: list[Response], invited: int, names: list[str]
         ) -> tuple[str, str | None]:
             args = (framework, checkin.thresholds, checkin.phase, invited, responses, names)
+            redacted = ahead.of(names, _comments_of(responses))
             if self._own_rng is None:
                 try:
-                    return _worker().submit(frozen_results, *args, secrets.randbits(128)).result()
+                    seed = secrets.randbits(128)
+                    return _worker().submit(frozen_results, *args, seed, redacted).result()
                 except (BrokenProcessPool, OSError, RuntimeError):
                     _forget_worker()
                     log.exception("the worker could not summarise check-in %s", checkin.id)
-            return frozen_results(*args, self._rng)
+            return frozen_results(*args, self._rng, redacted)
 
         return summarise
 

@@ -819,6 +819,12 @@ class Store:
         )
         return [row[0] for row in rows]
 
+    async def checkin_redaction_names(self, checkin_id: int) -> tuple[str, ...]:
+        """Every name to hide in the comments of this check-in's project, in the order its
+        close hands them to the summary."""
+        rows = await self._select(_CHECKIN_REDACTION_NAMES, (checkin_id,))
+        return tuple(row[0] for row in rows)
+
     async def remove_participant(self, project_id: int, user_id: int) -> bool:
         """Remove a participant; False if they were not one."""
         return await self._write_if(
@@ -1122,12 +1128,7 @@ class Store:
         invited = await _count(
             db, "SELECT count(*) FROM invitations WHERE checkin_id = ?", (checkin_id,)
         )
-        names = await _all(
-            db,
-            "SELECT n.name FROM redaction_names AS n JOIN checkins AS c "
-            "ON c.project_id = n.project_id WHERE c.id = ? ORDER BY n.name",
-            (checkin_id,),
-        )
+        names = await _all(db, _CHECKIN_REDACTION_NAMES, (checkin_id,))
         # Pure CPU (the maths, redacting every comment): in a thread, so the event loop goes
         # on answering clicks while a large check-in closes.
         figures, comments = await asyncio.to_thread(
@@ -2201,6 +2202,10 @@ async def _count(db: aiosqlite.Connection, sql: str, params: Sequence[Any] = ())
     return int(row[0]) if row else 0
 
 
+_CHECKIN_REDACTION_NAMES = (
+    "SELECT n.name FROM redaction_names AS n JOIN checkins AS c "
+    "ON c.project_id = n.project_id WHERE c.id = ? ORDER BY n.name"
+)
 _RESPONSE_STATE = (
     "SELECT submitted, declined FROM responses WHERE checkin_id = ? AND respondent = ?"
 )

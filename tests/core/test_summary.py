@@ -27,6 +27,7 @@ from bot.core.summary import (
     MAX_HIGHLIGHTS,
     CheckinSummary,
     Highlight,
+    redacted_comment,
     scale_bands,
     summarise_checkin,
     views_differ,
@@ -528,6 +529,43 @@ def test_comments_are_redacted(prompts: Prompts) -> None:
         assert leak not in text
     assert "7946" not in text
     assert "[name] says hi to 3" in text
+
+
+def test_comments_redacted_ahead_are_shown_as_given_and_the_rest_redacted_here() -> None:
+    names = ["Ana Lopez", "Bob"]
+    texts = [f"  Bob asked Ana Lopez about {i}, bob@example.org " for i in range(5)]
+    responses = [response({"c0": 3}, comments={"c0": text}) for text in texts]
+    ahead = {text.strip(): redacted_comment(tuple(names), text.strip()) for text in texts[:3]}
+
+    given = summarise_checkin(
+        FRAMEWORK,
+        THRESHOLDS,
+        Phase.MIDDLE,
+        invited=5,
+        responses=responses,
+        names=names,
+        rng=random.Random(1),
+        redacted=ahead,
+    )
+
+    assert given == summarise(responses, names=names)  # the same as redacting them all here
+    assert given.comments is not None
+    assert all(
+        "Bob" not in c and "Ana" not in c and "@" not in c for c in given.comments[0].comments
+    )
+    # What was redacted ahead is what is shown (the close does not redact it again).
+    marked = dict(ahead, **{texts[0].strip(): "kept copy"})
+    shown = summarise_checkin(
+        FRAMEWORK,
+        THRESHOLDS,
+        Phase.MIDDLE,
+        invited=5,
+        responses=responses,
+        names=names,
+        rng=random.Random(1),
+        redacted=marked,
+    )
+    assert shown.comments is not None and "kept copy" in shown.comments[0].comments
 
 
 # --- rendering limits --------------------------------------------------------------------------

@@ -1,0 +1,122 @@
+"""Comments are redacted as they are written (bot.services.redacting), and the close uses
+those copies only when its names are exactly the ones they were redacted under: whatever
+happened between a comment and the close (a member joined, a member erased their data, the
+bot restarted), what the group reads hides every name it would have hidden anyway."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bot.core import summary as summary_module
+from bot.services import results as results_module
+from tests.bot.world import answer, current_checkin, make_world, ready, restart
+
+RATINGS = [3] * 10
+EMAIL = "chair-vote@example.org"
+
+
+@pytest.fixture
+def redactions_at_close(monkeypatch) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    """The comments the close redacts itself (not taken from those redacted as written).
+
+    The close runs in a thread of the bot's process instead of the worker process, so the
+    count can be read; the maths is the same (tests/services/test_results_worker.py)."""
+    redacted: list[str] = []
+    real = summary_module.redacted_comment
+
+    def counted(names: tuple[str, ...], comment: str) -> str:
+        redacted.append(comment)
+        return real(names, comment)
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    monkeypatch.setattr(summary_module, "redacted_comment", counted)
+    monkeypatch.setattr(results_module, "_worker", lambda: pool)
+    yield redacted
+    pool.shutdown()
+
+
+def posted(world) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(m.content for m in world.posts())
+
+
+async def test_the_close_uses_the_comments_redacted_as_they_were_written(env, redactions_at_close):
+    world = await ready(env, members=5)
+    for index, member in enumerate(world.members):
+        await answer(member, 3, comments={0: f"chidi put it well, idea {index}, mail {EMAIL}"})
+    ahead = env.bot.services.answering.ahead
+    await ahead.settled()
+    checkin = await current_checkin(world)
+    kept = ahead.kept(checkin.id)
+    assert len(kept.comments) == 5
+    assert all("chidi" not in text and EMAIL not in text for text in kept.comments.values())
+
+    await world.close_checkin()
+
+    assert redactions_at_close == []  # every comment was taken as redacted when written
+    text = posted(world)
+    assert "put it well, idea 3" in text
+    assert "chidi" not in text and EMAIL not in text
+    assert len(ahead) == 0  # nothing is kept once the check-in has closed
+
+
+async def test_a_name_added_after_a_comment_is_hidden_at_the_close(env, redactions_at_close):
+    world = make_world(env, members=6)
+    await world.create_project()
+    late = world.members[5]  # farah: not in the project when the comment is written
+    for member in world.members[:5]:
+        await member.click(world.card, label="Join")
+    await world.open_checkin()
+    for member in world.members[:5]:
+        await answer(member, 3, comments={0: f"{late.name} should chair next time"})
+    await env.bot.services.answering.ahead.settled()
+    checkin = await current_checkin(world)
+    kept = env.bot.services.answering.ahead.kept(checkin.id).comments
+    assert any(late.name in text for text in kept.values())  # not hidden when written
+
+    await late.click(world.card, label="Join")  # their names are now hidden in comments
+    await world.close_checkin()
+
+    assert len(redactions_at_close) == 5  # the names changed: each comment redacted again
+    text = posted(world)
+    assert "should chair next time" in text
+    assert late.name not in text
+
+
+async def test_erasing_a_members_data_forgets_every_comment_kept(env, redactions_at_close):
+    world = await ready(env, members=6)
+    for member in world.members:
+        await answer(member, 3, comments={0: f"ask ben, from {member.name}-xyzzy"})
+    ahead = env.bot.services.answering.ahead
+    await ahead.settled()
+    assert len(ahead) == 6
+    leaver = world.members[5]
+
+    asked = await leaver.slash(world.channel, "mydata delete")
+    await leaver.click(asked.response.message, label="Erase my data")
+
+    assert len(ahead) == 0  # the erased member's words are not kept in memory either
+    await world.close_checkin()
+    assert len(redactions_at_close) == 5  # the others' comments, redacted at the close
+    text = posted(world)
+    assert f"{leaver.name}-xyzzy" not in text
+    assert "ask " in text and "ask ben" not in text
+
+
+async def test_after_a_restart_the_close_redacts_every_comment_itself(
+    env, make_bot, redactions_at_close
+):
+    world = await ready(env, members=5)
+    for member in world.members:
+        await answer(member, 3, comments={0: "dana keeps the notes"})
+    await env.bot.services.answering.ahead.settled()
+
+    await restart(env, make_bot)
+    assert len(env.bot.services.answering.ahead) == 0  # nothing of it was stored
+    await world.close_checkin()
+
+    assert len(redactions_at_close) == 5
+    text = posted(world)
+    assert "keeps the notes" in text and "dana" not in text

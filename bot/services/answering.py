@@ -111,9 +111,7 @@ class AnsweringService:
         self.store = store
         self.frameworks = frameworks
         self.box_key = box_key
-        self.ahead = (
-            ahead if ahead is not None else AheadOfClose(store)
-        )
+        self.ahead = ahead if ahead is not None else AheadOfClose(store)
         self._planning: dict[int, tuple[Framework, Phase]] = {}
 
     async def _open(self, checkin_id: int, user_id: int) -> _Open | Refused:

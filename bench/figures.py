@@ -42,7 +42,7 @@ from bench.sim import (
 from bot.app import CoreflectBot, settle_long_lived
 from bot.core.models import Answer, DirectionChoice, NewProject, Phase, Response, Thresholds
 from bot.core.schedule import PlannedCheckin
-from bot.core.summary import summarise_checkin
+from bot.core.summary import redacted_comment, summarise_checkin
 
 # -- helpers --------------------------------------------------------------------------------------
 
@@ -170,14 +170,33 @@ def summary_inputs(participants: int) -> tuple[list[Response], list[str]]:
     return responses, names
 
 
-def summary_maths(participants: int, runs: int) -> float:
+def _comments(responses: list[Response]) -> list[str]:
+    return [
+        answer.comment.strip()
+        for response in responses
+        for answer in response.answers.values()
+        if answer.comment
+    ]
+
+
+def summary_maths(participants: int, runs: int, *, redacted_ahead: bool = True) -> float:
     """Median CPU seconds of `summarise_checkin` for that many participants, each of whom
     rated and commented on every component (comments naming members, so redaction works).
+
+    `redacted_ahead`: as the running bot closes a check-in, with each comment redacted when
+    it was written (bot.services.redacting; `comment_redaction` times that part); without
+    it, as after a restart or a name added since the comments: every comment redacted here.
 
     CPU time of this thread, not wall time: the maths is one thread's pure computation, and
     on a shared machine wall time also counts whatever else ran (runs varied by half)."""
     framework = library()[FRAMEWORK]
     responses, names = summary_inputs(participants)
+    hidden = tuple(names)
+    redacted = (
+        {text: redacted_comment(hidden, text) for text in _comments(responses)}
+        if redacted_ahead
+        else None
+    )
     timings = []
     for run in range(runs):
         # The close runs this in a worker process holding little else; here the benchmark's
@@ -193,8 +212,25 @@ def summary_maths(participants: int, runs: int) -> float:
             responses=responses,
             names=names,
             rng=random.Random(run),
+            redacted=redacted,
         )
         timings.append(time.thread_time() - start)
+    return statistics.median(timings)
+
+
+def comment_redaction(participants: int, runs: int) -> float:
+    """Median CPU seconds to redact one comment of the maths' check-in under its names, as
+    the bot does in a thread when the comment is written (the redaction built beforehand)."""
+    responses, names = summary_inputs(participants)
+    hidden, comments = tuple(names), _comments(responses)
+    redacted_comment(hidden, comments[0])  # the group's redaction, built once
+    timings = []
+    for _ in range(runs):
+        gc.collect()
+        start = time.thread_time()
+        for text in comments:
+            redacted_comment(hidden, text)
+        timings.append((time.thread_time() - start) / len(comments))
     return statistics.median(timings)
 
 

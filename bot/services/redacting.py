@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 # The most comments kept across all open check-ins; past it, everything kept is forgotten.
 KEPT_COMMENTS = 20_000
+# Check-ins whose close took their comments, remembered so a comment redacted just after it
+# is not kept for a close that has been (the most recent ones).
+TAKEN_REMEMBERED = 1_000
 
 
 @dataclass(slots=True)
@@ -55,6 +58,7 @@ class AheadOfClose:
         self._kept: dict[int, _Kept] = {}
         self._count = 0
         self._tasks: set[asyncio.Task[None]] = set()
+        self._taken: dict[int, None] = {}  # oldest first
 
     def written(self, checkin_id: int, comment: str) -> None:
         """A member sent this comment to the check-in: redact it soon, off the answer's way."""
@@ -73,6 +77,8 @@ class AheadOfClose:
         except Exception:
             log.exception("a comment of check-in %s could not be redacted ahead", checkin_id)
             return
+        if checkin_id in self._taken:
+            return  # the check-in closed while this comment was being redacted
         kept = self._kept.get(checkin_id)
         if kept is None or kept.names != names:
             self._count -= len(kept.comments) if kept else 0
@@ -86,6 +92,9 @@ class AheadOfClose:
 
     def take(self, checkin_id: int) -> Redactions:
         """The check-in's kept redactions, forgotten here (it is closing; on the loop)."""
+        self._taken[checkin_id] = None
+        if len(self._taken) > TAKEN_REMEMBERED:
+            del self._taken[next(iter(self._taken))]
         kept = self._kept.pop(checkin_id, None)
         if kept is None:
             return Redactions((), {})

@@ -1,0 +1,85 @@
+"""What `AheadOfClose` keeps for a close, and when it forgets (the SimCord tests in
+tests/bot/test_redacting_ahead.py show what the group then reads)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.core.summary import redacted_comment
+from bot.services.redacting import AheadOfClose
+
+
+class Names:
+    """The store's names of a check-in's project, which a test can change."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = tuple(names)
+        self.asked = asyncio.Event()
+        self.answer = asyncio.Event()
+        self.answer.set()
+
+    async def checkin_redaction_names(self, checkin_id: int) -> tuple[str, ...]:
+        self.asked.set()
+        await self.answer.wait()
+        return self.names
+
+
+def ahead_of(store: Names, **options: int) -> AheadOfClose:
+    return AheadOfClose(store, **options)  # type: ignore[arg-type]
+
+
+async def test_a_comment_is_kept_redacted_under_the_names_of_its_check_in() -> None:
+    store = Names("Ana", "Bob")
+    ahead = ahead_of(store)
+    ahead.written(7, "  Bob said ana@example.org  ")
+    ahead.written(7, "   ")  # nothing to keep
+    await ahead.settled()
+
+    taken = ahead.take(7)
+    assert taken.names == ("Ana", "Bob")
+    assert taken.comments == {
+        "Bob said ana@example.org": redacted_comment(("Ana", "Bob"), "Bob said ana@example.org")
+    }
+    assert "Bob" not in taken.comments["Bob said ana@example.org"]
+    assert taken.of(["Ana", "Bob"], ["Bob said ana@example.org", "other"]) == taken.comments
+    assert taken.of(["Ana", "Bob", "Cat"], ["Bob said ana@example.org"]) == {}  # names changed
+    assert len(ahead) == 0 and ahead.take(7).comments == {}
+
+
+async def test_new_names_replace_what_was_kept_under_the_old_ones() -> None:
+    store = Names("Ana")
+    ahead = ahead_of(store)
+    ahead.written(1, "first, to Cat")
+    await ahead.settled()
+    store.names = ("Ana", "Cat")
+    ahead.written(1, "second, to Cat")
+    await ahead.settled()
+    kept = ahead.kept(1)
+    assert kept.names == ("Ana", "Cat")
+    assert list(kept.comments) == ["second, to Cat"]
+    assert "Cat" not in kept.comments["second, to Cat"]
+    assert len(ahead) == 1
+
+
+async def test_a_comment_redacted_after_its_close_took_the_rest_is_not_kept() -> None:
+    store = Names("Ana")
+    store.answer.clear()
+    ahead = ahead_of(store)
+    ahead.written(3, "late words")
+    await store.asked.wait()
+    assert ahead.take(3).comments == {}  # the close, while the comment is still on its way
+    store.answer.set()
+    await ahead.settled()
+    assert len(ahead) == 0 and ahead.kept(3).comments == {}
+
+
+async def test_past_the_limit_everything_kept_is_forgotten() -> None:
+    ahead = ahead_of(Names("Ana"), limit=3)
+    for index in range(3):
+        ahead.written(index, f"comment {index}")
+    await ahead.settled()
+    assert len(ahead) == 3
+    ahead.written(9, "one too many")
+    await ahead.settled()
+    assert len(ahead) == 1
+    assert ahead.kept(0).comments == {} and list(ahead.kept(9).comments) == ["one too many"]

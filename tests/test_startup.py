@@ -412,3 +412,48 @@ async def test_connecting_to_discord_logs_the_bot_and_the_invite(
     name, bot_id = env.bot.user.name, env.bot.user.id
     assert f"connected as {name} in 0 servers" in logged
     assert any(invite_url(bot_id) in message for message in logged)
+
+
+# -- memory --------------------------------------------------------------------------------------
+
+# A thread started after the bot is built allocates, then glibc lists its malloc arenas.
+ARENAS_AFTER_A_THREAD = textwrap.dedent(
+    """
+    import ctypes, sys, threading
+    from pathlib import Path
+    from bot.app import create_bot
+    from bot.settings import Settings
+
+    if sys.argv[1] == "bot":
+        create_bot(Settings(database_path=Path(sys.argv[2]), secret=sys.argv[3]))
+    kept = []
+    worker = threading.Thread(target=lambda: kept.extend(bytearray(4096) for _ in range(256)))
+    worker.start()
+    worker.join()
+    ctypes.CDLL(None).malloc_stats()
+    """
+)
+
+
+def _arenas(tmp_path: Path, *args: str) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", ARENAS_AFTER_A_THREAD, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    return sum(line.startswith("Arena ") for line in done.stderr.splitlines())
+
+
+def _glibc() -> bool:
+    try:
+        return sys.platform.startswith("linux") and bool(os.confstr("CS_GNU_LIBC_VERSION"))
+    except (ValueError, OSError):
+        return False
+
+
+@pytest.mark.skipif(not _glibc(), reason="malloc arenas are glibc's")
+def test_the_bots_threads_share_one_malloc_arena(tmp_path: Path) -> None:
+    assert _arenas(tmp_path, "none") == 2  # glibc's default: the thread got one of its own
+    assert _arenas(tmp_path, "bot", str(tmp_path / "db.sqlite3"), TEST_SECRET) == 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import string
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,6 +22,7 @@ from datetime import UTC, date, datetime, time
 from importlib.resources.abc import Traversable
 from typing import Any
 
+import babel.core
 from babel import Locale, localedata
 from babel.dates import format_date, format_datetime, format_time
 
@@ -39,6 +41,10 @@ SHORT_DAY_PATTERN = "d MMM"
 Text = str | dict[str, str]
 
 _active: ContextVar[str | None] = ContextVar("coreflect_language", default=None)
+
+# Every read of a language's Babel data, whichever thread does it (the warm-ups run in a
+# worker thread), one at a time: see `Language.locale`.
+_babel_reads = threading.Lock()
 
 
 class PromptError(ValueError):
@@ -118,8 +124,24 @@ class Language:
 
     @functools.cached_property
     def locale(self) -> Locale:
-        """Babel's data for the language, read when a plural or a date first needs it."""
-        return Locale.parse(self.code)
+        """Babel's data for the language, read when a plural or a date first needs it (or
+        when `Prompts.warm` reads it ahead, off the event loop).
+
+        Reading a locale also reads Babel's data shared by all languages (about 2 MB, for the
+        one table of parents that reading needs); nothing the bot asks of a read locale uses
+        it again, so it is let go once the locale is read, and read again (in a few
+        milliseconds) only for the next language's first read.
+        """
+        with _babel_reads:
+            locale = Locale.parse(self.code)
+            locale.plural_form  # noqa: B018 - reads the locale's data now, under the lock
+            babel.core._global_data = None  # Babel reads it again when it next needs it
+        return locale
+
+    @property
+    def read(self) -> bool:
+        """Whether Babel's data for the language has been read (`locale`)."""
+        return "locale" in self.__dict__
 
     def text(self, key: str, values: Mapping[str, Any]) -> str:
         try:
@@ -251,11 +273,22 @@ class Prompts:
         """A phase as people read it: "beginning", or "Beginning" as a title."""
         return self(f"common.phase_{'title_' if title else ''}{phase.value}")
 
-    def warm(self) -> None:
-        """Read Babel's data for every language now (plural rules, month and day names):
-        the bot calls this off the event loop at start, so no first plural or date stalls
-        it later."""
-        for language in self._languages.values():
+    def unread(self, code: str | None) -> bool:
+        """Whether `code` is a language there are prompts for whose Babel data is not read
+        yet (see `warm`)."""
+        language = self._languages.get(code) if code is not None else None
+        return language is not None and not language.read
+
+    def warm(self, *codes: str) -> None:
+        """Read Babel's data (plural rules, month and day names) for the default language and
+        for `codes` now. Slow work (tens of milliseconds, a few MB a language): the bot calls
+        this off the event loop, at start for the default language and before a language is
+        first spoken (`LanguageService`), so no first plural or date stalls the loop, and a
+        language no server uses is never read."""
+        for code in dict.fromkeys((self.default, *codes)):
+            language = self._languages.get(code)
+            if language is None:
+                continue
             language.locale.plural_form(1)
             format_datetime(
                 datetime(2000, 1, 1, tzinfo=UTC), MOMENT_PATTERN, locale=language.locale

@@ -76,11 +76,12 @@ async def refuse_unknown_project(interaction: discord.Interaction, name: str) ->
 PROJECT_LANGUAGE = "project"
 
 
-def _language_options(
+async def _language_options(
     interaction: discord.Interaction, current: str, extra: list[tuple[str, str]]
 ) -> list[app_commands.Choice[str]]:
     found = services(interaction)
-    options = [*extra, *((code, f"{name} ({code})") for code, name in found.languages.choices())]
+    named = await found.languages.choices()
+    options = [*extra, *((code, f"{name} ({code})") for code, name in named)]
     typed = current.strip().casefold()
     return [
         app_commands.Choice(name=label, value=code)
@@ -93,7 +94,7 @@ async def language_choices(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     """The languages the bot speaks, by their own names ("Cymraeg (cy)")."""
-    return _language_options(interaction, current, [])
+    return await _language_options(interaction, current, [])
 
 
 async def member_language_choices(
@@ -101,7 +102,7 @@ async def member_language_choices(
 ) -> list[app_commands.Choice[str]]:
     """As `language_choices`, with "each project's own language" first."""
     label = services(interaction).prompts("mydata.language_option_project")
-    return _language_options(interaction, current, [(PROJECT_LANGUAGE, label)])
+    return await _language_options(interaction, current, [(PROJECT_LANGUAGE, label)])
 
 
 async def chosen_language(interaction: discord.Interaction, code: str) -> str | None:
@@ -109,13 +110,14 @@ async def chosen_language(interaction: discord.Interaction, code: str) -> str | 
     ones there are."""
     found = services(interaction)
     typed = code.strip().casefold()
-    for known, name in found.languages.choices():
+    named = await found.languages.choices()
+    for known, name in named:
         if typed in (known.casefold(), name.casefold(), f"{name} ({known})".casefold()):
             return known
     await refuse(
         interaction,
         "errors.unknown_language",
         value=code.strip()[:20],
-        languages=", ".join(f"{name} (`{known}`)" for known, name in found.languages.choices()),
+        languages=", ".join(f"{name} (`{known}`)" for known, name in named),
     )
     return None

@@ -4,10 +4,15 @@ A server has a language (its facilitators' replies, and new projects' default); 
 have its own (its card, summaries, reports, reminders); a member may choose one for their DMs
 and answering on a server, else they get the project's. English when nothing is set. Choices
 are kept in memory once read: every click asks, and they change rarely.
+
+Babel's data for a language (a few MB) is read only once the bot is to speak it: every
+language these methods give has been read, off the event loop (`Prompts.warm` in a worker
+thread) the first time it is given.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 
 from bot.core.models import Project
@@ -28,9 +33,18 @@ class LanguageService:
     def known(self, code: str | None) -> bool:
         return self.prompts.knows(code)
 
-    def choices(self) -> list[tuple[str, str]]:
+    async def choices(self) -> list[tuple[str, str]]:
         """(code, its own name) of every language there are prompts for, English first."""
-        return [(code, self.prompts.name_of(code)) for code in self.prompts.languages()]
+        codes = self.prompts.languages()
+        for code in codes:
+            await self._read(code)
+        return [(code, self.prompts.name_of(code)) for code in codes]
+
+    async def _read(self, code: str) -> str:
+        """`code`, once Babel's data for it is read (in a worker thread the first time)."""
+        if self.prompts.unread(code):
+            await asyncio.to_thread(self.prompts.warm, code)
+        return code
 
     # A server's language.
 
@@ -38,10 +52,13 @@ class LanguageService:
         if guild_id is None:
             return self.prompts.default
         # The store keeps a server's settings in memory once read.
-        return self._usable((await self.store.get_guild_settings(guild_id)).language)
+        settings = await self.store.get_guild_settings(guild_id)
+        return await self._read(self._usable(settings.language))
 
     async def set_server(self, guild_id: int, code: str | None) -> None:
         await self.store.set_guild_language(guild_id, code)
+        if code is not None:
+            await self._read(code)
 
     # A project's language.
 
@@ -49,12 +66,14 @@ class LanguageService:
         """The project's own language, else its server's."""
         own = self._projects.get(project.id, (0, project.language))[1]
         if own and self.known(own):
-            return own
+            return await self._read(own)
         return await self.server(project.guild_id)
 
     async def set_project(self, project: Project, code: str | None) -> bool:
         changed = await self.store.set_project_language(project.id, code)
         self._projects[project.id] = (project.guild_id, code)
+        if code is not None:
+            await self._read(code)
         return changed
 
     async def of_checkin(self, checkin_id: int, user_id: int) -> str:
@@ -82,7 +101,9 @@ class LanguageService:
         chosen = await self.chosen(guild_id, user_id)
         if chosen is not None:
             return chosen
-        return own if own is not None and self.known(own) else await self.server(guild_id)
+        if own is not None and self.known(own):
+            return await self._read(own)
+        return await self.server(guild_id)
 
     def _remember(self, project: Project) -> tuple[int, str | None]:
         if len(self._projects) >= MEMBER_CACHE:
@@ -102,7 +123,7 @@ class LanguageService:
             if len(self._members) > MEMBER_CACHE:
                 self._members.popitem(last=False)
         code = self._members[key]
-        return code if self.known(code) else None
+        return await self._read(code) if code is not None and self.known(code) else None
 
     async def member(self, guild_id: int, user_id: int, project: Project | None = None) -> str:
         """The language a member reads: their own choice, else the project's, else the
@@ -117,6 +138,8 @@ class LanguageService:
     async def set_member(self, guild_id: int, user_id: int, code: str | None) -> None:
         await self.store.set_member_language(guild_id, user_id, code)
         self._members[(guild_id, user_id)] = code
+        if code is not None:
+            await self._read(code)
 
     def forget_member(self, guild_id: int, user_id: int) -> None:
         """A member's data was erased: their choice went with it."""

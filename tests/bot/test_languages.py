@@ -17,7 +17,7 @@ from bot.core.models import Phase
 from bot.core.schedule import MAX_REMINDERS
 from bot.services import results as results_module
 from bot.simworld import PROJECT, Answering, arrange, labels, reply_text
-from tests.bot.world import NAMES, current_checkin, tampered_click
+from tests.bot.world import NAMES, current_checkin, restart, tampered_click
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -270,6 +270,26 @@ async def test_a_name_in_a_comment_is_replaced_in_the_projects_language(env):
     posted = "\n".join(m.content for m in world.posts())
     assert f"Diolch i {cy('redaction.name')} am y croeso" in posted
     assert "[name]" not in posted
+
+
+async def test_a_language_is_read_only_once_the_bot_is_to_speak_it(env, make_bot):
+    # Babel's data for Welsh (a few MB) is not read while no server, project or member
+    # speaks it; it is read, off the event loop, before the first answer in it.
+    world = arrange(env, "Glan-yr-afon", NAMES[:2])
+    await world.create_project()
+    listed = await world.facilitator.slash(world.channel, "project list")
+    assert reply_text(listed).startswith("**Projects on this server**")
+    assert env.bot.prompts.unread("cy") and not env.bot.prompts.unread("en")
+    chosen = await world.facilitator.slash(world.channel, "settings language", code="cy")
+    assert not env.bot.prompts.unread("cy")
+    assert reply_text(chosen) == welsh(env)("settings.language_set", language="Cymraeg")
+
+    # After a restart, the Welsh server's first command reads Welsh again before answering.
+    await restart(env, make_bot)
+    assert env.bot.prompts.unread("cy")
+    listed = await world.facilitator.slash(world.channel, "project list")
+    assert not env.bot.prompts.unread("cy")
+    assert reply_text(listed).startswith(welsh(env)("project.list_header"))
 
 
 async def test_bad_language_input_is_refused_and_changes_nothing(env):

@@ -8,6 +8,7 @@ import string
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+import babel.core
 import pytest
 import yaml
 
@@ -134,6 +135,32 @@ def test_dates_and_times_in_each_language(prompts: Prompts) -> None:
     assert prompts.lang("en").day(date(2026, 3, 1)) == "1 March 2026"
     assert prompts.lang("cy").day(date(2026, 3, 1)) == "1 Mawrth 2026"
     assert prompts.lang("cy").clock(time(21, 0)) == "21:00"
+
+
+def test_a_languages_babel_data_is_read_only_when_warmed_or_first_needed() -> None:
+    moment = in_zone(datetime(2026, 1, 5, 10, 0, tzinfo=UTC), "Europe/London")
+    fresh = load_prompts()
+    assert fresh.unread("en") and fresh.unread("cy")
+    assert not fresh.unread("xx") and not fresh.unread(None)  # no prompts for those
+    fresh.warm()  # the default language only, as the bot does at start
+    assert not fresh.unread("en") and fresh.unread("cy")
+    # Babel's data shared by all languages is let go once a locale is read.
+    assert babel.core._global_data is None
+    fresh.warm("cy")
+    assert not fresh.unread("cy")
+    assert babel.core._global_data is None
+    # Everything reads as it did with every language's data read ahead.
+    assert fresh.lang("cy").moment(moment) == "Dydd Llun 5 Ionawr 2026, 10:00"
+    assert fresh.lang("en").day(date(2026, 3, 1)) == "1 March 2026"
+    assert fresh.lang("cy")("common.days", count=2) == fresh.raw("cy")["common.days"]["two"].format(
+        count=2
+    )
+    assert fresh.name_of("cy") == "Cymraeg"
+    # A language nobody warmed is read when it is first needed.
+    lazy = load_prompts()
+    assert lazy.lang("cy").day(date(2026, 3, 1)) == "1 Mawrth 2026"
+    assert not lazy.unread("cy") and lazy.unread("en")
+    assert lazy.name_of("en") == "English"
 
 
 def test_the_language_in_use_is_per_task_and_a_block_gives_it_back(prompts: Prompts) -> None:

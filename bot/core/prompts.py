@@ -22,7 +22,6 @@ from datetime import UTC, date, datetime, time
 from importlib.resources.abc import Traversable
 from typing import Any
 
-import babel.core
 from babel import Locale, localedata
 from babel.dates import format_date, format_datetime, format_time
 
@@ -125,17 +124,10 @@ class Language:
     @functools.cached_property
     def locale(self) -> Locale:
         """Babel's data for the language, read when a plural or a date first needs it (or
-        when `Prompts.warm` reads it ahead, off the event loop).
-
-        Reading a locale also reads Babel's data shared by all languages (about 2 MB, for the
-        one table of parents that reading needs); nothing the bot asks of a read locale uses
-        it again, so it is let go once the locale is read, and read again (in a few
-        milliseconds) only for the next language's first read.
-        """
+        when `Prompts.warm` reads it ahead, off the event loop); one read at a time."""
         with _babel_reads:
             locale = Locale.parse(self.code)
             locale.plural_form  # noqa: B018 - reads the locale's data now, under the lock
-            babel.core._global_data = None  # Babel reads it again when it next needs it
         return locale
 
     @property

@@ -7,12 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 
 from bot.core import summary as summary_module
 from bot.services import results as results_module
-from tests.bot.world import answer, current_checkin, make_world, ready, restart
+from tests.bot.world import (
+    advance_to,
+    answer,
+    current_checkin,
+    make_world,
+    ready,
+    remove_bot,
+    restart,
+)
 
 RATINGS = [3] * 10
 EMAIL = "chair-vote@example.org"
@@ -120,3 +129,20 @@ async def test_after_a_restart_the_close_redacts_every_comment_itself(
     assert len(redactions_at_close) == 5
     text = posted(world)
     assert "keeps the notes" in text and "dana" not in text
+
+
+async def test_erasing_a_server_that_removed_the_bot_forgets_its_comments_kept(env):
+    world = await ready(env, members=5, window_days=60)  # still open when the data goes
+    for member in world.members:
+        await answer(member, 3, comments={0: "eli should see this"})
+    ahead = env.bot.services.answering.ahead
+    await ahead.settled()
+    assert len(ahead) == 1  # five members, one text
+
+    removed_at = env.now()
+    await remove_bot(env, world)
+    await advance_to(env, removed_at + timedelta(days=29))
+    assert len(ahead) == 1  # its open check-in waits, as its data does
+    await advance_to(env, removed_at + timedelta(days=30, minutes=1))
+
+    assert len(ahead) == 0

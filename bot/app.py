@@ -360,8 +360,8 @@ class CoreflectBot(commands.Bot):
             log.warning("the bot is in no server yet; add it to yours with %s", invite_url(user.id))
 
     async def close(self) -> None:
+        services = getattr(self, "services", None)
         try:
-            services = getattr(self, "services", None)
             scheduler = services.scheduler if services is not None else None
             if scheduler is not None:
                 await scheduler.stop()
@@ -371,6 +371,8 @@ class CoreflectBot(commands.Bot):
                     clear_heartbeat(self.settings.heartbeat_file)
             await super().close()
         finally:
+            if services is not None:
+                await services.answering.ahead.stop()  # none left to read a closed store
             store = getattr(self, "store", None)
             if store is not None:
                 await store.close()  # the last connection closing empties the -wal file

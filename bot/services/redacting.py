@@ -115,6 +115,20 @@ class AheadOfClose:
         self._kept.clear()
         self._count = 0
 
+    @property
+    def busy(self) -> bool:
+        """Whether a comment is still being redacted."""
+        return bool(self._tasks)
+
+    async def stop(self) -> None:
+        """Stop redacting (the bot is shutting down; the store is about to close): a comment
+        not redacted yet is only redacted by its close, later."""
+        tasks = set(self._tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
+
     async def settled(self) -> None:
         """Until every comment sent so far is redacted (for tests and the benchmark)."""
         while self._tasks:

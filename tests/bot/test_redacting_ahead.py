@@ -5,6 +5,7 @@ bot restarted), what the group reads hides every name it would have hidden anywa
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -21,6 +22,7 @@ from tests.bot.world import (
     ready,
     remove_bot,
     restart,
+    start_answering,
 )
 
 RATINGS = [3] * 10
@@ -146,3 +148,26 @@ async def test_erasing_a_server_that_removed_the_bot_forgets_its_comments_kept(e
     await advance_to(env, removed_at + timedelta(days=30, minutes=1))
 
     assert len(ahead) == 0
+
+
+async def test_a_shutdown_stops_a_redaction_still_on_its_way(env, caplog):
+    world = await ready(env, members=3)
+    answering = await start_answering(world.members[0])
+    store = env.bot.store
+    original = store.checkin_redaction_names
+    asked = []
+
+    async def slow(checkin_id: int) -> tuple[str, ...]:
+        asked.append(checkin_id)
+        await asyncio.sleep(3600)  # the store is slow to answer: the bot stops meanwhile
+        return await original(checkin_id)
+
+    store.checkin_redaction_names = slow  # type: ignore[method-assign]
+    await answering.comment("gus is late again")
+    ahead = env.bot.services.answering.ahead
+    assert asked and ahead.busy
+
+    await env.bot.close()
+
+    assert not ahead.busy and len(ahead) == 0
+    assert "could not be redacted ahead" not in caplog.text

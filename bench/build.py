@@ -25,6 +25,7 @@ from bot.core.models import Delivery, DirectionChoice, NewProject, Phase, Thresh
 from bot.core.prompts import Prompts
 from bot.core.schedule import PlannedCheckin
 from bot.data import default_prompts_file, shipped_frameworks
+from bot.services.redacting import AheadOfClose
 from bot.services.results import ResultsService
 from bot.storage.store import Store
 
@@ -143,7 +144,9 @@ async def build(
     framework = frameworks[FRAMEWORK]
     clock = Clock(datetime(2025, 1, 6, 10, tzinfo=UTC))
     store = await fast_store(path, clock)
-    results = ResultsService(store=store, frameworks=frameworks, prompts=prompts())
+    results = ResultsService(
+        store=store, frameworks=frameworks, prompts=prompts(), ahead=AheadOfClose(store)
+    )
     rng = random.Random(12)
     snapshot = framework.snapshot()
     try:

@@ -42,7 +42,7 @@ from bench.sim import (
 from bot.app import CoreflectBot, settle_long_lived
 from bot.core.models import Answer, DirectionChoice, NewProject, Phase, Response, Thresholds
 from bot.core.schedule import PlannedCheckin
-from bot.core.summary import redacted_comment, summarise_checkin
+from bot.core.summary import RedactedAhead, comment_redactor, summarise_checkin
 
 # -- helpers --------------------------------------------------------------------------------------
 
@@ -192,8 +192,9 @@ def summary_maths(participants: int, runs: int, *, redacted_ahead: bool = True) 
     framework = library()[FRAMEWORK]
     responses, names = summary_inputs(participants)
     hidden = tuple(names)
-    redacted = (
-        {text: redacted_comment(hidden, text) for text in _comments(responses)}
+    redactor = comment_redactor(hidden)
+    ahead = (
+        RedactedAhead(hidden, {text: redactor.redact(text) for text in _comments(responses)})
         if redacted_ahead
         else None
     )
@@ -212,7 +213,7 @@ def summary_maths(participants: int, runs: int, *, redacted_ahead: bool = True) 
             responses=responses,
             names=names,
             rng=random.Random(run),
-            redacted=redacted,
+            ahead=ahead,
         )
         timings.append(time.thread_time() - start)
     return statistics.median(timings)
@@ -223,13 +224,13 @@ def comment_redaction(participants: int, runs: int) -> float:
     the bot does in a thread when the comment is written (the redaction built beforehand)."""
     responses, names = summary_inputs(participants)
     hidden, comments = tuple(names), _comments(responses)
-    redacted_comment(hidden, comments[0])  # the group's redaction, built once
+    redactor = comment_redactor(hidden)  # the group's redaction, built once
     timings = []
     for _ in range(runs):
         gc.collect()
         start = time.thread_time()
         for text in comments:
-            redacted_comment(hidden, text)
+            redactor.redact(text)
         timings.append((time.thread_time() - start) / len(comments))
     return statistics.median(timings)
 

@@ -237,7 +237,8 @@ class Prompts:
 
     def name_of(self, code: str) -> str:
         """A language's own name for itself, e.g. "Cymraeg"."""
-        return self._languages[code].locale.get_display_name(code) or code
+        locale = self._languages[code].locale  # its own name, in itself: no second read
+        return locale.get_display_name(locale) or code
 
     # Sentences.
 

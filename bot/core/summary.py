@@ -290,16 +290,20 @@ def _direction_results(
 
 
 @functools.lru_cache(maxsize=16)
-def _redactor(names: tuple[str, ...]) -> Redactor:
+def comment_redactor(names: tuple[str, ...]) -> Redactor:
     """The redaction of these names, built once and kept for the project's next close (a
     `Redactor` never changes once built; a large group's takes milliseconds to build)."""
     return Redactor(names)
 
 
-def redacted_comment(names: tuple[str, ...], comment: str) -> str:
-    """A comment (without the spaces around it) as a summary naming `names` shows it, before
-    clipping: what `summarise_checkin` shows of it, or takes from its `redacted`."""
-    return _redactor(names).redact(comment)
+@dataclass(frozen=True, slots=True)
+class RedactedAhead:
+    """Comments already redacted under `names` (each by `comment_redactor(names).redact`,
+    keyed by the comment without the spaces around it): a summary uses them only if its
+    own names are exactly these."""
+
+    names: tuple[str, ...]
+    comments: Mapping[str, str]
 
 
 def _comment_groups(
@@ -307,19 +311,23 @@ def _comment_groups(
     responses: Sequence[Response],
     names: Sequence[str],
     rng: random.Random,
-    redacted: Mapping[str, str],
+    ahead: RedactedAhead | None,
 ) -> list[CommentGroup]:
     titles: list[tuple[str, str | None]] = [(c.key, c.name) for c in framework.components]
     titles += [(d.key, d.question) for d in framework.direction_checks]
     titles.append((ANYTHING_ELSE, None))
     groups = []
     hidden = tuple(names)
+    known = ahead.comments if ahead is not None and ahead.names == hidden else {}
+    redactor: Redactor | None = None  # built once, for the first comment not redacted ahead
 
     def shown(comment: str) -> str:
-        known = redacted.get(comment)
-        return clip(
-            known if known is not None else redacted_comment(hidden, comment), MAX_RENDERED_COMMENT
-        )
+        nonlocal redactor
+        text = known.get(comment)
+        if text is None:
+            redactor = redactor or comment_redactor(hidden)
+            text = redactor.redact(comment)
+        return clip(text, MAX_RENDERED_COMMENT)
 
     for item, title in titles:
         comments = [
@@ -374,14 +382,13 @@ def summarise_checkin(
     responses: Iterable[Response],
     names: Iterable[str],
     rng: random.Random,
-    redacted: Mapping[str, str] | None = None,
+    ahead: RedactedAhead | None = None,
 ) -> CheckinSummary:
     """The anonymised summary of a check-in; only submitted responses count.
 
     `invited` is raised to the number who took part if it is lower, so the header never
-    says "5 of 3". `redacted` holds comments already redacted under exactly these `names`
-    (`redacted_comment` of the comment without its surrounding spaces, keyed by that text);
-    any other comment is redacted here.
+    says "5 of 3". `ahead`: comments already redacted, used only if under exactly these
+    `names`; any other comment is redacted here.
     """
     submitted = [r for r in responses if r.submitted]
     took_part = len(submitted)
@@ -418,7 +425,7 @@ def summarise_checkin(
         weakest=weakest,
         directions=_direction_results(framework, submitted, thresholds.scores),
         comments=(
-            _comment_groups(framework, submitted, list(names), rng, redacted or {})
+            _comment_groups(framework, submitted, list(names), rng, ahead)
             if show_comments
             else None
         ),

@@ -13,7 +13,7 @@ import random
 from bot.core.frameworks import Framework
 from bot.core.frozen import freeze
 from bot.core.models import Phase, Response, Thresholds
-from bot.core.summary import summarise_checkin
+from bot.core.summary import RedactedAhead, summarise_checkin
 
 
 def frozen_results(
@@ -24,12 +24,12 @@ def frozen_results(
     responses: list[Response],
     names: list[str],
     shuffle: int | random.Random,
-    redacted: dict[str, str] | None = None,
+    ahead: RedactedAhead | None = None,
 ) -> tuple[str, str | None]:
     """The check-in's results as stored at its close (`bot.core.frozen.freeze`). `shuffle`
     orders the comments: in the worker, a fresh secret seed for each close; in the bot's own
-    process, its random source. `redacted`: comments already redacted under these names, as
-    they were written (`summarise_checkin`)."""
+    process, its random source. `ahead`: comments already redacted as they were written
+    (`summarise_checkin`)."""
     rng = shuffle if isinstance(shuffle, random.Random) else random.Random(shuffle)
     summary = summarise_checkin(
         framework,
@@ -39,6 +39,6 @@ def frozen_results(
         responses=responses,
         names=names,
         rng=rng,
-        redacted=redacted,
+        ahead=ahead,
     )
     return freeze(summary)

@@ -153,7 +153,7 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
             if entry.action in PHASE_ACTIONS and detail in {phase.value for phase in Phase}:
                 detail = p.phase(Phase(detail))  # stored as the phase's value, read in words
             elif entry.action in LANGUAGE_ACTIONS and p.knows(detail):
-                detail = p.name_of(detail)
+                detail = await self.services.languages.name(detail)
             what = p(
                 f"audit.{entry.action}",
                 project=shorten(entry.project or "", 60),

@@ -106,12 +106,12 @@ class AnsweringService:
         store: Store,
         frameworks: FrameworkLibrary,
         box_key: bytes,
-        ahead: AheadOfClose | None = None,
+        ahead: AheadOfClose,
     ) -> None:
         self.store = store
         self.frameworks = frameworks
         self.box_key = box_key
-        self.ahead = ahead if ahead is not None else AheadOfClose(store)
+        self.ahead = ahead  # comments redacted as they are sent, for the close
         self._planning: dict[int, tuple[Framework, Phase]] = {}
 
     async def _open(self, checkin_id: int, user_id: int) -> _Open | Refused:

@@ -40,6 +40,10 @@ class LanguageService:
             await self._read(code)
         return [(code, self.prompts.name_of(code)) for code in codes]
 
+    async def name(self, code: str) -> str:
+        """A language's own name for itself ("Cymraeg"), its data read off the loop first."""
+        return self.prompts.name_of(await self._read(code))
+
     async def _read(self, code: str) -> str:
         """`code`, once Babel's data for it is read (in a worker thread the first time)."""
         if self.prompts.unread(code):

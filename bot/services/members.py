@@ -21,7 +21,7 @@ class MemberService:
         store: Store,
         frameworks: FrameworkLibrary,
         checkins: CheckinService,
-        ahead: AheadOfClose | None = None,
+        ahead: AheadOfClose,
     ) -> None:
         self.store = store
         self.ahead = ahead  # comments redacted for a close, forgotten on erasure
@@ -46,8 +46,7 @@ class MemberService:
         """Erase the member's answers on this server and take them out of its projects (and
         forget every comment kept for a close, theirs among them)."""
         erased = await self.store.delete_member_data(guild_id, user_id)
-        if self.ahead is not None:
-            self.ahead.forget_all()
+        self.ahead.forget_all()
         return erased
 
     async def empty_screens(self, erased: MemberDataErased) -> None:

@@ -39,7 +39,7 @@ from bot.core.text import shorten
 from bot.core.wording import reworded
 from bot.services.languages import LanguageService
 from bot.services.messaging import SummaryPost
-from bot.services.redacting import AheadOfClose
+from bot.services.redacting import AheadOfClose, only
 from bot.storage.store import Store, Summariser
 
 log = logging.getLogger(__name__)
@@ -103,10 +103,10 @@ class ResultsService:
         prompts: Prompts,
         rng: random.Random | None = None,
         languages: LanguageService | None = None,
-        ahead: AheadOfClose | None = None,
+        ahead: AheadOfClose,
     ) -> None:
         self.store = store
-        self.ahead = ahead if ahead is not None else AheadOfClose(store)
+        self.ahead = ahead
         self.frameworks = frameworks
         self.prompts = prompts
         self.languages = languages or LanguageService(store=store, prompts=prompts)
@@ -126,15 +126,15 @@ class ResultsService:
             responses: list[Response], invited: int, names: list[str]
         ) -> tuple[str, str | None]:
             args = (framework, checkin.thresholds, checkin.phase, invited, responses, names)
-            redacted = ahead.of(names, _comments_of(responses))
+            kept = only(ahead, _comments_of(responses))
             if self._own_rng is None:
                 try:
                     seed = secrets.randbits(128)
-                    return _worker().submit(frozen_results, *args, seed, redacted).result()
+                    return _worker().submit(frozen_results, *args, seed, kept).result()
                 except (BrokenProcessPool, OSError, RuntimeError):
                     _forget_worker()
                     log.exception("the worker could not summarise check-in %s", checkin.id)
-            return frozen_results(*args, self._rng, redacted)
+            return frozen_results(*args, self._rng, kept)
 
         return summarise
 

@@ -5,6 +5,7 @@ input, and the anonymity of a member's language choice."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import simcord
 import yaml
 
+from bot.core import prompts as prompts_module
 from bot.core.custom_ids import FlowButton, FlowVerb, flow_id
 from bot.core.models import Phase
 from bot.core.schedule import MAX_REMINDERS
@@ -376,3 +378,25 @@ async def test_a_forged_click_learns_nothing_of_the_checkins_language(env):
     forged_id = flow_id(FlowButton(checkin.id, FlowVerb.START))
     forged = await tampered_click(env, outsider.user, own_dm, "Start", forged_id)
     assert reply_text(forged) == english(env)("errors.not_invited")
+
+
+async def test_the_audit_log_reads_a_languages_name_off_the_event_loop(env, make_bot, monkeypatch):
+    world = arrange(env, "Riverside", NAMES[:2])
+    await world.facilitator.slash(world.channel, "settings language", code="cy")
+    await world.facilitator.slash(world.channel, "settings language", code="en")
+    await restart(env, make_bot)  # nobody speaks Welsh now: its data is not read
+    assert env.bot.prompts.unread("cy")
+    reads: list[str] = []
+    parse = prompts_module.Locale.parse
+
+    def spied(code: Any, *args: Any, **kwargs: Any) -> Any:
+        if code == "cy":  # reading Welsh's data (not a locale already read, passed back in)
+            reads.append(threading.current_thread().name)
+        return parse(code, *args, **kwargs)
+
+    monkeypatch.setattr(prompts_module.Locale, "parse", spied)
+
+    shown = await world.facilitator.slash(world.channel, "settings audit")
+
+    assert "Cymraeg" in reply_text(shown)
+    assert reads and threading.main_thread().name not in reads  # read in a worker thread

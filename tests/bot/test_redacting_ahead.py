@@ -36,14 +36,18 @@ def redactions_at_close(monkeypatch) -> Iterator[list[str]]:  # type: ignore[no-
     The close runs in a thread of the bot's process instead of the worker process, so the
     count can be read; the maths is the same (tests/services/test_results_worker.py)."""
     redacted: list[str] = []
-    real = summary_module.redacted_comment
+    real = summary_module.comment_redactor
 
-    def counted(names: tuple[str, ...], comment: str) -> str:
-        redacted.append(comment)
-        return real(names, comment)
+    class Counted:
+        def __init__(self, names: tuple[str, ...]) -> None:
+            self.redactor = real(names)
+
+        def redact(self, comment: str) -> str:
+            redacted.append(comment)
+            return self.redactor.redact(comment)
 
     pool = ThreadPoolExecutor(max_workers=1)
-    monkeypatch.setattr(summary_module, "redacted_comment", counted)
+    monkeypatch.setattr(summary_module, "comment_redactor", Counted)
     monkeypatch.setattr(results_module, "_worker", lambda: pool)
     yield redacted
     pool.shutdown()

@@ -27,7 +27,8 @@ from bot.core.summary import (
     MAX_HIGHLIGHTS,
     CheckinSummary,
     Highlight,
-    redacted_comment,
+    RedactedAhead,
+    comment_redactor,
     scale_bands,
     summarise_checkin,
     views_differ,
@@ -535,9 +536,10 @@ def test_comments_redacted_ahead_are_shown_as_given_and_the_rest_redacted_here()
     names = ["Ana Lopez", "Bob"]
     texts = [f"  Bob asked Ana Lopez about {i}, bob@example.org " for i in range(5)]
     responses = [response({"c0": 3}, comments={"c0": text}) for text in texts]
-    ahead = {text.strip(): redacted_comment(tuple(names), text.strip()) for text in texts[:3]}
+    redactor = comment_redactor(tuple(names))
+    copies = {text.strip(): redactor.redact(text.strip()) for text in texts[:3]}
 
-    def given(redacted: dict[str, str]) -> CheckinSummary:
+    def given(ahead: RedactedAhead) -> CheckinSummary:
         return summarise_checkin(
             FRAMEWORK,
             THRESHOLDS,
@@ -546,17 +548,26 @@ def test_comments_redacted_ahead_are_shown_as_given_and_the_rest_redacted_here()
             responses=responses,
             names=names,
             rng=random.Random(1),
-            redacted=redacted,
+            ahead=ahead,
         )
 
-    summary = given(ahead)
+    summary = given(RedactedAhead(tuple(names), copies))
     assert summary == summarise(responses, names=names)  # the same as redacting them all here
     assert summary.comments is not None
     for comment in summary.comments[0].comments:
         assert "Bob" not in comment and "Ana" not in comment and "@" not in comment
-    # What was redacted ahead is what is shown (the close does not redact it again).
-    marked = given(dict(ahead, **{texts[0].strip(): "kept copy"}))
-    assert marked.comments is not None and "kept copy" in marked.comments[0].comments
+    # What was redacted ahead is what is shown (the close does not redact it again) ...
+    marked = dict(copies, **{texts[0].strip(): "kept copy"})
+    shown = given(RedactedAhead(tuple(names), marked))
+    assert shown.comments is not None and "kept copy" in shown.comments[0].comments
+    # ... but only under exactly the summary's names: copies made before "Ana Lopez" was a
+    # name to hide would show her name.
+    stale = {text.strip(): comment_redactor(("Bob",)).redact(text.strip()) for text in texts}
+    assert any("Ana Lopez" in copy for copy in stale.values())
+    redone = given(RedactedAhead(("Bob",), stale))
+    assert redone == summary
+    assert redone.comments is not None
+    assert not any("Ana" in comment for comment in redone.comments[0].comments)
 
 
 # --- rendering limits --------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from bot.data import shipped_frameworks
 from bot.services.checkins import CheckinService
 from bot.services.frameworks import FrameworkChoice, FrameworkService
 from bot.services.messaging import DmResult, PostedSummary
+from bot.services.redacting import AheadOfClose
 from bot.services.results import ResultsService
 from bot.storage.store import Store
 from tests.storage.arrange import ANA, CHANNEL, GUILD, OTHER_GUILD, new_project
@@ -298,7 +299,9 @@ def checkins_of(store: Store, service: FrameworkService, messenger: Notices) -> 
         frameworks=LIBRARY,
         prompts=PROMPTS,
         messenger=messenger,
-        results=ResultsService(store=store, frameworks=LIBRARY, prompts=PROMPTS),
+        results=ResultsService(
+            store=store, frameworks=LIBRARY, prompts=PROMPTS, ahead=AheadOfClose(store)
+        ),
         clock=lambda: NOW,
         server_frameworks=service,
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.core.summary import redacted_comment
-from bot.services.redacting import AheadOfClose
+from bot.core.summary import comment_redactor
+from bot.services.redacting import AheadOfClose, only
 
 
 class Names:
@@ -38,11 +38,14 @@ async def test_a_comment_is_kept_redacted_under_the_names_of_its_check_in() -> N
     taken = ahead.take(7)
     assert taken.names == ("Ana", "Bob")
     assert taken.comments == {
-        "Bob said ana@example.org": redacted_comment(("Ana", "Bob"), "Bob said ana@example.org")
+        "Bob said ana@example.org": comment_redactor(("Ana", "Bob")).redact(
+            "Bob said ana@example.org"
+        )
     }
     assert "Bob" not in taken.comments["Bob said ana@example.org"]
-    assert taken.of(["Ana", "Bob"], ["Bob said ana@example.org", "other"]) == taken.comments
-    assert taken.of(["Ana", "Bob", "Cat"], ["Bob said ana@example.org"]) == {}  # names changed
+    handed = only(taken, ["Bob said ana@example.org", "other"])  # what the close hands on
+    assert handed.names == taken.names and handed.comments == taken.comments
+    assert only(taken, ["other"]).comments == {}
     assert len(ahead) == 0 and ahead.take(7).comments == {}
 
 
@@ -74,7 +77,7 @@ async def test_a_comment_redacted_after_its_close_took_the_rest_is_not_kept() ->
 
 
 async def test_past_the_limit_everything_kept_is_forgotten() -> None:
-    ahead = ahead_of(Names("Ana"), limit=3)
+    ahead = ahead_of(Names("Ana"), limit=60)  # characters: each comment and its copy, 18
     for index in range(3):
         ahead.written(index, f"comment {index}")
     await ahead.settled()
@@ -83,3 +86,18 @@ async def test_past_the_limit_everything_kept_is_forgotten() -> None:
     await ahead.settled()
     assert len(ahead) == 1
     assert ahead.kept(0).comments == {} and list(ahead.kept(9).comments) == ["one too many"]
+
+
+async def test_an_erasure_while_a_comment_is_being_redacted_forgets_it_too() -> None:
+    store = Names("Ana")
+    store.answer.clear()
+    ahead = ahead_of(store)
+    ahead.written(5, "words of someone about to erase their data")
+    await store.asked.wait()
+    ahead.forget_all()  # /mydata delete, while the redaction is on its way
+    store.answer.set()
+    await ahead.settled()
+    assert len(ahead) == 0 and ahead.kept(5).comments == {}
+    ahead.written(5, "a later comment")  # kept again from then on
+    await ahead.settled()
+    assert list(ahead.kept(5).comments) == ["a later comment"]

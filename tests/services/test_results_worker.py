@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.core.frameworks import FrameworkLibrary
 from bot.core.models import Answer, Checkin, Phase, Response, Thresholds
 from bot.services import results as results_module
+from bot.services.redacting import AheadOfClose
 from bot.services.results import ResultsService
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +49,13 @@ def _checkin() -> Checkin:
 
 
 def _service(rng: random.Random | None) -> ResultsService:
-    return ResultsService(store=None, frameworks=LIBRARY, prompts=None, rng=rng)  # type: ignore[arg-type]
+    return ResultsService(
+        store=None,  # type: ignore[arg-type]
+        frameworks=LIBRARY,
+        prompts=None,  # type: ignore[arg-type]
+        rng=rng,
+        ahead=AheadOfClose(None),  # type: ignore[arg-type]
+    )
 
 
 def test_the_worker_freezes_what_the_bot_would_and_redacts_the_same() -> None:

@@ -276,8 +276,8 @@ class Prompts:
         """Read Babel's data (plural rules, month and day names) for the default language and
         for `codes` now. Slow work (tens of milliseconds, a few MB a language): the bot calls
         this off the event loop, at start for the default language and before a language is
-        first spoken (`LanguageService`), so no first plural or date stalls the loop, and a
-        language no server uses is never read."""
+        first spoken or listed by its own name (`LanguageService`), so no first plural or
+        date stalls the loop, and a language nobody uses or looks for is never read."""
         for code in dict.fromkeys((self.default, *codes)):
             language = self._languages.get(code)
             if language is None:

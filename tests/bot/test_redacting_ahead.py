@@ -175,3 +175,24 @@ async def test_a_shutdown_stops_a_redaction_still_on_its_way(env, caplog):
 
     assert not ahead.busy and len(ahead) == 0
     assert "could not be redacted ahead" not in caplog.text
+
+
+async def test_a_comment_rewritten_after_its_copy_was_kept_shows_the_new_words_redacted(
+    env, redactions_at_close
+):
+    world = await ready(env, members=5)
+    first = await start_answering(world.members[0])
+    await first.comment("first draft naming dana")
+    await first.comment("second thoughts: ben leads, mail ben@example.org")  # replaces the first
+    await first.answer_all([3] * 10)
+    for member in world.members[1:]:
+        await answer(member, 3)
+    await env.bot.services.answering.ahead.settled()
+
+    await world.close_checkin()
+
+    assert redactions_at_close == []  # the rewritten comment's copy was kept too
+    text = posted(world)
+    assert "second thoughts:" in text and "leads, mail" in text
+    assert "first draft" not in text
+    assert "ben leads" not in text and "ben@example.org" not in text

@@ -4,6 +4,7 @@ tests/bot/test_redacting_ahead.py show what the group then reads)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from bot.core.summary import comment_redactor
 from bot.services.redacting import AheadOfClose, only
@@ -26,6 +27,21 @@ class Names:
 
 def ahead_of(store: Names, **options: int) -> AheadOfClose:
     return AheadOfClose(store, **options)  # type: ignore[arg-type]
+
+
+async def while_redacting(
+    checkin_id: int, text: str, meanwhile: Callable[[AheadOfClose], object]
+) -> AheadOfClose:
+    """A comment whose redaction is held at the store's read while `meanwhile` happens."""
+    store = Names("Ana")
+    store.answer.clear()
+    ahead = ahead_of(store)
+    ahead.written(checkin_id, text)
+    await store.asked.wait()
+    meanwhile(ahead)
+    store.answer.set()
+    await ahead.settled()
+    return ahead
 
 
 async def test_a_comment_is_kept_redacted_under_the_names_of_its_check_in() -> None:
@@ -65,14 +81,9 @@ async def test_new_names_replace_what_was_kept_under_the_old_ones() -> None:
 
 
 async def test_a_comment_redacted_after_its_close_took_the_rest_is_not_kept() -> None:
-    store = Names("Ana")
-    store.answer.clear()
-    ahead = ahead_of(store)
-    ahead.written(3, "late words")
-    await store.asked.wait()
-    assert ahead.take(3).comments == {}  # the close, while the comment is still on its way
-    store.answer.set()
-    await ahead.settled()
+    taken = []  # the close, while the comment is still on its way
+    ahead = await while_redacting(3, "late words", lambda a: taken.append(a.take(3)))
+    assert taken[0].comments == {}
     assert len(ahead) == 0 and ahead.kept(3).comments == {}
 
 
@@ -89,14 +100,9 @@ async def test_past_the_limit_everything_kept_is_forgotten() -> None:
 
 
 async def test_an_erasure_while_a_comment_is_being_redacted_forgets_it_too() -> None:
-    store = Names("Ana")
-    store.answer.clear()
-    ahead = ahead_of(store)
-    ahead.written(5, "words of someone about to erase their data")
-    await store.asked.wait()
-    ahead.forget_all()  # /mydata delete, while the redaction is on its way
-    store.answer.set()
-    await ahead.settled()
+    # /mydata delete, while the redaction is on its way
+    words = "words of someone about to erase their data"
+    ahead = await while_redacting(5, words, AheadOfClose.forget_all)
     assert len(ahead) == 0 and ahead.kept(5).comments == {}
     ahead.written(5, "a later comment")  # kept again from then on
     await ahead.settled()

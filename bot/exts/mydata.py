@@ -113,7 +113,7 @@ class MyDataCog(commands.GroupCog, group_name="mydata"):
             return
         await languages.set_member(interaction.guild.id, interaction.user.id, chosen)
         self.services.prompts.use(chosen)
-        name = self.services.prompts.name_of(chosen)
+        name = await self.services.languages.name(chosen)
         await reply(interaction, self.services.prompts("mydata.language_set", language=name))
 
 

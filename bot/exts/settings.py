@@ -48,7 +48,7 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
                 channel=channel,
                 scores=settings.thresholds.scores,
                 comments=settings.thresholds.comments,
-                language=self.services.prompts.name_of(self.services.prompts.language),
+                language=await self.services.languages.name(self.services.prompts.language),
             ),
         )
 
@@ -64,7 +64,7 @@ class SettingsCog(commands.GroupCog, group_name="settings"):
         await self.services.languages.set_server(interaction.guild.id, chosen)
         self.services.prompts.use(chosen)  # the answer is in the new language already
         await audit(interaction, "settings_language", detail=chosen)
-        name = self.services.prompts.name_of(chosen)
+        name = await self.services.languages.name(chosen)
         await reply(interaction, self.services.prompts("settings.language_set", language=name))
 
     @app_commands.command(name="facilitator-role")

@@ -192,7 +192,7 @@ class AnsweringService:
             user_id,
             lambda framework, phase: plan_comment(framework, phase, box.step, comment),
         )
-        if isinstance(outcome, StepShown) and comment:
+        if isinstance(outcome, StepShown):
             self.ahead.written(box.checkin_id, comment)
         return outcome
 

@@ -101,7 +101,7 @@ def build_services(
             store=store, frameworks=frameworks, box_key=box_key, ahead=ahead
         ),
         results=results,
-        members=MemberService(store=store, frameworks=frameworks, checkins=checkins, ahead=ahead),
+        members=MemberService(store=store, frameworks=frameworks, checkins=checkins),
         guilds=GuildService(store=store, removed_server_days=removed_server_days),
         languages=languages,
         scheduler=scheduler,

@@ -35,10 +35,7 @@ class LanguageService:
 
     async def choices(self) -> list[tuple[str, str]]:
         """(code, its own name) of every language there are prompts for, English first."""
-        codes = self.prompts.languages()
-        for code in codes:
-            await self._read(code)
-        return [(code, self.prompts.name_of(code)) for code in codes]
+        return [(code, await self.name(code)) for code in self.prompts.languages()]
 
     async def name(self, code: str) -> str:
         """A language's own name for itself ("Cymraeg"), its data read off the loop first."""
@@ -61,8 +58,6 @@ class LanguageService:
 
     async def set_server(self, guild_id: int, code: str | None) -> None:
         await self.store.set_guild_language(guild_id, code)
-        if code is not None:
-            await self._read(code)
 
     # A project's language.
 
@@ -76,8 +71,6 @@ class LanguageService:
     async def set_project(self, project: Project, code: str | None) -> bool:
         changed = await self.store.set_project_language(project.id, code)
         self._projects[project.id] = (project.guild_id, code)
-        if code is not None:
-            await self._read(code)
         return changed
 
     async def of_checkin(self, checkin_id: int, user_id: int) -> str:
@@ -142,8 +135,6 @@ class LanguageService:
     async def set_member(self, guild_id: int, user_id: int, code: str | None) -> None:
         await self.store.set_member_language(guild_id, user_id, code)
         self._members[(guild_id, user_id)] = code
-        if code is not None:
-            await self._read(code)
 
     def forget_member(self, guild_id: int, user_id: int) -> None:
         """A member's data was erased: their choice went with it."""

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from bot.core.frameworks import Framework, FrameworkLibrary
 from bot.core.models import Checkin, MemberDataErased, Project, Response
 from bot.services.checkins import CheckinService
-from bot.services.redacting import AheadOfClose
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -21,10 +20,8 @@ class MemberService:
         store: Store,
         frameworks: FrameworkLibrary,
         checkins: CheckinService,
-        ahead: AheadOfClose,
     ) -> None:
         self.store = store
-        self.ahead = ahead  # comments redacted for a close, forgotten on erasure
         self.frameworks = frameworks
         self.checkins = checkins
         # The names each member was last seen with, so an unchanged name costs no write.
@@ -46,7 +43,7 @@ class MemberService:
         """Erase the member's answers on this server and take them out of its projects (and
         forget every comment kept for a close, theirs among them)."""
         erased = await self.store.delete_member_data(guild_id, user_id)
-        self.ahead.forget_all()
+        self.checkins.results.ahead.forget_all()
         return erased
 
     async def empty_screens(self, erased: MemberDataErased) -> None:

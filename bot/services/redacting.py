@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.core.redaction import Redactor
-from bot.core.summary import RedactedAhead
+from bot.core.summary import RedactedAhead, comment_redactor
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ class AheadOfClose:
 
 
 def _redacted(names: tuple[str, ...], redactor: Redactor | None, text: str) -> tuple[Redactor, str]:
-    """In a thread: the comment as the close would show it (the same `Redactor` of the same
-    names as `bot.core.summary.comment_redactor`'s), and the redactor, built if not given."""
-    redactor = redactor or Redactor(names)
+    """In a thread: the comment as the close would show it, and the redactor (the close's
+    own, `comment_redactor`, if not given)."""
+    redactor = redactor or comment_redactor(names)
     return redactor, redactor.redact(text)

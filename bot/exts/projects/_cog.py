@@ -287,7 +287,9 @@ class ProjectCog(commands.GroupCog, group_name="project"):
                 time=p.clock(project.checkin_time),
                 window=p("common.days", count=project.window_days),
                 framework=await framework_title(self.services, project),
-                language=p.name_of(await self.services.languages.project(project)),
+                language=await self.services.languages.name(
+                    await self.services.languages.project(project)
+                ),
                 participants=shown.participants,
             ),
             *self._slot_lines(project, shown.schedule),
@@ -410,7 +412,7 @@ class ProjectCog(commands.GroupCog, group_name="project"):
         lines = [edited, *await self._schedule_lines(updated)]
         if code is not None:
             language_line = self.services.prompts(
-                "project.language_switched", language=self.services.prompts.name_of(code)
+                "project.language_switched", language=await self.services.languages.name(code)
             )
             lines.insert(1, language_line)
         if chosen is not None:

@@ -77,6 +77,11 @@ async def test_a_box_sent_by_someone_else_is_refused_and_shows_no_one_anything(e
     assert "Ana's own words" not in reply_text(forged)
     assert (await _answers(env, ana))["equal"].comment == "Ana's own words"
     assert await _answers(env, ben) == {}
+    # Nor is the forged text kept for the close (bot.services.redacting): only Ana's own.
+    ahead = env.bot.services.answering.ahead
+    await ahead.settled()
+    kept = ahead.kept((await current_checkin(env)).id).comments
+    assert list(kept) == ["Ana's own words"]
     # Ana's box still works: the forgery took nothing from her.
     result = await ana.user.submit_modal(ana_box, {"comment": "Ana, edited"})
     assert _answered_once(result) and "Ana, edited" in result.response.content

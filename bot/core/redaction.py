@@ -212,6 +212,9 @@ def _clusters(text: str) -> Iterable[tuple[int, int]]:
             start = end
 
 
+_BEYOND_ASCII = re.compile("[\x80-\U0010ffff]+")
+
+
 def _normalise(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
     """The matching form of `text`, and for each of its characters the original span it is from.
 
@@ -225,11 +228,28 @@ def _normalise(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
     folded: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for start, end in _clusters(text):
-        form = _fold(text[start:end])
-        folded.append(form)
-        starts.extend([start] * len(form))
-        ends.extend([end] * len(form))
+    done = 0
+    # Most comments are ASCII but for a few characters (’, é, —, an emoji): the ASCII between
+    # them is lower-cased in one piece, and only the rest is folded character by character.
+    # No ASCII character is a mark, so the clusters are those `_clusters` gives (a test checks).
+    for run in _BEYOND_ASCII.finditer(text):
+        start, end = run.span()
+        if start > done and _is_mark(text[start]):
+            start -= 1  # the ASCII letter these marks sit on
+        if start > done:
+            folded.append(text[done:start].lower())
+            starts.extend(range(done, start))
+            ends.extend(range(done + 1, start + 1))
+        for first, last in _clusters(text[start:end]):
+            form = _fold(text[start + first : start + last])
+            folded.append(form)
+            starts.extend([start + first] * len(form))
+            ends.extend([start + last] * len(form))
+        done = end
+    if done < len(text):
+        folded.append(text[done:].lower())
+        starts.extend(range(done, len(text)))
+        ends.extend(range(done + 1, len(text) + 1))
     return "".join(folded), starts, ends
 
 
@@ -811,7 +831,8 @@ def _contacts_in(text: str) -> tuple[list[_Rule], list[int]]:
 
 
 # What the other groups cannot match without: phones and postcodes need a digit.
-_DIGIT_HINT = re.compile(r"[0-9]|[^\x00-\x7f]")  # ASCII digits, or any non-ASCII character
+# ASCII digits, or any character beyond ASCII (one set, which a search reads fastest)
+_DIGIT_HINT = re.compile("[0-9\x80-\U0010ffff]")
 # Sharper, each what every match of its rules holds:
 # - Discord markup: a "<" or "[" (links, timestamps, emoji, placeholders, mentions) or a
 #   mass ping, in any case as `_MENTION` reads it (found from its "@", which is quick); so
@@ -822,8 +843,15 @@ _POSTCODE_HINT = re.compile(r"\d[abd-hjlnp-uw-z]{2}")
 # - a phone number: enough digits with nothing between them but what a candidate may hold
 #   (separators, brackets, a plus);
 _PHONE_HINT = re.compile(rf"\d(?:[ \n{_DASHES}./~|*·•,_'()+]*\d){{{MIN_PHONE_DIGITS - 1}}}")
-# - a name spelled out: a letter standing alone between two separators.
-_SPELLED_HINT = re.compile(rf"[{_SPELLING_CHARS}]{_LETTER}[{_SPELLING_CHARS}]")
+# - a name spelled out: three letters with the same number of separators (one or two)
+#   between each, as its shortest spelling (`a.m.i`) holds; a letter standing alone, as "I"
+#   and "a" do in most sentences, is not enough. It starts with a separator (the letter
+#   before it is looked back at), so a search skips straight to the separators.
+_SEPARATOR_CHAR = f"[{_SPELLING_CHARS}]"
+_SPELLED_HINT = re.compile(
+    rf"{_SEPARATOR_CHAR}(?:(?<={_LETTER}{_SEPARATOR_CHAR}){_LETTER}{_SEPARATOR_CHAR}{_LETTER}"
+    rf"|{_SEPARATOR_CHAR}(?<={_LETTER}{_SEPARATOR_CHAR}{{2}}){_LETTER}{_SEPARATOR_CHAR}{{2}}{_LETTER})"
+)
 
 
 def _may_hold_markup(text: str) -> bool:
@@ -1012,10 +1040,12 @@ def _ascii_class(char: str) -> str:
 _ASCII_CLASSES = "".join(_ascii_class(chr(c)) for c in range(128)).encode() + b"x" * 128
 # `_POSTCODE_HINT`: a digit and two letters that may end a postcode.
 _POSTCODE_CLASSES = (_DIGIT_CLASS + 2 * _UNIT_LETTER_CLASS).encode()
-# `_SPELLED_HINT`: a letter (of either class) between two separators.
-_SPELLED_CLASSES = (
-    (_SPELLING_CLASS + _UNIT_LETTER_CLASS + _SPELLING_CLASS).encode(),
-    (_SPELLING_CLASS + _LETTER_CLASS + _SPELLING_CLASS).encode(),
+# `_SPELLED_HINT`, read with both classes of letter as one: three letters, one or two
+# separators between each.
+_ONE_LETTER_CLASS = bytes.maketrans(_UNIT_LETTER_CLASS.encode(), _LETTER_CLASS.encode())
+_SPELLED_CLASSES = tuple(
+    _LETTER_CLASS.join(["", _SPELLING_CLASS * gap, _SPELLING_CLASS * gap, ""]).encode()
+    for gap in (1, 2)
 )
 
 
@@ -1029,9 +1059,9 @@ def _may_hold_postcode(scan: _Scan) -> bool:
 def _may_be_spelled(scan: _Scan) -> bool:
     """Whether the working copy may hold a name spelled out (`_SPELLED_HINT`)."""
     if scan.same_places:
-        classes = scan.ascii_classes()
-        unit_letter, other_letter = _SPELLED_CLASSES
-        return unit_letter in classes or other_letter in classes
+        classes = scan.ascii_classes().translate(_ONE_LETTER_CLASS)
+        one_gap, two_gaps = _SPELLED_CLASSES
+        return one_gap in classes or two_gaps in classes
     return _SPELLED_HINT.search(scan.text) is not None
 
 

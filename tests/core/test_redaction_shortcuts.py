@@ -468,3 +468,56 @@ def test_the_spaced_address_rules_never_win_without_a_space_or_an_odd_dot():
                 assert rival is not None and rival.end() >= match.end(), (text, match)
                 checked += 1
     assert checked > 50
+
+
+def _normalise_character_by_character(text: str) -> tuple[str, list[int], list[int]]:
+    """`_normalise` as it was before it lower-cased ASCII runs in one piece: every cluster
+    folded on its own."""
+    folded: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in redaction._clusters(text):
+        form = redaction._fold(text[start:end])
+        folded.append(form)
+        starts.extend([start] * len(form))
+        ends.extend([end] * len(form))
+    return "".join(folded), starts, ends
+
+
+# What sits in mostly-ASCII comments: accents (composed and as combining marks, also on the
+# first character), curly quotes, dashes, emoji, invisible characters, letters that fold to
+# two (ß, ﬁ) or to nothing, look-alikes.
+MIXED_PIECES = [
+    *ASCII_PIECES,
+    "Zoë",
+    "Zoe\u0308",
+    "\u0301",
+    "e\u0301\u0323",
+    "café",
+    "I’d",
+    "everyone’s",
+    "—",
+    "…",
+    "😀",
+    "👍🏽",
+    "A\u200bmira",
+    "ß",
+    "ﬁne",
+    "Аmira",
+    "İstanbul",
+    "\u202e",
+    "\ue000",
+    "Ｍｅｍｂｅｒ",
+    "ŵ",
+]
+
+
+def test_normalising_ascii_in_runs_is_normalising_each_character():
+    texts = _joined(MIXED_PIECES, [" ", "", "\n", ", ", "’"], 3000, seed=28)
+    texts += ["\u0301abc", "abc\u0301", "a\u0301", "é", "aé", "éa", "\u0301"]
+    beyond = 0
+    for text in texts:
+        form, starts, ends = redaction._normalise(text)
+        assert (form, list(starts), list(ends)) == _normalise_character_by_character(text), text
+        beyond += not text.isascii()
+    assert beyond > 2000

@@ -177,7 +177,8 @@ def maths_rows(scale: Scale) -> list[Row]:
         budget, ok = maths_budget(size, seconds)
         label = (
             f"summary maths, {size:,} participants (CPU; every comment redacted at the close: "
-            "after a restart, a name added since, or an erasure)"
+            "one that comes before the copies are made again after a restart, a name added "
+            "or an erasure)"
         )
         rows.append(Row(label, ms(seconds), budget, verdict(ok)))
     say("redacting a comment as it is written: 5 runs")

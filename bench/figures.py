@@ -185,7 +185,8 @@ def summary_maths(participants: int, runs: int, *, redacted_ahead: bool = True) 
 
     `redacted_ahead`: as the running bot closes a check-in, with each comment redacted when
     it was written (bot.services.redacting; `comment_redaction` times that part); without
-    it, as after a restart or a name added since the comments: every comment redacted here.
+    it, as in a close that comes before the copies are made again in the background (after
+    a restart, a name added since the comments, or an erasure): every comment redacted here.
 
     CPU time of this thread, not wall time: the maths is one thread's pure computation, and
     on a shared machine wall time also counts whatever else ran (runs varied by half)."""

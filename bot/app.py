@@ -269,6 +269,9 @@ class CoreflectBot(commands.Bot):
         self.services = self.build_services(
             DiscordMessenger(self, prompts=self.prompts, frameworks=self.frameworks)
         )
+        # The open check-ins' comments, redacted in the background as before the stop, so
+        # their closes need not redact them all.
+        self.services.answering.ahead.refill_open()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.sync_commands:

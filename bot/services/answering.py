@@ -193,7 +193,7 @@ class AnsweringService:
             lambda framework, phase: plan_comment(framework, phase, box.step, comment),
         )
         if isinstance(outcome, StepShown):
-            self.ahead.written(box.checkin_id, comment)
+            self.ahead.written(box.checkin_id, outcome.project.id, comment)
         return outcome
 
     async def _planned(self, checkin_id: int, user_id: int, plan_for: Planner) -> Outcome:

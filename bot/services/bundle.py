@@ -102,7 +102,7 @@ def build_services(
         ),
         results=results,
         members=MemberService(store=store, frameworks=frameworks, checkins=checkins),
-        guilds=GuildService(store=store, removed_server_days=removed_server_days),
+        guilds=GuildService(store=store, removed_server_days=removed_server_days, ahead=ahead),
         languages=languages,
         scheduler=scheduler,
         server_frameworks=server_frameworks,

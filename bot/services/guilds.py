@@ -7,15 +7,17 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.core.models import AuditEntry, GuildSettings, Project, Thresholds
+from bot.services.redacting import AheadOfClose
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
 
 class GuildService:
-    def __init__(self, *, store: Store, removed_server_days: int) -> None:
+    def __init__(self, *, store: Store, removed_server_days: int, ahead: AheadOfClose) -> None:
         self.store = store
         self.removed_server_days = removed_server_days
+        self.ahead = ahead  # comments redacted ahead of a close, made again if names change
 
     async def settings(self, guild_id: int) -> GuildSettings:
         return await self.store.get_guild_settings(guild_id)
@@ -46,6 +48,7 @@ class GuildService:
         )
         if project is not None and action != "project_delete":
             await self.store.add_redaction_names(project.id, names)
+            self.ahead.names_changed([project.id])
 
     async def audit_log(self, guild_id: int, limit: int) -> list[AuditEntry]:
         return await self.store.list_audit(guild_id, limit)

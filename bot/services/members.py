@@ -43,7 +43,9 @@ class MemberService:
         """Erase the member's answers on this server and take them out of its projects (and
         forget every comment kept for a close, theirs among them)."""
         erased = await self.store.delete_member_data(guild_id, user_id)
-        self.checkins.results.ahead.forget_all()
+        ahead = self.checkins.results.ahead
+        ahead.forget_all()
+        ahead.refill_open()  # the others' comments, redacted again from what is stored now
         return erased
 
     async def empty_screens(self, erased: MemberDataErased) -> None:
@@ -65,7 +67,8 @@ class MemberService:
             return
         self._names_seen[key] = current
         try:
-            await self.store.refresh_member_names(user_id, sorted(current), guild_id)
+            projects = await self.store.refresh_member_names(user_id, sorted(current), guild_id)
         except Exception:
             self._names_seen.pop(key, None)
             raise
+        self.checkins.results.ahead.names_changed(projects)

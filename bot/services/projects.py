@@ -134,7 +134,9 @@ class ProjectService:
         project = await self.in_guild(project_id, guild_id)
         if project is None:
             return NotJoined("errors.project_gone")
-        if not await self.store.add_participant(project.id, user_id, names):
+        joined = await self.store.add_participant(project.id, user_id, names)
+        self.checkins.results.ahead.names_changed([project.id])  # their names are hidden now
+        if not joined:
             return NotJoined("card.already_joined", project)
         thresholds = await self.thresholds(project.guild_id)
         current = await self.store.current_checkin(project.id)

@@ -3,9 +3,16 @@
 Redacting a comment is the costly part of a summary (tens of microseconds each, for every
 comment of every member at once). When a member sends a comment, it is redacted soon after,
 in a thread, under the names its project hides then, and kept in memory for the close. The
-close uses a kept redaction only if its check-in's names are still exactly those (a member
-who joined since, or a new nickname, makes the close redact every comment again), so a kept
+close uses a kept redaction only if its check-in's names are still exactly those, so a kept
 copy can never show a name the close would hide (`bot.core.summary.RedactedAhead`).
+
+The copies are kept current in the background, one check-in at a time, so a close seldom has
+to redact every comment itself:
+- when the names change (a member joins, a new nickname, a facilitator acts on the project),
+  the check-in's copies are made again under the new names (`names_changed`);
+- after a start, and after an erasure forgot everything, every open check-in's comments are
+  read from the store and redacted again (`refill_open`).
+A close that comes before that work is done redacts what is missing itself.
 
 Nothing is stored: a restart, or more text than `KEPT_CHARACTERS`, only means the close
 redacts the comments itself. Erasing a member's data (or a server's) forgets every kept
@@ -16,8 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.core.redaction import Redactor
 from bot.core.summary import RedactedAhead, comment_redactor
@@ -37,6 +45,7 @@ NOTHING = RedactedAhead((), {})
 
 @dataclass(slots=True)
 class _Kept:
+    project_id: int
     names: tuple[str, ...]
     redactor: Redactor  # the check-in's own, so many projects at once rebuild none
     comments: dict[str, str] = field(default_factory=dict)  # comment -> as redacted
@@ -59,40 +68,117 @@ class AheadOfClose:
         self._generation = 0  # one more at every forgetting: redactions on their way are void
         self._tasks: set[asyncio.Task[None]] = set()
         self._taken: dict[int, None] = {}  # oldest first
+        # Check-ins to redact again in the background (True: read their comments from the
+        # store; False: the names changed, redo the copies kept), oldest first.
+        self._queued: dict[int, tuple[int, bool]] = {}  # check-in -> (project, from store)
+        self._refilling: asyncio.Task[None] | None = None
 
-    def written(self, checkin_id: int, comment: str) -> None:
+    def written(self, checkin_id: int, project_id: int, comment: str) -> None:
         """A member sent this comment to the check-in: redact it soon, off the answer's way."""
         text = comment.strip()
-        if not text:
-            return
-        task = asyncio.get_running_loop().create_task(self._redact(checkin_id, text))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        if text:
+            self._start(self._redact(checkin_id, project_id, [text]))
 
-    async def _redact(self, checkin_id: int, text: str) -> None:
+    def names_changed(self, project_ids: Iterable[int]) -> None:
+        """These projects hide other names now: make their check-ins' copies again soon."""
+        wanted = set(project_ids)
+        for checkin_id, kept in self._kept.items():
+            if kept.project_id in wanted:
+                self._queue(checkin_id, kept.project_id, from_store=False)
+
+    def refill_open(self) -> None:
+        """Read every open check-in's comments from the store and redact them soon (after a
+        start, or an erasure that forgot everything)."""
+        self._start(self._refill_open())
+
+    async def _refill_open(self) -> None:
         generation = self._generation
         try:
-            names = await self.store.checkin_redaction_names(checkin_id)
-            kept = self._kept.get(checkin_id)
-            known = kept.redactor if kept is not None and kept.names == names else None
-            # Building a large group's redaction takes milliseconds: not on the event loop.
-            redactor, shown = await asyncio.to_thread(_redacted, names, known, text)
+            checkins = await self.store.open_checkins_with_comments()
         except Exception:
-            log.exception("a comment of check-in %s could not be redacted ahead", checkin_id)
+            log.exception("the open check-ins could not be read to redact their comments")
+            return
+        if generation == self._generation:  # else an erasure meanwhile refills them itself
+            for checkin_id, project_id in checkins:
+                self._queue(checkin_id, project_id, from_store=True)
+
+    def _queue(self, checkin_id: int, project_id: int, *, from_store: bool) -> None:
+        _, queued_from_store = self._queued.pop(checkin_id, (project_id, False))
+        self._queued[checkin_id] = (project_id, from_store or queued_from_store)
+        if self._refilling is None:
+            self._refilling = self._start(self._refill())
+
+    def _start(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _refill(self) -> None:
+        """The queued check-ins, one at a time, each redaction in a thread."""
+        try:
+            while self._queued:
+                checkin_id = next(iter(self._queued))
+                project_id, from_store = self._queued.pop(checkin_id)
+                if checkin_id in self._taken:
+                    continue
+                if from_store:
+                    generation = self._generation
+                    try:
+                        names, texts = await self.store.checkin_comments(checkin_id)
+                    except Exception:
+                        log.exception("the comments of check-in %s could not be read", checkin_id)
+                        continue
+                    if generation != self._generation:
+                        continue  # forgotten while read: what was read may be erased now
+                    await self._redact(checkin_id, project_id, texts, names)
+                else:
+                    kept = self._kept.get(checkin_id)
+                    if kept is not None:
+                        await self._redact(checkin_id, project_id, list(kept.comments))
+        finally:
+            self._refilling = None
+
+    async def _redact(
+        self,
+        checkin_id: int,
+        project_id: int,
+        texts: Sequence[str],
+        names: tuple[str, ...] | None = None,
+    ) -> None:
+        """Redact `texts` under the check-in's names (read now unless given) and keep them;
+        if the names changed since the copies kept were made, those are made again too."""
+        generation = self._generation
+        try:
+            if names is None:
+                names = await self.store.checkin_redaction_names(checkin_id)
+            kept = self._kept.get(checkin_id)
+            if kept is not None and kept.names == names:
+                known, todo = kept.redactor, [t for t in texts if t not in kept.comments]
+            else:
+                known, todo = None, list(dict.fromkeys([*texts, *(kept.comments if kept else ())]))
+            if not todo:
+                return
+            # Building a large group's redaction takes milliseconds: not on the event loop.
+            redactor, shown = await asyncio.to_thread(_redacted, names, known, todo)
+        except Exception:
+            log.exception("comments of check-in %s could not be redacted ahead", checkin_id)
             return
         if generation != self._generation or checkin_id in self._taken:
             return  # forgotten meanwhile (an erasure), or the check-in closed
         kept = self._kept.get(checkin_id)
         if kept is None or kept.names != names:
             self._drop(checkin_id)
-            kept = self._kept[checkin_id] = _Kept(names, redactor)
-        size = len(text) + len(shown)
-        if self._characters + size > self.limit:
-            self.forget_all()
-            kept = self._kept[checkin_id] = _Kept(names, redactor)
-        if text not in kept.comments:
+            kept = self._kept[checkin_id] = _Kept(project_id, names, redactor)
+        for text, copy in zip(todo, shown, strict=True):
+            if text in kept.comments:
+                continue
+            size = len(text) + len(copy)
+            if self._characters + size > self.limit:
+                self.forget_all()
+                kept = self._kept[checkin_id] = _Kept(project_id, names, redactor)
             self._characters += size
-        kept.comments[text] = shown
+            kept.comments[text] = copy
 
     def _drop(self, checkin_id: int) -> _Kept | None:
         kept = self._kept.pop(checkin_id, None)
@@ -103,6 +189,7 @@ class AheadOfClose:
     def take(self, checkin_id: int) -> RedactedAhead:
         """The check-in's kept redactions, forgotten here (it is closing; on the loop)."""
         self._taken[checkin_id] = None
+        self._queued.pop(checkin_id, None)
         if len(self._taken) > TAKEN_REMEMBERED:
             del self._taken[next(iter(self._taken))]
         kept = self._drop(checkin_id)
@@ -118,9 +205,10 @@ class AheadOfClose:
         return sum(len(kept.comments) for kept in self._kept.values())
 
     def forget_all(self) -> None:
-        """Forget every kept comment, and any still being redacted (a member's or a server's
-        data was erased, or too much is kept)."""
+        """Forget every kept comment, and any still being redacted or queued (a member's or
+        a server's data was erased, or too much is kept)."""
         self._kept.clear()
+        self._queued.clear()
         self._characters = 0
         self._generation += 1
 
@@ -132,6 +220,7 @@ class AheadOfClose:
     async def stop(self) -> None:
         """Stop redacting (the bot is shutting down; the store is about to close): a comment
         not redacted yet is only redacted by its close, later."""
+        self._queued.clear()
         tasks = set(self._tasks)
         for task in tasks:
             task.cancel()
@@ -139,13 +228,16 @@ class AheadOfClose:
             await asyncio.wait(tasks)
 
     async def settled(self) -> None:
-        """Until every comment sent so far is redacted (for tests and the benchmark)."""
+        """Until every comment sent so far, and every check-in queued, is redacted (for tests
+        and the benchmark)."""
         while self._tasks:
             await asyncio.wait(set(self._tasks))
 
 
-def _redacted(names: tuple[str, ...], redactor: Redactor | None, text: str) -> tuple[Redactor, str]:
-    """In a thread: the comment as the close would show it, and the redactor (the close's
+def _redacted(
+    names: tuple[str, ...], redactor: Redactor | None, texts: Sequence[str]
+) -> tuple[Redactor, list[str]]:
+    """In a thread: the comments as the close would show them, and the redactor (the close's
     own, `comment_redactor`, if not given)."""
     redactor = redactor or comment_redactor(names)
-    return redactor, redactor.redact(text)
+    return redactor, [redactor.redact(text) for text in texts]

@@ -374,7 +374,9 @@ class Scheduler:
                     if go:
                         await self.store.erase_guild(guild_id)
                         self.checkins.languages.forget_server(guild_id)
-                        self.checkins.results.ahead.forget_all()  # its comments kept for a close
+                        ahead = self.checkins.results.ahead
+                        ahead.forget_all()  # its comments kept for a close
+                        ahead.refill_open()  # the other servers' comments, redacted again
                         log.info("erased the data of server %s, which removed the bot", guild_id)
 
     # -- DM runs ---------------------------------------------------------------------------------

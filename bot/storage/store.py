@@ -799,9 +799,10 @@ class Store:
 
     async def refresh_member_names(
         self, user_id: int, names: Sequence[str], guild_id: int | None = None
-    ) -> None:
+    ) -> list[int]:
         """Names the member goes by now (a new nickname, say), added to every project they
-        take part in (in one server, or any), so later comments that use them are hidden."""
+        take part in (in one server, or any), so later comments that use them are hidden;
+        the ids of those projects."""
         async with self._writing() as db:
             rows = await _all(
                 db,
@@ -810,7 +811,9 @@ class Store:
                 "WHERE pa.user_id = ? AND (? IS NULL OR p.guild_id = ?)",
                 (user_id, guild_id, guild_id),
             )
-            await _add_names(db, [row[0] for row in rows], names)
+            project_ids = [row[0] for row in rows]
+            await _add_names(db, project_ids, names)
+        return project_ids
 
     async def redaction_names(self, project_id: int) -> list[str]:
         """Every name to hide in the project's comments."""
@@ -824,6 +827,29 @@ class Store:
         close hands them to the summary."""
         rows = await self._select(_CHECKIN_REDACTION_NAMES, (checkin_id,))
         return tuple(row[0] for row in rows)
+
+    async def open_checkins_with_comments(self) -> list[tuple[int, int]]:
+        """The open check-ins that hold a comment, as (check-in id, project id)."""
+        rows = await self._select(
+            "SELECT c.id, c.project_id FROM checkins AS c "
+            "WHERE c.status = 'open' AND EXISTS (SELECT 1 FROM answers AS a "
+            "WHERE a.checkin_id = c.id AND a.comment IS NOT NULL) ORDER BY c.closes_at, c.id"
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    async def checkin_comments(self, checkin_id: int) -> tuple[tuple[str, ...], list[str]]:
+        """`checkin_redaction_names` and every comment written to the check-in so far (each
+        text once), in one read: to redact them before its close."""
+
+        def read(conn: sqlite3.Connection) -> tuple[tuple[str, ...], list[str]]:
+            names = tuple(row[0] for row in conn.execute(_CHECKIN_REDACTION_NAMES, (checkin_id,)))
+            rows = conn.execute(
+                "SELECT DISTINCT comment FROM answers WHERE checkin_id = ? AND comment IS NOT NULL",
+                (checkin_id,),
+            )
+            return names, [row[0] for row in rows]
+
+        return await self._read_at_once(read)
 
     async def remove_participant(self, project_id: int, user_id: int) -> bool:
         """Remove a participant; False if they were not one."""

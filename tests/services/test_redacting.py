@@ -1,5 +1,5 @@
-"""What `AheadOfClose` keeps for a close, and when it forgets (the SimCord tests in
-tests/bot/test_redacting_ahead.py show what the group then reads)."""
+"""What `AheadOfClose` keeps for a close, when it makes it again, and when it forgets (the
+SimCord tests in tests/bot/test_redacting_ahead.py show what the group then reads)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,30 @@ from bot.services.redacting import AheadOfClose, only
 
 
 class Names:
-    """The store's names of a check-in's project, which a test can change."""
+    """The store's names of a check-in's project, which a test can change, and the comments
+    stored for its open check-ins."""
 
     def __init__(self, *names: str) -> None:
         self.names = tuple(names)
         self.asked = asyncio.Event()
         self.answer = asyncio.Event()
         self.answer.set()
+        self.stored: dict[int, list[str]] = {}  # open check-in -> its comments
+        self.projects: dict[int, int] = {}  # open check-in -> its project
+        self.reads: list[int] = []  # the check-ins whose comments were read
 
     async def checkin_redaction_names(self, checkin_id: int) -> tuple[str, ...]:
         self.asked.set()
         await self.answer.wait()
         return self.names
+
+    async def checkin_comments(self, checkin_id: int) -> tuple[tuple[str, ...], list[str]]:
+        self.reads.append(checkin_id)
+        names = await self.checkin_redaction_names(checkin_id)
+        return names, list(self.stored.get(checkin_id, []))
+
+    async def open_checkins_with_comments(self) -> list[tuple[int, int]]:
+        return [(c, self.projects.get(c, 1)) for c, texts in self.stored.items() if texts]
 
 
 def ahead_of(store: Names, **options: int) -> AheadOfClose:
@@ -36,7 +48,7 @@ async def while_redacting(
     store = Names("Ana")
     store.answer.clear()
     ahead = ahead_of(store)
-    ahead.written(checkin_id, text)
+    ahead.written(checkin_id, 1, text)
     await store.asked.wait()
     meanwhile(ahead)
     store.answer.set()
@@ -47,8 +59,8 @@ async def while_redacting(
 async def test_a_comment_is_kept_redacted_under_the_names_of_its_check_in() -> None:
     store = Names("Ana", "Bob")
     ahead = ahead_of(store)
-    ahead.written(7, "  Bob said ana@example.org  ")
-    ahead.written(7, "   ")  # nothing to keep
+    ahead.written(7, 1, "  Bob said ana@example.org  ")
+    ahead.written(7, 1, "   ")  # nothing to keep
     await ahead.settled()
 
     taken = ahead.take(7)
@@ -65,19 +77,103 @@ async def test_a_comment_is_kept_redacted_under_the_names_of_its_check_in() -> N
     assert len(ahead) == 0 and ahead.take(7).comments == {}
 
 
-async def test_new_names_replace_what_was_kept_under_the_old_ones() -> None:
+async def test_a_comment_under_new_names_makes_the_copies_kept_again() -> None:
     store = Names("Ana")
     ahead = ahead_of(store)
-    ahead.written(1, "first, to Cat")
+    ahead.written(1, 1, "first, to Cat")
     await ahead.settled()
     store.names = ("Ana", "Cat")
-    ahead.written(1, "second, to Cat")
+    ahead.written(1, 1, "second, to Cat")
     await ahead.settled()
     kept = ahead.kept(1)
     assert kept.names == ("Ana", "Cat")
-    assert list(kept.comments) == ["second, to Cat"]
-    assert "Cat" not in kept.comments["second, to Cat"]
-    assert len(ahead) == 1
+    assert sorted(kept.comments) == ["first, to Cat", "second, to Cat"]
+    assert all("Cat" not in copy for copy in kept.comments.values())
+    assert len(ahead) == 2
+
+
+async def test_names_changed_makes_that_projects_copies_again() -> None:
+    store = Names("Ana")
+    ahead = ahead_of(store)
+    ahead.written(1, 10, "Cat was late")  # project 10
+    ahead.written(2, 20, "Cat was early")  # project 20
+    await ahead.settled()
+    store.names = ("Ana", "Cat")
+    ahead.names_changed([10])
+    await ahead.settled()
+    assert ahead.kept(1).names == ("Ana", "Cat")
+    assert ahead.kept(1).comments == {"Cat was late": "[name] was late"}
+    # project 20 was not named: its copy stays under the names it was made with
+    assert ahead.kept(2).names == ("Ana",)
+    assert ahead.kept(2).comments == {"Cat was early": "Cat was early"}
+
+
+async def test_names_changed_with_the_same_names_redacts_nothing_again() -> None:
+    store = Names("Ana")
+    ahead = ahead_of(store)
+    ahead.written(1, 10, "Ana said so")
+    await ahead.settled()
+    before = ahead.kept(1)
+    ahead.names_changed([10, 99])
+    await ahead.settled()
+    assert ahead.kept(1) == before and store.reads == []
+
+
+async def test_refill_open_redacts_every_open_checkins_stored_comments() -> None:
+    store = Names("Ana", "Bob")
+    store.stored = {4: ["Bob was kind", "Ana too"], 5: []}
+    ahead = ahead_of(store)
+    ahead.refill_open()
+    await ahead.settled()
+    assert store.reads == [4]  # 5 holds no comment
+    assert ahead.kept(4).names == ("Ana", "Bob")
+    assert ahead.kept(4).comments == {"Bob was kind": "[name] was kind", "Ana too": "[name] too"}
+    ahead.refill_open()  # again: nothing left to redact
+    await ahead.settled()
+    assert ahead.kept(4).comments == {"Bob was kind": "[name] was kind", "Ana too": "[name] too"}
+
+
+async def test_a_comment_written_during_a_refill_is_kept_with_the_rest() -> None:
+    store = Names("Ana")
+    store.stored = {4: ["Ana was kind"]}
+    store.answer.clear()
+    ahead = ahead_of(store)
+    ahead.refill_open()
+    await store.asked.wait()
+    ahead.written(4, 1, "a new one from Ana")
+    store.answer.set()
+    await ahead.settled()
+    assert ahead.kept(4).comments == {
+        "Ana was kind": "[name] was kind",
+        "a new one from Ana": "a new one from [name]",
+    }
+
+
+async def test_an_erasure_during_a_refill_keeps_nothing_it_read() -> None:
+    store = Names("Ana")
+    store.stored = {4: ["words about to be erased"]}
+    store.answer.clear()
+    ahead = ahead_of(store)
+    ahead.refill_open()
+    await store.asked.wait()
+    ahead.forget_all()  # /mydata delete: what was read may be erased now
+    store.answer.set()
+    await ahead.settled()
+    assert len(ahead) == 0 and ahead.kept(4).comments == {}
+
+
+async def test_a_close_during_a_refill_keeps_nothing_for_it() -> None:
+    store = Names("Ana")
+    store.stored = {4: ["late words"], 6: ["other words"]}
+    store.answer.clear()
+    ahead = ahead_of(store)
+    ahead.refill_open()
+    await store.asked.wait()
+    taken = ahead.take(4), ahead.take(6)  # both close while the first is read
+    store.answer.set()
+    await ahead.settled()
+    assert [t.comments for t in taken] == [{}, {}]
+    assert len(ahead) == 0 and store.reads == [4]  # the second is not read at all
 
 
 async def test_a_comment_redacted_after_its_close_took_the_rest_is_not_kept() -> None:
@@ -90,10 +186,10 @@ async def test_a_comment_redacted_after_its_close_took_the_rest_is_not_kept() ->
 async def test_past_the_limit_everything_kept_is_forgotten() -> None:
     ahead = ahead_of(Names("Ana"), limit=60)  # characters: each comment and its copy, 18
     for index in range(3):
-        ahead.written(index, f"comment {index}")
+        ahead.written(index, 1, f"comment {index}")
     await ahead.settled()
     assert len(ahead) == 3
-    ahead.written(9, "one too many")
+    ahead.written(9, 1, "one too many")
     await ahead.settled()
     assert len(ahead) == 1
     assert ahead.kept(0).comments == {} and list(ahead.kept(9).comments) == ["one too many"]
@@ -104,6 +200,6 @@ async def test_an_erasure_while_a_comment_is_being_redacted_forgets_it_too() -> 
     words = "words of someone about to erase their data"
     ahead = await while_redacting(5, words, AheadOfClose.forget_all)
     assert len(ahead) == 0 and ahead.kept(5).comments == {}
-    ahead.written(5, "a later comment")  # kept again from then on
+    ahead.written(5, 1, "a later comment")  # kept again from then on
     await ahead.settled()
     assert list(ahead.kept(5).comments) == ["a later comment"]

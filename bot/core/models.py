@@ -150,10 +150,11 @@ class ReminderTarget:
 
 @dataclass(frozen=True, slots=True)
 class CheckinCounts:
-    """How a check-in is going: counts only, never who."""
+    """How a check-in is going: counts only, never who. `finished` is None where it was not
+    counted: a closed check-in's comes from its frozen figures (`CheckinStanding.frozen`)."""
 
     invited: int
-    finished: int
+    finished: int | None
     delivered: int
     undeliverable: int
 

@@ -65,10 +65,12 @@ class CheckinProgress:
 def progress_of(standing: CheckinStanding) -> CheckinProgress:
     """A check-in's progress from its counts, or from its frozen figures once closed."""
     counts = standing.counts
-    invited, finished = counts.invited, counts.finished
     if standing.frozen is not None:
         summary = thaw(standing.frozen.figures)
         invited, finished = summary.invited, summary.took_part
+    else:
+        assert counts.finished is not None  # counted wherever no figures are frozen
+        invited, finished = counts.invited, counts.finished
     return CheckinProgress(
         standing.checkin,
         invited=invited,
@@ -412,6 +414,7 @@ class CheckinService:
     async def send_reminders(self, project: Project, checkin: Checkin) -> int:
         """DM a reminder, paced, to everyone who may get one now; how many were delivered."""
         counts = await self.store.checkin_counts(checkin.id)
+        assert counts.finished is not None  # checkin_counts always counts who finished
         targets = await self.store.reminder_targets(
             checkin.id, MAX_REMINDERS, REMINDER_SPACING, self.clock()
         )

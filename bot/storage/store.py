@@ -114,13 +114,21 @@ _SELECT_PROJECTS_WITH_PARTICIPANTS = (
     "(SELECT count(*) FROM participants WHERE project_id = p.id) AS p_participants "
     "FROM projects AS p "
 )
+# A project's invitations: each of its open check-in's with its invitee, the closed ones' as
+# a count per delivery state (who finished a closed check-in is in its frozen figures, so
+# nobody is keyed for it, however long its history).
 _SELECT_PROJECT_INVITATIONS = (
-    "SELECT i.checkin_id, i.user_id, i.delivery FROM invitations AS i "
-    "JOIN checkins AS c ON c.id = i.checkin_id WHERE c.project_id = ?"
+    "SELECT i.checkin_id, i.delivery, "
+    "CASE WHEN c.status = 'open' OR c.results IS NULL THEN i.user_id END AS user_id, "
+    "COUNT(*) AS n "
+    "FROM invitations AS i JOIN checkins AS c ON c.id = i.checkin_id WHERE c.project_id = ? "
+    "GROUP BY i.checkin_id, i.delivery, 3"
 )
+# ...and its open check-in's response states (and any closed one's without frozen figures).
 _SELECT_PROJECT_RESPONSES = (
     "SELECT r.checkin_id, r.respondent, r.submitted FROM responses AS r "
-    "JOIN checkins AS c ON c.id = r.checkin_id WHERE c.project_id = ?"
+    "JOIN checkins AS c ON c.id = r.checkin_id "
+    "WHERE c.project_id = ? AND (c.status = 'open' OR c.results IS NULL)"
 )
 _SELECT_CHECKINS_WITH_RESULTS = (
     f"SELECT {_CHECKIN_FIELDS}, c.results AS c_results FROM checkins AS c "  # noqa: S608
@@ -1759,7 +1767,9 @@ class Store:
     def _counts_now(self, conn: sqlite3.Connection, checkin_id: int) -> CheckinCounts:
         """On the connection's thread: the check-in's counts (as `checkin_counts`)."""
         invitations = _rows(
-            conn, "SELECT user_id, delivery FROM invitations WHERE checkin_id = ?", (checkin_id,)
+            conn,
+            "SELECT user_id, delivery, 1 AS n FROM invitations WHERE checkin_id = ?",
+            (checkin_id,),
         )
         responses = _rows(
             conn, "SELECT respondent, submitted FROM responses WHERE checkin_id = ?", (checkin_id,)
@@ -1767,20 +1777,28 @@ class Store:
         return self._counts_of(checkin_id, invitations, responses)
 
     def _counts_of(
-        self, checkin_id: int, invitations: Iterable[sqlite3.Row], responses: Iterable[sqlite3.Row]
+        self,
+        checkin_id: int,
+        invitations: Iterable[sqlite3.Row],
+        responses: Iterable[sqlite3.Row] | None,
     ) -> CheckinCounts:
-        """A check-in's counts from its invitations (user, delivery) and response states
-        (respondent, submitted): who has finished is worked out by keying each invitee."""
+        """A check-in's counts from its invitations (user, delivery, and `n` where a row
+        stands for several) and response states (respondent, submitted): who has finished is
+        worked out by keying each invitee. Without `responses`, finished is not counted."""
         keys = set()
         by_delivery: dict[Delivery, int] = {}
         for row in invitations:
-            keys.add(self._respondent(checkin_id, row["user_id"]))
+            if responses is not None:
+                keys.add(self._respondent(checkin_id, row["user_id"]))
             delivery = Delivery(row["delivery"])
-            by_delivery[delivery] = by_delivery.get(delivery, 0) + 1
-        states = {row["respondent"]: row for row in responses if row["respondent"] in keys}
+            by_delivery[delivery] = by_delivery.get(delivery, 0) + row["n"]
+        finished = None
+        if responses is not None:
+            states = {row["respondent"]: row for row in responses if row["respondent"] in keys}
+            finished = sum(bool(row["submitted"]) for row in states.values())
         return CheckinCounts(
             invited=sum(by_delivery.values()),
-            finished=sum(bool(row["submitted"]) for row in states.values()),
+            finished=finished,
             delivered=by_delivery.get(Delivery.DELIVERED, 0),
             undeliverable=by_delivery.get(Delivery.FAILED, 0),
         )
@@ -1818,7 +1836,9 @@ class Store:
                 checkin = _checkin(checkin_row)
                 figures = checkin_row["c_results"] if not checkin.is_open else None
                 counts = self._counts_of(
-                    checkin.id, invitations.get(checkin.id, ()), responses.get(checkin.id, ())
+                    checkin.id,
+                    invitations.get(checkin.id, ()),
+                    responses.get(checkin.id, ()) if figures is None else None,
                 )
                 frozen = FrozenResults(figures) if figures is not None else None
                 standings.append(CheckinStanding(checkin, counts, frozen))

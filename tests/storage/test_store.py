@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 
@@ -793,10 +794,50 @@ async def test_project_overview_reads_what_project_show_needs_at_once(
     assert shown.participants == 2
     assert shown.schedule == tuple(await store.list_schedule(garden.id))
     assert [s.checkin for s in shown.checkins] == await store.list_checkins(garden.id)
+    # Who finished the closed check-in is in its frozen figures, so it is not counted again.
     assert [s.counts for s in shown.checkins] == [
-        await store.checkin_counts(first),
+        replace(await store.checkin_counts(first), finished=None),
         await store.checkin_counts(second),
     ]
+    assert shown.checkins[1].counts.finished == 1
     assert shown.checkins[0].frozen == FrozenResults((await store.get_results(first)).figures)
     assert shown.checkins[1].frozen is None  # still open
     assert await store.project_overview(GUILD, "Orchard") is None
+
+
+async def test_project_overview_keys_only_the_open_checkins_invitees_however_long_the_history(
+    store: Store,
+    make_project: MakeProject,
+    open_checkin: OpenCheckin,
+    close: CloseCheckin,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    garden = await make_project("Garden")
+    members = (ANA, BEN, CAT)
+    for user in members:
+        await store.add_participant(garden.id, user, [f"user{user}"])
+    keyed: list[int] = []
+    respondent = store._respondent
+
+    def counting(checkin_id: int, user_id: int) -> bytes:
+        keyed.append(checkin_id)
+        return respondent(checkin_id, user_id)
+
+    monkeypatch.setattr(store, "_respondent", counting)
+    for _ in range(3):
+        closed = await open_checkin(garden.id, members)
+        await store.set_submitted(closed, ANA, True)
+        await close(closed)
+        keyed.clear()
+        assert await store.project_overview(GUILD, "Garden") is not None
+        assert keyed == []  # nothing open: nobody keyed
+    current = await open_checkin(garden.id, members)
+    await store.set_submitted(current, BEN, True)
+    keyed.clear()
+
+    shown = await store.project_overview(GUILD, "Garden")
+
+    assert shown is not None
+    assert keyed == [current] * len(members)
+    assert [s.counts.invited for s in shown.checkins] == [3, 3, 3, 3]
+    assert [s.counts.finished for s in shown.checkins] == [None, None, None, 1]

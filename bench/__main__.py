@@ -176,9 +176,9 @@ def maths_rows(scale: Scale) -> list[Row]:
         seconds = figures.summary_maths(size, 3, redacted_ahead=False)
         budget, ok = maths_budget(size, seconds)
         label = (
-            f"summary maths, {size:,} participants (CPU; every comment redacted at the close: "
-            "one that comes before the copies are made again after a restart, a name added "
-            "or an erasure)"
+            f"summary maths, {size:,} participants (CPU; every comment redacted at the close, "
+            "by a worker that has not redacted these names before: a close that comes before "
+            "the copies are made again after a restart, a name added or an erasure)"
         )
         rows.append(Row(label, ms(seconds), budget, verdict(ok)))
     say("redacting a comment as it is written: 5 runs")

@@ -40,6 +40,7 @@ from bench.sim import (
     trivial_bot,
 )
 from bot.app import CoreflectBot, settle_long_lived
+from bot.core import redaction
 from bot.core.models import Answer, DirectionChoice, NewProject, Phase, Response, Thresholds
 from bot.core.schedule import PlannedCheckin
 from bot.core.summary import RedactedAhead, comment_redactor, summarise_checkin
@@ -179,6 +180,15 @@ def _comments(responses: list[Response]) -> list[str]:
     ]
 
 
+def forget_redactions() -> None:
+    """Everything the redaction of comments keeps from one close for the next (the group's
+    `Redactor`, name patterns, folded characters): as in a worker process just started."""
+    comment_redactor.cache_clear()
+    redaction._name_pattern.cache_clear()
+    redaction._group_pattern.cache_clear()
+    redaction._fold.cache_clear()
+
+
 def summary_maths(participants: int, runs: int, *, redacted_ahead: bool = True) -> float:
     """Median CPU seconds of `summarise_checkin` for that many participants, each of whom
     rated and commented on every component (comments naming members, so redaction works).
@@ -186,7 +196,9 @@ def summary_maths(participants: int, runs: int, *, redacted_ahead: bool = True) 
     `redacted_ahead`: as the running bot closes a check-in, with each comment redacted when
     it was written (bot.services.redacting; `comment_redaction` times that part); without
     it, as in a close that comes before the copies are made again in the background (after
-    a restart, a name added since the comments, or an erasure): every comment redacted here.
+    a restart, a name added since the comments, or an erasure): every comment redacted here,
+    each run as in a worker process that has not redacted these names before (nothing of
+    their redaction kept from an earlier run: `forget_redactions`).
 
     CPU time of this thread, not wall time: the maths is one thread's pure computation, and
     on a shared machine wall time also counts whatever else ran (runs varied by half)."""
@@ -204,6 +216,8 @@ def summary_maths(participants: int, runs: int, *, redacted_ahead: bool = True) 
         # The close runs this in a worker process holding little else; here the benchmark's
         # process holds what its earlier figures left, which a full collection in the middle
         # of a run would walk: collected first, as the worker's heap would be.
+        if not redacted_ahead:
+            forget_redactions()
         gc.collect()
         start = time.thread_time()
         summarise_checkin(

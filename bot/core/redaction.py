@@ -54,6 +54,7 @@ and no pattern backtracks more than a bounded amount at any position.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -560,6 +561,58 @@ def _group_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
         assert body.startswith(first)
         rests.append(body[len(first) :])
     return re.compile(rf"{first}(?<!{_LETTER}{first})(?:{'|'.join(rests)})(?!{_LETTER})")
+
+
+# How the letters of a plain name (letters and digits, single spaces between its words) may
+# stand apart in a comment, at each step from one letter to the next: inside a word of 3+
+# letters, any punctuation or symbol (`_INSIDE_NAME`); inside a shorter one, markdown only
+# (`_MARKUP`); between two words, whitespace with markdown either side (`_NAME_GAP`).
+_IN_LONG_WORD, _IN_SHORT_WORD, _BETWEEN_WORDS = "l", "s", " "
+_GAP_MATCHES: dict[str, Callable[[str], re.Match[str] | None]] = {
+    _IN_LONG_WORD: re.compile(_INSIDE_NAME).fullmatch,
+    _IN_SHORT_WORD: re.compile(_MARKUP).fullmatch,
+    _BETWEEN_WORDS: re.compile(_NAME_GAP).fullmatch,
+}
+_IS_LETTER = re.compile(_LETTER).match
+_LETTER_RUN = re.compile(r"[^\W_]+")
+# Each ASCII byte as "a" if it is a letter or digit (as `_LETTER_RUN` reads it), else " ";
+# and the two swapped.
+_RUN_CLASSES = bytes(
+    ord("a") if _LETTER_RUN.fullmatch(chr(byte)) else ord(" ") for byte in range(256)
+)
+_SWAP_CLASSES = bytes.maketrans(b"a ", b" a")
+
+
+_Plain = tuple[int, str, bool]  # a plain name's letters, steps, and whether it is one word
+
+
+def _every_match(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
+    """The span of the match of `pattern` that begins at each place in `text` where one
+    does (a search from just after each begins the next)."""
+    spans: list[tuple[int, int]] = []
+    if pattern is None:
+        return spans
+    match = pattern.search(text)
+    while match is not None:
+        spans.append(match.span())
+        match = pattern.search(text, match.start() + 1)
+    return spans
+
+
+def _plain_steps(form: str) -> str | None:
+    """For a normalised name of letters and digits only, with single spaces between its
+    words, the gap allowed at each step from one of its letters to the next (one of
+    `_GAP_MATCHES`, as its pattern `_name_body` has them); None for any other name."""
+    words = form.split(" ")
+    if not all(word and word.isalnum() for word in words):
+        return None
+    steps = []
+    for index, word in enumerate(words):
+        if index:
+            steps.append(_BETWEEN_WORDS)
+        inside = _IN_LONG_WORD if len(word) >= MIN_NAME_PART_CHARS else _IN_SHORT_WORD
+        steps.extend(inside * (len(word) - 1))
+    return "".join(steps)
 
 
 _Trie = dict[str, "_Trie"]  # each next character, and "" where a word ends
@@ -1090,6 +1143,64 @@ def _make_safe(text: str) -> str:
     return text
 
 
+def _letter_runs(text: str) -> tuple[list[int], list[int]]:
+    """`text` read as runs of letters and digits with gaps between them (the first gap
+    before the first run, the last after the last, either may be empty): where each run
+    starts among the letters and digits (and, last, how many there are), and where each gap
+    ends, its length and those before it added up. So letter `at` of run `run` is at
+    `at + gap_ends[run]` in `text`."""
+    plain = text.replace(_MASK, "\x00")
+    if plain.isascii():
+        # In ASCII, a letter or digit is what `_LETTER_RUN` reads as one: the runs and gaps
+        # are each one C-level split of the text's classes, not a scan by a pattern.
+        classes = plain.encode("ascii").translate(_RUN_CLASSES)
+        runs = list(map(len, classes.split()))
+        gaps = list(map(len, classes.translate(_SWAP_CLASSES).split()))
+        if not classes.startswith(b" "):
+            gaps.insert(0, 0)
+        if not classes.endswith(b" "):
+            gaps.append(0)
+    else:
+        runs = list(map(len, _LETTER_RUN.findall(text)))
+        gaps = list(map(len, _LETTER_RUN.split(text)))
+    return list(itertools.accumulate(runs, initial=0)), list(itertools.accumulate(gaps))
+
+
+def _plain_match(
+    text: str, firsts: Sequence[int], gap_ends: Sequence[int], run: int, at: int, steps: str
+) -> int | None:
+    """Where a match of a plain name (`_plain_steps`) ends, if one starts at its letters'
+    place `at` among the comment's letters, in run `run` of them (`_letter_runs`): what its
+    pattern would find there, or None.
+
+    Only letters and digits stand in a name's pattern, and none of the gaps it allows
+    between them can hold one: so its letters are the comment's next ones, and it matches
+    where each gap it crosses is one allowed at that step, with no letter just before its
+    first letter or just after its last."""
+    start = at + gap_ends[run]
+    if start > 0 and _IS_LETTER(text, start - 1):
+        return None
+    step = 0  # the step from the last letter taken to the next
+    left = len(steps) + 1  # the name's letters still to find
+    while True:
+        taken = min(left, firsts[run + 1] - at)
+        # Letters side by side: no gap between them, which only a step between two words
+        # (it needs a space) refuses.
+        if _BETWEEN_WORDS in steps[step : step + taken - 1]:
+            return None
+        left -= taken
+        at += taken
+        step += taken - 1
+        if not left:
+            end = at + gap_ends[run]
+            return None if end < len(text) and _IS_LETTER(text, end) else end
+        gap = text[at + gap_ends[run] : at + gap_ends[run + 1]]
+        if not _GAP_MATCHES[steps[step]](gap):
+            return None
+        step += 1
+        run += 1
+
+
 class Redactor:
     """Redaction for one set of names: build it once, then redact any number of comments."""
 
@@ -1101,8 +1212,9 @@ class Redactor:
         # punctuation or spaces between them: with those taken out of a comment, each name
         # (taken out the same way) is a plain substring there. So each comment is matched
         # only against the names whose letters it holds (found in one scan of its letters),
-        # each name's pattern compiled once and the longest match taken where they overlap:
-        # a large group's names are neither compiled together nor all tried on every comment.
+        # checked where those letters stand and the longest match taken where they overlap:
+        # a large group's names are neither compiled together nor all tried on every comment,
+        # and a plain name (letters and digits) has no pattern of its own compiled at all.
         self._forms_of: dict[str, list[str]] = {}  # the names with these letters
         for form in forms:
             self._forms_of.setdefault(_letters_only(form), []).append(form)
@@ -1125,8 +1237,26 @@ class Redactor:
             )
             for letters in longer
         }
-        # The pattern of each place's names, made the first time a comment needs it.
-        self._groups: dict[str, re.Pattern[str]] = {}
+        # How each name's letters may stand apart (`_plain_steps`): a plain name is matched
+        # where its letters are found (`_plain_match`); None for a name with punctuation in
+        # it, whose own pattern (`_name_pattern`) is read there instead.
+        steps = {form: _plain_steps(form) for form in forms}
+        # At each place, its names: the plain ones (how many letters, their steps, and
+        # whether they are one word), those with punctuation in them that begin with a
+        # letter or digit, and the others.
+        self._within: dict[str, tuple[tuple[_Plain, ...], tuple[str, ...], tuple[str, ...]]] = {}
+        for letters, within in self._forms_within.items():
+            plain = tuple(
+                (len(step) + 1, step, _BETWEEN_WORDS not in step)
+                for form in within
+                if (step := steps[form]) is not None
+            )
+            others = [form for form in within if steps[form] is None]
+            self._within[letters] = (
+                plain,
+                tuple(form for form in others if form[0].isalnum()),
+                tuple(form for form in others if not form[0].isalnum()),
+            )
         self._words = frozenset(words)
         self._word_lengths = sorted({len(w) for w in words}, reverse=True)
 
@@ -1174,63 +1304,82 @@ class Redactor:
         return any(self._spelled_name(m) for m in _SPELLED_OUT.finditer(text))
 
     def _claim_names(self, scan: _Scan) -> None:
-        """Claims the names in `scan`: the matches of one pattern of all the names it may
-        hold (`_names_pattern`), found by one pattern per place where a name's letters
-        start, of the names whose letters start there (a place whose names are among
-        another's is left to that one). Where those patterns' matches do not overlap they
-        are what the one pattern finds; where they do (rare: names inside names), each
-        name's own pattern is read and the longest match at each place wins."""
+        """Claims the names in `scan`, as one pattern of them all (`_names_pattern`) would:
+        at each place, the longest match of any name, then on after it.
+
+        A name's letters are a plain substring of the comment's letters (`_letters_of`), so
+        the places where names may start are found by one scan of those (`_starts`). There,
+        each name whose letters start at that place is checked: a plain one by the gaps
+        between its letters in the comment (`_plain_match`), any other by its own pattern.
+        So a large group's names are neither compiled together nor all tried on every
+        comment, and most are never compiled at all."""
         if self._starts is None or self._always:
             names = self._names_for(scan.text)
             if names:
                 scan.claim_longest([(pattern, NAME) for pattern in names])
             return
-        places = self._places_in_letters(_letters_of(scan))
+        letters = _letters_of(scan)
+        places = self._place_starts(letters)
         if not places:
             return
         text = scan.text
-        groups = self._groups
-        patterns = []
-        # A place whose names are among a longer one's (its letters begin the other's) is
-        # left to that one; sorted, a place is followed by one its letters begin, if any.
-        ordered = sorted(places)
-        for letters, following in itertools.zip_longest(ordered, ordered[1:], fillvalue=""):
-            if following.startswith(letters):
-                continue
-            pattern = groups.get(letters)
-            if pattern is None:
-                pattern = groups[letters] = _group_pattern(self._forms_within[letters])
-            patterns.append(pattern)
-        if len(patterns) == 1:
-            # One pattern's matches are in order and never overlap.
-            scan.take([(*match.span(), NAME) for match in patterns[0].finditer(text)])
-            return
-        spans = [(*match.span(), NAME) for pattern in patterns for match in pattern.finditer(text)]
-        spans.sort()
-        end = -1
-        for start, next_end, _ in spans:
-            if start < end:
-                scan.claim_longest([(pattern, NAME) for pattern in self._names_for(text)])
-                return
-            end = next_end
-        scan.take(spans)
+        firsts, gap_ends = _letter_runs(text)
+        found = []
+        searched = set()
+        for at, place in places:
+            plain, punctuated, odd = self._within[place]
+            for form in odd:
+                if form not in searched:
+                    # It begins with something else than a letter or digit ("(ana)"): every
+                    # match of it, wherever it begins, searched once for the comment.
+                    searched.add(form)
+                    found += _every_match(_name_pattern(form), text)
+            run = bisect.bisect_right(firsts, at) - 1
+            start = at + gap_ends[run]
+            if start > 0 and _IS_LETTER(text, start - 1):
+                continue  # a letter before: no other name here begins with its first letter
+            room = firsts[run + 1] - at  # the letters from here to the end of their run
+            for size, steps, one_word in plain:
+                if one_word and size <= room:
+                    # Its letters side by side, as it is written: no gap to read.
+                    end: int | None = start + size
+                    if start + size < len(text) and _IS_LETTER(text, start + size):
+                        end = None
+                else:
+                    end = _plain_match(text, firsts, gap_ends, run, at, steps)
+                if end is not None:
+                    found.append((start, end))
+            for form in punctuated:
+                # Its match begins with its first letter, here.
+                pattern = _name_pattern(form)
+                if pattern is not None and (match := pattern.match(text, start)):
+                    found.append(match.span())
+        # The first match, the longest there; then the first that starts after it.
+        found.sort(key=lambda span: (span[0], -span[1]))
+        claims = []
+        done = 0
+        for start, end in found:
+            if start >= done:
+                claims.append((start, end, NAME))
+                done = end
+        scan.take(claims)
 
-    def _places_in(self, text: str) -> set[str]:
-        """At each place in `text`'s letters where a name's letters start, the longest such."""
-        return self._places_in_letters(_letters_only(text))
-
-    def _places_in_letters(self, letters: str) -> set[str]:
-        """`_places_in` the text whose letters (`_letters_only`) these are."""
-        places: set[str] = set()
+    def _place_starts(self, letters: str) -> list[tuple[int, str]]:
+        """Each place in `letters` where a name's letters start, with the longest such."""
+        places: list[tuple[int, str]] = []
         if self._starts is not None:
             search = self._starts.search
             # One search skips to the next place, and is tried again just after it, as
             # names can overlap.
             match = search(letters)
             while match is not None:
-                places.add(match[0])
+                places.append((match.start(), match[0]))
                 match = search(letters, match.start() + 1)
         return places
+
+    def _places_in(self, text: str) -> set[str]:
+        """At each place in `text`'s letters where a name's letters start, the longest such."""
+        return {place for _, place in self._place_starts(_letters_only(text))}
 
     def _names_for(self, text: str) -> list[re.Pattern[str]]:
         """The patterns of the names `text` may hold, longest first (none: it holds none)."""

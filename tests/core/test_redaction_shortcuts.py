@@ -170,6 +170,50 @@ MORE_PIECES = [
     "日本",
 ]
 MORE_NAMES = [*NAMES, "ivo58", "Member 58", "jo12", "a.", "Zoë"]
+# Names that begin or end with something other than a letter or digit, as display names
+# with an emoji or brackets do: their own patterns are read, wherever they begin.
+ODD_NAMES = ["(Sam)", "Kai 🌱", "🌱 Rosa", "_lee_", "Ivo58"]
+# A name's letters apart, as its pattern allows and does not: markdown, punctuation, runs of
+# spaces and line breaks between the words of a full name, letters and digits either side.
+GAP_PIECES = [
+    "amira  khan",
+    "amira\nkhan",
+    "amira\n\nkhan",
+    "**amira** khan",
+    "amira_ khan",
+    "amira _khan",
+    "amira-khan",
+    "amira.khan",
+    "amira\u00a0khan",
+    "ivo \tpetrov",
+    "i*vo pet|rov",
+    "iv-o",
+    "i-vo58",
+    "ivo-58",
+    "ivo 58",
+    "ivo580",
+    "xivo58",
+    "2ivo58",
+    "ivo58x",
+    "ivo58@example.org",
+    "mem_ber 58",
+    "member\n\n58",
+    "member  58",
+    "**member** 58",
+    "j*o12",
+    "j-o12",
+    "jo1 2",
+    "(sam)",
+    "( sam )",
+    "sam",
+    "kai 🌱",
+    "kai🌱",
+    "🌱 rosa",
+    "🌱rosa",
+    "_lee_",
+    "__lee__",
+    "lee",
+]
 
 
 def _joined(pieces: list[str], joins: list[str], count: int, seed: int) -> list[str]:
@@ -234,19 +278,30 @@ def _every_contact_rule(text: str) -> tuple[list[redaction._Rule], list[int]]:
     return list(redaction._CONTACTS), [0] * len(redaction._CONTACTS)
 
 
+def gap_comments(count: int, seed: int) -> list[str]:
+    return _joined(GAP_PIECES + ASCII_PIECES, [" ", " ", "", "\n", ", ", "."], count, seed)
+
+
 @pytest.mark.parametrize(
     "names",
     [
         MORE_NAMES_AND_DIGITS,
         # with no name of one letter, which is tried on every comment, names are found by place
         [name for name in MORE_NAMES_AND_DIGITS if name != "a."],
+        # and names that do not begin or end with a letter or digit among them
+        [name for name in MORE_NAMES_AND_DIGITS + ODD_NAMES if name != "a."],
     ],
 )
 def test_no_shortcut_changes_any_redaction(monkeypatch: pytest.MonkeyPatch, names: list[str]):
     """Every shortcut off at once: every rule run from the start of the text, every name in
     one pattern of the original form, every step of making the text safe taken."""
     fast = Redactor(names)
-    texts = more_comments(4000, seed=11) + comments(1000, seed=12) + ascii_comments(3000, seed=21)
+    texts = (
+        more_comments(4000, seed=11)
+        + comments(1000, seed=12)
+        + ascii_comments(3000, seed=21)
+        + gap_comments(3000, seed=23)
+    )
     shortened = [fast.redact(text) for text in texts]
     reference = Redactor(names)
     forms = frozenset(form for named in reference._forms_of.values() for form in named)
@@ -411,34 +466,36 @@ def test_the_names_a_comment_may_hold_are_those_whose_letters_it_holds():
         ]
 
 
-def test_names_are_claimed_by_place_unless_their_matches_overlap(monkeypatch: pytest.MonkeyPatch):
-    """A comment's names are claimed with one pattern per place where a name's letters
-    start; only where those matches overlap are the names' own patterns read, one by one,
-    and both ways give the same claims."""
-    names = [name for name in MORE_NAMES if name != "a."]  # a one-letter name is always read
+def test_a_plain_name_is_found_with_no_pattern_compiled_for_it(monkeypatch: pytest.MonkeyPatch):
+    """A name of letters and digits is found by where its letters stand in the comment, so
+    a large group's first close compiles no pattern per name; a name with punctuation in it
+    has its own pattern read where its letters are. Both claim what the pattern of all the
+    names claims."""
+    names = [name for name in MORE_NAMES_AND_DIGITS + ODD_NAMES if name != "a."]
     redactor = Redactor(names)
-    read_one_by_one: list[str] = []
-    names_for = redactor._names_for
+    read: list[str] = []
+    name_pattern = redaction._name_pattern
 
-    def spy(text: str) -> list[redaction.re.Pattern[str]]:
-        read_one_by_one.append(text)
-        return names_for(text)
+    def spy(form: str) -> redaction.re.Pattern[str] | None:
+        read.append(form)
+        return name_pattern(form)
 
-    monkeypatch.setattr(redactor, "_names_for", spy)
-    assert redactor.redact("ivo58 and member 58 said so") == "[name] and [name] said so"
-    assert read_one_by_one == []
-    texts = more_comments(3000, seed=19)
-    by_place = [redactor.redact(text) for text in texts]
-    assert 0 < len(read_one_by_one) < len(texts) / 2
+    monkeypatch.setattr(redaction, "_name_pattern", spy)
+    comment = "Farah685 and **Member** 58 and ivo  petrov said so, and ivo58 too"
+    assert redactor.redact(comment) == "[name] and **[name] and [name] said so, and [name] too"
+    assert read == []
+    assert redactor.redact("Ben O'Neil and (Sam) said so") == "[name] and [name] said so"
+    assert set(read) == {"ben o'neil", "o'neil", "(sam)"}
 
-    one_by_one = Redactor(names)
-
-    def claim_one_by_one(scan: redaction._Scan) -> None:
-        patterns = one_by_one._names_for(scan.text)
-        scan.claim_longest([(pattern, redaction.NAME) for pattern in patterns])
-
-    monkeypatch.setattr(one_by_one, "_claim_names", claim_one_by_one)
-    assert [one_by_one.redact(text) for text in texts] == by_place
+    texts = gap_comments(3000, seed=19) + more_comments(1000, seed=20)
+    found = [redactor.redact(text) for text in texts]
+    one_pattern = Redactor(names)
+    everything = redaction._names_pattern(
+        form for named in one_pattern._forms_of.values() for form in named
+    )
+    assert everything is not None
+    monkeypatch.setattr(one_pattern, "_claim_names", _claim_with(everything))
+    assert [one_pattern.redact(text) for text in texts] == found
 
 
 def test_the_spaced_address_rules_never_win_without_a_space_or_an_odd_dot():

@@ -1313,18 +1313,19 @@ class Redactor:
         between its letters in the comment (`_plain_match`), any other by its own pattern.
         So a large group's names are neither compiled together nor all tried on every
         comment, and most are never compiled at all."""
-        if self._starts is None or self._always:
+        if self._starts is None:
             names = self._names_for(scan.text)
             if names:
                 scan.claim_longest([(pattern, NAME) for pattern in names])
             return
-        letters = _letters_of(scan)
-        places = self._place_starts(letters)
-        if not places:
-            return
         text = scan.text
+        # A name of one letter (and marks: "a.") has no place to be looked for at: every
+        # match of it, wherever it begins.
+        found = [span for form in self._always for span in _every_match(_name_pattern(form), text)]
+        places = self._place_starts(_letters_of(scan))
+        if not places and not found:
+            return
         firsts, gap_ends = _letter_runs(text)
-        found = []
         searched = set()
         for at, place in places:
             plain, punctuated, odd = self._within[place]

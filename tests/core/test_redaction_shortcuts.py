@@ -486,6 +486,13 @@ def test_a_plain_name_is_found_with_no_pattern_compiled_for_it(monkeypatch: pyte
     assert read == []
     assert redactor.redact("Ben O'Neil and (Sam) said so") == "[name] and [name] said so"
     assert set(read) == {"ben o'neil", "o'neil", "(sam)"}
+    # A name of one letter is looked for everywhere, and the others still by where they are.
+    with_a_letter = Redactor([*names, "J."])
+    read.clear()
+    assert with_a_letter.redact(comment + ", J.") == (
+        "[name] and **[name] and [name] said so, and [name] too, [name]"
+    )
+    assert read == ["j."]
 
     texts = gap_comments(3000, seed=19) + more_comments(1000, seed=20)
     found = [redactor.redact(text) for text in texts]

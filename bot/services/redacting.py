@@ -48,6 +48,7 @@ class _Kept:
     project_id: int
     names: tuple[str, ...]
     redactor: Redactor  # the check-in's own, so many projects at once rebuild none
+    version: int  # how many name changes of the project were known when the names were read
     comments: dict[str, str] = field(default_factory=dict)  # comment -> as redacted
 
 
@@ -72,16 +73,23 @@ class AheadOfClose:
         # store; False: the names changed, redo the copies kept), oldest first.
         self._queued: dict[int, tuple[int, bool]] = {}  # check-in -> (project, from store)
         self._refilling: asyncio.Task[None] | None = None
+        # How many times each project's names have changed (`names_changed`): of two sets of
+        # names read for a check-in, the one read knowing more changes is the newer.
+        self._versions: dict[int, int] = {}
+        self._stopped = False
 
     def written(self, checkin_id: int, project_id: int, comment: str) -> None:
-        """A member sent this comment to the check-in: redact it soon, off the answer's way."""
+        """A member sent this comment to the check-in (it is stored): redact it soon, off
+        the answer's way."""
         text = comment.strip()
         if text:
-            self._start(self._redact(checkin_id, project_id, [text]))
+            self._start(self._redact(checkin_id, project_id, [text], generation=self._generation))
 
     def names_changed(self, project_ids: Iterable[int]) -> None:
         """These projects hide other names now: make their check-ins' copies again soon."""
         wanted = set(project_ids)
+        for project_id in wanted:
+            self._versions[project_id] = self._versions.get(project_id, 0) + 1
         for checkin_id, kept in self._kept.items():
             if kept.project_id in wanted:
                 self._queue(checkin_id, kept.project_id, from_store=False)
@@ -108,7 +116,10 @@ class AheadOfClose:
         if self._refilling is None:
             self._refilling = self._start(self._refill())
 
-    def _start(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    def _start(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
+        if self._stopped:
+            work.close()  # shutting down: the close redacts what is missing, later
+            return None
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -124,6 +135,7 @@ class AheadOfClose:
                     continue
                 if from_store:
                     generation = self._generation
+                    version = self._versions.get(project_id, 0)
                     try:
                         names, texts = await self.store.checkin_comments(checkin_id)
                     except Exception:
@@ -131,11 +143,24 @@ class AheadOfClose:
                         continue
                     if generation != self._generation:
                         continue  # forgotten while read: what was read may be erased now
-                    await self._redact(checkin_id, project_id, texts, names)
+                    await self._redact(
+                        checkin_id,
+                        project_id,
+                        texts,
+                        (names, version),
+                        generation=generation,
+                        whole=True,
+                    )
                 else:
                     kept = self._kept.get(checkin_id)
                     if kept is not None:
-                        await self._redact(checkin_id, project_id, list(kept.comments))
+                        await self._redact(
+                            checkin_id,
+                            project_id,
+                            list(kept.comments),
+                            generation=self._generation,
+                            whole=True,
+                        )
         finally:
             self._refilling = None
 
@@ -144,17 +169,32 @@ class AheadOfClose:
         checkin_id: int,
         project_id: int,
         texts: Sequence[str],
-        names: tuple[str, ...] | None = None,
+        read: tuple[tuple[str, ...], int] | None = None,
+        *,
+        generation: int,
+        whole: bool = False,
     ) -> None:
-        """Redact `texts` under the check-in's names (read now unless given) and keep them;
-        if the names changed since the copies kept were made, those are made again too."""
-        generation = self._generation
+        """Redact `texts` under the check-in's names (read now unless given, with the
+        project's name changes known when they were read) and keep them.
+
+        `generation`: when the texts were known; an erasure since voids them. `whole`: they
+        are all the check-in's comments (the background task's), which may replace copies
+        kept under older names. A comment written while the copies kept were made under
+        other names only queues the check-in for the background task, which makes them all
+        again under the names then, once: so a busy check-in is not redacted in full for
+        every comment, and a redaction under older names never replaces newer copies."""
         try:
-            if names is None:
+            if read is None:
+                version = self._versions.get(project_id, 0)
                 names = await self.store.checkin_redaction_names(checkin_id)
+            else:
+                names, version = read
             kept = self._kept.get(checkin_id)
             if kept is not None and kept.names == names:
                 known, todo = kept.redactor, [t for t in texts if t not in kept.comments]
+            elif kept is not None and not whole:
+                self._queue(checkin_id, project_id, from_store=True)
+                return
             else:
                 known, todo = None, list(dict.fromkeys([*texts, *(kept.comments if kept else ())]))
             if not todo:
@@ -167,16 +207,23 @@ class AheadOfClose:
         if generation != self._generation or checkin_id in self._taken:
             return  # forgotten meanwhile (an erasure), or the check-in closed
         kept = self._kept.get(checkin_id)
-        if kept is None or kept.names != names:
+        if kept is not None and kept.names != names:
+            if not whole or version < kept.version:
+                # Made under other names than those kept meanwhile, maybe older ones: all of
+                # the check-in's comments are made again, once, under the names then.
+                self._queue(checkin_id, project_id, from_store=True)
+                return
             self._drop(checkin_id)
-            kept = self._kept[checkin_id] = _Kept(project_id, names, redactor)
+            kept = None
+        if kept is None:
+            kept = self._kept[checkin_id] = _Kept(project_id, names, redactor, version)
         for text, copy in zip(todo, shown, strict=True):
             if text in kept.comments:
                 continue
             size = len(text) + len(copy)
             if self._characters + size > self.limit:
                 self.forget_all()
-                kept = self._kept[checkin_id] = _Kept(project_id, names, redactor)
+                kept = self._kept[checkin_id] = _Kept(project_id, names, redactor, version)
             self._characters += size
             kept.comments[text] = copy
 
@@ -219,13 +266,15 @@ class AheadOfClose:
 
     async def stop(self) -> None:
         """Stop redacting (the bot is shutting down; the store is about to close): a comment
-        not redacted yet is only redacted by its close, later."""
+        not redacted yet is only redacted by its close, later. Nothing new starts after."""
+        self._stopped = True
         self._queued.clear()
         tasks = set(self._tasks)
         for task in tasks:
             task.cancel()
         if tasks:
             await asyncio.wait(tasks)
+        self._refilling = None
 
     async def settled(self) -> None:
         """Until every comment sent so far, and every check-in queued, is redacted (for tests

@@ -159,6 +159,30 @@ async def test_erasing_a_members_data_forgets_their_comments_and_redacts_the_res
     assert "ask " in text and "ask ben" not in text
 
 
+async def test_an_erasure_whose_compaction_fails_still_forgets_the_comments_kept(env, monkeypatch):
+    """The erasure is committed before the database is compacted; if compacting fails,
+    still no copy of anyone's words stays kept in memory."""
+    world = await ready(env, members=3)
+    for member in world.members:
+        await answer(member, 3, comments={0: f"from {member.name}-xyzzy"})
+    ahead = env.bot.services.answering.ahead
+    await ahead.settled()
+    assert len(ahead) == 3
+
+    async def failing() -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(env.bot.store, "_compact", failing)
+    leaver = world.members[2]
+    asked = await leaver.slash(world.channel, "mydata delete")
+    await leaver.click(asked.response.message, label="Erase my data")
+
+    checkin = await current_checkin(world)
+    kept = ahead.kept(checkin.id).comments
+    assert not any(f"{leaver.name}-xyzzy" in text for text in [*kept, *kept.values()])
+    assert len(ahead) == 0
+
+
 async def test_after_a_restart_the_comments_are_redacted_again_before_the_close(
     env, make_bot, redactions_at_close
 ):

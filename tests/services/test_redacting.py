@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import pytest
+
 from bot.core.summary import comment_redactor
+from bot.services import redacting
 from bot.services.redacting import AheadOfClose, only
 
 
@@ -35,6 +38,22 @@ class Names:
 
     async def open_checkins_with_comments(self) -> list[tuple[int, int]]:
         return [(c, self.projects.get(c, 1)) for c, texts in self.stored.items() if texts]
+
+
+class HeldOnce(Names):
+    """Names whose next read, once `hold` is set to an event, returns the names of the
+    moment it was asked, only once that event is set; other reads are not held."""
+
+    def __init__(self, *names: str) -> None:
+        super().__init__(*names)
+        self.hold: asyncio.Event | None = None
+
+    async def checkin_redaction_names(self, checkin_id: int) -> tuple[str, ...]:
+        names, hold, self.hold = self.names, self.hold, None
+        self.asked.set()
+        if hold is not None:
+            await hold.wait()
+        return names
 
 
 def ahead_of(store: Names, **options: int) -> AheadOfClose:
@@ -77,14 +96,30 @@ async def test_a_comment_is_kept_redacted_under_the_names_of_its_check_in() -> N
     assert len(ahead) == 0 and ahead.take(7).comments == {}
 
 
+def counting_redactions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many comments each redaction in a thread was given, in order."""
+    given: list[int] = []
+    redacted = redacting._redacted
+
+    def counted(names, redactor, texts):
+        given.append(len(texts))
+        return redacted(names, redactor, texts)
+
+    monkeypatch.setattr(redacting, "_redacted", counted)
+    return given
+
+
 async def test_a_comment_under_new_names_makes_the_copies_kept_again() -> None:
     store = Names("Ana")
     ahead = ahead_of(store)
+    store.stored[1] = ["first, to Cat"]
     ahead.written(1, 1, "first, to Cat")
     await ahead.settled()
     store.names = ("Ana", "Cat")
+    store.stored[1].append("second, to Cat")  # a comment is stored before it is redacted
     ahead.written(1, 1, "second, to Cat")
     await ahead.settled()
+    assert store.reads == [1]  # made again from what is stored, in the background
     kept = ahead.kept(1)
     assert kept.names == ("Ana", "Cat")
     assert sorted(kept.comments) == ["first, to Cat", "second, to Cat"]
@@ -108,7 +143,10 @@ async def test_names_changed_makes_that_projects_copies_again() -> None:
     assert ahead.kept(2).comments == {"Cat was early": "Cat was early"}
 
 
-async def test_names_changed_with_the_same_names_redacts_nothing_again() -> None:
+async def test_names_changed_with_the_same_names_redacts_nothing_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    given = counting_redactions(monkeypatch)
     store = Names("Ana")
     ahead = ahead_of(store)
     ahead.written(1, 10, "Ana said so")
@@ -117,6 +155,68 @@ async def test_names_changed_with_the_same_names_redacts_nothing_again() -> None
     ahead.names_changed([10, 99])
     await ahead.settled()
     assert ahead.kept(1) == before and store.reads == []
+    assert given == [1]  # the comment, once, when it was written
+
+
+async def test_comments_written_after_a_name_change_redact_the_check_in_again_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each comment sent while the copies kept are under older names does not redact the
+    whole check-in again in a thread of its own: the background task does it, once."""
+    given = counting_redactions(monkeypatch)
+    store = Names("Ana")
+    store.stored[1] = [f"comment {n} about Cat" for n in range(20)]
+    ahead = ahead_of(store)
+    ahead.refill_open()
+    await ahead.settled()
+    given.clear()
+    store.names = ("Ana", "Cat")  # Cat joined, but no names_changed has come yet
+    for n in range(10):
+        text = f"later {n} about Cat"
+        store.stored[1].append(text)
+        ahead.written(1, 1, text)
+    await ahead.settled()
+    assert sum(given) <= 30 + 10  # not ten times the check-in's 30 comments
+    kept = ahead.kept(1)
+    assert kept.names == ("Ana", "Cat") and len(kept.comments) == 30
+    assert all("Cat" not in copy for copy in kept.comments.values())
+
+
+async def test_a_redaction_under_older_names_never_replaces_newer_copies() -> None:
+    """A comment's redaction that read the names before someone joined, and ends after the
+    copies were made again under the new names, leaves those copies as they are."""
+    store = HeldOnce("Ana")
+    store.stored[1] = ["one for Cat", "two for Cat"]
+    ahead = ahead_of(store)
+    ahead.refill_open()
+    await ahead.settled()
+    store.stored[1].append("three for Cat")
+    store.hold = held = asyncio.Event()
+    store.asked.clear()
+    ahead.written(1, 1, "three for Cat")  # reads ("Ana",) and is held with them
+    await store.asked.wait()
+    store.names = ("Ana", "Cat")
+    ahead.names_changed([1])
+    rebuilding = ahead._refilling
+    assert rebuilding is not None
+    await rebuilding  # the copies are made again under the new names
+    assert ahead.kept(1).names == ("Ana", "Cat")
+    held.set()  # then the held redaction ends, under the older names
+    await ahead.settled()
+    kept = ahead.kept(1)
+    assert kept.names == ("Ana", "Cat")
+    assert sorted(kept.comments) == ["one for Cat", "three for Cat", "two for Cat"]
+    assert all("Cat" not in copy for copy in kept.comments.values())
+
+
+async def test_nothing_starts_once_stopped() -> None:
+    store = Names("Ana")
+    ahead = ahead_of(store)
+    await ahead.stop()
+    ahead.written(1, 1, "Ana said so")
+    ahead.names_changed([1])
+    ahead.refill_open()
+    assert not ahead.busy and len(ahead) == 0
 
 
 async def test_refill_open_redacts_every_open_checkins_stored_comments() -> None:

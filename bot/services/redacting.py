@@ -14,7 +14,7 @@ to redact every comment itself:
   read from the store and redacted again (`refill_open`).
 A close that comes before that work is done redacts what is missing itself.
 
-Nothing is stored: a restart, or more text than `KEPT_CHARACTERS`, only means the close
+Nothing is stored: a restart, or more than `KEPT_CHARACTERS` to keep, only means a close
 redacts the comments itself. Erasing a member's data (or a server's) forgets every kept
 comment, including one still being redacted, so nobody's words stay in memory until a close.
 """
@@ -33,9 +33,13 @@ from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
-# The most text kept across all open check-ins (comments and their redacted copies, in
-# characters: a few MB); past it, everything kept is forgotten.
-KEPT_CHARACTERS = 4_000_000
+# The most kept across all open check-ins, in characters (about as many bytes: a check-in
+# of 1,000 members commenting on all ten parts takes about 5 MB): each comment and its
+# redacted copy, and each check-in's redaction at `NAME_CHARACTERS` a name it hides (about
+# the memory a `Redactor` takes for it). Past it, the other check-ins kept longest are
+# forgotten first, and what still cannot fit is not kept.
+KEPT_CHARACTERS = 16_000_000
+NAME_CHARACTERS = 1_000
 # Check-ins whose close took their comments, remembered so a comment redacted just after it
 # is not kept for a close that has been (the most recent ones).
 TAKEN_REMEMBERED = 1_000
@@ -199,6 +203,8 @@ class AheadOfClose:
                 known, todo = None, list(dict.fromkeys([*texts, *(kept.comments if kept else ())]))
             if not todo:
                 return
+            if _size(names, todo, todo) > self.limit:
+                return  # more than could ever be kept: its close redacts it
             # Building a large group's redaction takes milliseconds: not on the event loop.
             redactor, shown = await asyncio.to_thread(_redacted, names, known, todo)
         except Exception:
@@ -215,22 +221,27 @@ class AheadOfClose:
                 return
             self._drop(checkin_id)
             kept = None
+        new = {
+            t: c for t, c in zip(todo, shown, strict=True) if kept is None or t not in kept.comments
+        }
+        size = _size(names if kept is None else (), new, new.values())
+        # The other check-ins kept longest make room; if that is not enough, these copies
+        # are not kept (those kept already stay), and the close redacts them.
+        for oldest in [c for c in self._kept if c != checkin_id]:
+            if self._characters + size <= self.limit:
+                break
+            self._drop(oldest)
+        if self._characters + size > self.limit:
+            return
         if kept is None:
             kept = self._kept[checkin_id] = _Kept(project_id, names, redactor, version)
-        for text, copy in zip(todo, shown, strict=True):
-            if text in kept.comments:
-                continue
-            size = len(text) + len(copy)
-            if self._characters + size > self.limit:
-                self.forget_all()
-                kept = self._kept[checkin_id] = _Kept(project_id, names, redactor, version)
-            self._characters += size
-            kept.comments[text] = copy
+        kept.comments.update(new)
+        self._characters += size
 
     def _drop(self, checkin_id: int) -> _Kept | None:
         kept = self._kept.pop(checkin_id, None)
         if kept is not None:
-            self._characters -= sum(len(t) + len(s) for t, s in kept.comments.items())
+            self._characters -= _size(kept.names, kept.comments, kept.comments.values())
         return kept
 
     def take(self, checkin_id: int) -> RedactedAhead:
@@ -253,7 +264,7 @@ class AheadOfClose:
 
     def forget_all(self) -> None:
         """Forget every kept comment, and any still being redacted or queued (a member's or
-        a server's data was erased, or too much is kept)."""
+        a server's data was erased)."""
         self._kept.clear()
         self._queued.clear()
         self._characters = 0
@@ -281,6 +292,12 @@ class AheadOfClose:
         and the benchmark)."""
         while self._tasks:
             await asyncio.wait(set(self._tasks))
+
+
+def _size(names: Sequence[str], texts: Iterable[str], copies: Iterable[str]) -> int:
+    """What keeping these (a check-in's redaction for `names`, comments and their copies)
+    counts toward `KEPT_CHARACTERS`."""
+    return NAME_CHARACTERS * len(names) + sum(map(len, texts)) + sum(map(len, copies))
 
 
 def _redacted(

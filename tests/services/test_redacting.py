@@ -283,16 +283,37 @@ async def test_a_comment_redacted_after_its_close_took_the_rest_is_not_kept() ->
     assert len(ahead) == 0 and ahead.kept(3).comments == {}
 
 
-async def test_past_the_limit_everything_kept_is_forgotten() -> None:
-    ahead = ahead_of(Names("Ana"), limit=60)  # characters: each comment and its copy, 18
+async def test_past_the_limit_the_check_ins_kept_longest_are_forgotten_first() -> None:
+    # Each check-in kept counts its redaction (one name: NAME_CHARACTERS) and each comment
+    # with its copy ("comment 0" twice: 18 characters).
+    each = redacting.NAME_CHARACTERS + 18
+    ahead = ahead_of(Names("Ana"), limit=3 * each + 10)
     for index in range(3):
         ahead.written(index, 1, f"comment {index}")
-    await ahead.settled()
+        await ahead.settled()
     assert len(ahead) == 3
     ahead.written(9, 1, "one too many")
     await ahead.settled()
-    assert len(ahead) == 1
-    assert ahead.kept(0).comments == {} and list(ahead.kept(9).comments) == ["one too many"]
+    assert len(ahead) == 3
+    assert ahead.kept(0).comments == {}  # the oldest made room
+    assert [list(ahead.kept(c).comments) for c in (1, 2)] == [["comment 1"], ["comment 2"]]
+    assert list(ahead.kept(9).comments) == ["one too many"]
+
+
+async def test_what_could_never_fit_is_not_kept_and_forgets_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    given = counting_redactions(monkeypatch)
+    ahead = ahead_of(Names("Ana"), limit=redacting.NAME_CHARACTERS + 100)
+    ahead.written(1, 1, "a short one")
+    await ahead.settled()
+    ahead.written(2, 1, "x" * 200)  # it and its copy could never fit
+    await ahead.settled()
+    assert given == [1]  # not even redacted: its close does it
+    assert list(ahead.kept(1).comments) == ["a short one"] and ahead.kept(2).comments == {}
+    ahead.written(1, 1, "y" * 60)  # more than is left, with nothing else to make room
+    await ahead.settled()
+    assert list(ahead.kept(1).comments) == ["a short one"]  # what was kept stays
 
 
 async def test_an_erasure_while_a_comment_is_being_redacted_forgets_it_too() -> None:

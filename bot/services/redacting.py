@@ -203,7 +203,7 @@ class AheadOfClose:
                 known, todo = None, list(dict.fromkeys([*texts, *(kept.comments if kept else ())]))
             if not todo:
                 return
-            if _size(names, todo, todo) > self.limit:
+            if _size(names if known is None else (), todo, todo) > self.limit:
                 return  # more than could ever be kept: its close redacts it
             # Building a large group's redaction takes milliseconds: not on the event loop.
             redactor, shown = await asyncio.to_thread(_redacted, names, known, todo)

@@ -185,7 +185,6 @@ def forget_redactions() -> None:
     `Redactor`, name patterns, folded characters): as in a worker process just started."""
     comment_redactor.cache_clear()
     redaction._name_pattern.cache_clear()
-    redaction._group_pattern.cache_clear()
     redaction._fold.cache_clear()
 
 

@@ -534,33 +534,18 @@ def _names_pattern(literals: Iterable[str]) -> re.Pattern[str] | None:
 
 
 @functools.lru_cache(maxsize=8192)
-def _name_pattern(form: str) -> re.Pattern[str] | None:
-    """The pattern of one name, compiled once for every comment (and check-in) holding it.
+def _name_pattern(form: str) -> re.Pattern[str]:
+    """The pattern of one name (not empty), compiled once for every comment (and check-in)
+    holding it.
 
     It matches what `_names_pattern([form])` matches, but starts with the name's first
     character, so a search skips straight to where it stands: the look-behind (no letter
     before) is checked after that character, reaching back over it.
     """
-    return _group_pattern((form,)) if form else None
-
-
-@functools.lru_cache(maxsize=8192)
-def _group_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern of `forms` (at least one) that matches what `_names_pattern(forms)`
-    matches (longest first), starting with their first character when they share it, as
-    `_name_pattern` does."""
-    ordered = sorted(forms, key=lambda n: (-len(n), n))
-    if len({form[0] for form in ordered}) > 1:
-        pattern = _names_pattern(ordered)
-        assert pattern is not None
-        return pattern
-    first = re.escape(ordered[0][0])
-    rests = []
-    for form in ordered:
-        body = _name_body(form)
-        assert body.startswith(first)
-        rests.append(body[len(first) :])
-    return re.compile(rf"{first}(?<!{_LETTER}{first})(?:{'|'.join(rests)})(?!{_LETTER})")
+    first = re.escape(form[0])
+    body = _name_body(form)
+    assert body.startswith(first)
+    return re.compile(rf"{first}(?<!{_LETTER}{first}){body[len(first) :]}(?!{_LETTER})")
 
 
 # How the letters of a plain name (letters and digits, single spaces between its words) may
@@ -583,15 +568,10 @@ _RUN_CLASSES = bytes(
 _SWAP_CLASSES = bytes.maketrans(b"a ", b" a")
 
 
-_Plain = tuple[int, str, bool]  # a plain name's letters, steps, and whether it is one word
-
-
-def _every_match(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
+def _every_match(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     """The span of the match of `pattern` that begins at each place in `text` where one
     does (a search from just after each begins the next)."""
     spans: list[tuple[int, int]] = []
-    if pattern is None:
-        return spans
     match = pattern.search(text)
     while match is not None:
         spans.append(match.span())
@@ -1170,16 +1150,13 @@ def _plain_match(
     text: str, firsts: Sequence[int], gap_ends: Sequence[int], run: int, at: int, steps: str
 ) -> int | None:
     """Where a match of a plain name (`_plain_steps`) ends, if one starts at its letters'
-    place `at` among the comment's letters, in run `run` of them (`_letter_runs`): what its
-    pattern would find there, or None.
+    place `at` among the comment's letters, in run `run` of them (`_letter_runs`), with no
+    letter just before it: what its pattern would find there, or None.
 
     Only letters and digits stand in a name's pattern, and none of the gaps it allows
     between them can hold one: so its letters are the comment's next ones, and it matches
-    where each gap it crosses is one allowed at that step, with no letter just before its
-    first letter or just after its last."""
-    start = at + gap_ends[run]
-    if start > 0 and _IS_LETTER(text, start - 1):
-        return None
+    where each gap it crosses is one allowed at that step, with no letter just after its
+    last letter."""
     step = 0  # the step from the last letter taken to the next
     left = len(steps) + 1  # the name's letters still to find
     while True:
@@ -1241,16 +1218,11 @@ class Redactor:
         # where its letters are found (`_plain_match`); None for a name with punctuation in
         # it, whose own pattern (`_name_pattern`) is read there instead.
         steps = {form: _plain_steps(form) for form in forms}
-        # At each place, its names: the plain ones (how many letters, their steps, and
-        # whether they are one word), those with punctuation in them that begin with a
-        # letter or digit, and the others.
-        self._within: dict[str, tuple[tuple[_Plain, ...], tuple[str, ...], tuple[str, ...]]] = {}
+        # At each place, its names: the plain ones (by their steps), those with punctuation
+        # in them that begin with a letter or digit, and the others.
+        self._within: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
         for letters, within in self._forms_within.items():
-            plain = tuple(
-                (len(step) + 1, step, _BETWEEN_WORDS not in step)
-                for form in within
-                if (step := steps[form]) is not None
-            )
+            plain = tuple(step for form in within if (step := steps[form]) is not None)
             others = [form for form in within if steps[form] is None]
             self._within[letters] = (
                 plain,
@@ -1339,21 +1311,12 @@ class Redactor:
             start = at + gap_ends[run]
             if start > 0 and _IS_LETTER(text, start - 1):
                 continue  # a letter before: no other name here begins with its first letter
-            room = firsts[run + 1] - at  # the letters from here to the end of their run
-            for size, steps, one_word in plain:
-                if one_word and size <= room:
-                    # Its letters side by side, as it is written: no gap to read.
-                    end: int | None = start + size
-                    if start + size < len(text) and _IS_LETTER(text, start + size):
-                        end = None
-                else:
-                    end = _plain_match(text, firsts, gap_ends, run, at, steps)
-                if end is not None:
+            for steps in plain:
+                if (end := _plain_match(text, firsts, gap_ends, run, at, steps)) is not None:
                     found.append((start, end))
             for form in punctuated:
                 # Its match begins with its first letter, here.
-                pattern = _name_pattern(form)
-                if pattern is not None and (match := pattern.match(text, start)):
+                if match := _name_pattern(form).match(text, start):
                     found.append(match.span())
         # The first match, the longest there; then the first that starts after it.
         found.sort(key=lambda span: (span[0], -span[1]))
@@ -1388,7 +1351,7 @@ class Redactor:
         for letters in self._places_in(text):
             found.update(self._forms_within[letters])
         ordered = sorted(found, key=lambda n: (-len(n), n))
-        return [pattern for form in ordered if (pattern := _name_pattern(form)) is not None]
+        return [_name_pattern(form) for form in ordered]
 
     def _spelled_name(self, match: re.Match[str]) -> _Claim:
         # The letters sit one separator apart, and any run of them may spell a name word

@@ -42,15 +42,8 @@ class MemberService:
     async def erase(self, guild_id: int, user_id: int) -> MemberDataErased:
         """Erase the member's answers on this server and take them out of its projects (and
         forget every comment kept for a close, theirs among them)."""
-        ahead = self.checkins.results.ahead
-        try:
-            erased = await self.store.delete_member_data(guild_id, user_id)
-        finally:
-            # Even if compacting the database after the erasure fails, no copy of their
-            # words stays in memory.
-            ahead.forget_all()
-        ahead.refill_open()  # the others' comments, redacted again from what is stored now
-        return erased
+        with self.checkins.results.ahead.erasing():
+            return await self.store.delete_member_data(guild_id, user_id)
 
     async def empty_screens(self, erased: MemberDataErased) -> None:
         """Empty the check-in messages in their DMs ("Your answers were erased")."""

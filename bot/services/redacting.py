@@ -22,8 +22,9 @@ comment, including one still being redacted, so nobody's words stay in memory un
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Coroutine, Iterable, Sequence
+from collections.abc import Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -261,6 +262,17 @@ class AheadOfClose:
     def __len__(self) -> int:
         """How many comments are kept, across every check-in."""
         return sum(len(kept.comments) for kept in self._kept.values())
+
+    @contextlib.contextmanager
+    def erasing(self) -> Iterator[None]:
+        """Around an erasure of a member's or a server's data: every kept comment is
+        forgotten whatever happens in it (even if compacting the database afterwards
+        fails), and once it is done, the comments still stored are redacted again."""
+        try:
+            yield
+        finally:
+            self.forget_all()
+        self.refill_open()
 
     def forget_all(self) -> None:
         """Forget every kept comment, and any still being redacted or queued (a member's or

@@ -372,13 +372,9 @@ class Scheduler:
             for guild_id in await self.store.departures_due(self.clock()):
                 async with self._attempt(ERASE, guild_id) as go:
                     if go:
-                        ahead = self.checkins.results.ahead
-                        try:
+                        with self.checkins.results.ahead.erasing():  # its comments kept too
                             await self.store.erase_guild(guild_id)
-                        finally:
-                            ahead.forget_all()  # its comments kept for a close, whatever came
                         self.checkins.languages.forget_server(guild_id)
-                        ahead.refill_open()  # the other servers' comments, redacted again
                         log.info("erased the data of server %s, which removed the bot", guild_id)
 
     # -- DM runs ---------------------------------------------------------------------------------

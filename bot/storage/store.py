@@ -114,21 +114,21 @@ _SELECT_PROJECTS_WITH_PARTICIPANTS = (
     "(SELECT count(*) FROM participants WHERE project_id = p.id) AS p_participants "
     "FROM projects AS p "
 )
-# A project's invitations: each of its open check-in's with its invitee, the closed ones' as
-# a count per delivery state (who finished a closed check-in is in its frozen figures, so
-# nobody is keyed for it, however long its history).
+# A check-in with no frozen figures (open, or closed by a version that froze none): only
+# there is who finished worked out (`Store._counts_of`); a closed one's is in its figures.
+_UNFROZEN = "(c.status = 'open' OR c.results IS NULL)"
+# A project's invitations: each of an unfrozen check-in's with its invitee, the others' as a
+# count per delivery state (so nobody is keyed for them, however long the history).
 _SELECT_PROJECT_INVITATIONS = (
-    "SELECT i.checkin_id, i.delivery, "
-    "CASE WHEN c.status = 'open' OR c.results IS NULL THEN i.user_id END AS user_id, "
+    f"SELECT i.checkin_id, i.delivery, CASE WHEN {_UNFROZEN} THEN i.user_id END AS user_id, "  # noqa: S608
     "COUNT(*) AS n "
     "FROM invitations AS i JOIN checkins AS c ON c.id = i.checkin_id WHERE c.project_id = ? "
     "GROUP BY i.checkin_id, i.delivery, 3"
 )
-# ...and its open check-in's response states (and any closed one's without frozen figures).
+# ...and the unfrozen check-ins' response states.
 _SELECT_PROJECT_RESPONSES = (
-    "SELECT r.checkin_id, r.respondent, r.submitted FROM responses AS r "
-    "JOIN checkins AS c ON c.id = r.checkin_id "
-    "WHERE c.project_id = ? AND (c.status = 'open' OR c.results IS NULL)"
+    "SELECT r.checkin_id, r.respondent, r.submitted FROM responses AS r "  # noqa: S608
+    f"JOIN checkins AS c ON c.id = r.checkin_id WHERE c.project_id = ? AND {_UNFROZEN}"
 )
 _SELECT_CHECKINS_WITH_RESULTS = (
     f"SELECT {_CHECKIN_FIELDS}, c.results AS c_results FROM checkins AS c "  # noqa: S608

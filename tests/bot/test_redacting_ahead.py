@@ -55,6 +55,28 @@ def redactions_at_close(monkeypatch) -> Iterator[list[str]]:  # type: ignore[no-
     pool.shutdown()
 
 
+async def all_commented(env, members: int, comment: str):  # type: ignore[no-untyped-def]
+    """A world whose members have each answered with `comment` (`{name}`: theirs) on the
+    first part, and the comments kept for its close, all redacted."""
+    world = await ready(env, members=members)
+    for member in world.members:
+        await answer(member, 3, comments={0: comment.format(name=member.name)})
+    ahead = env.bot.services.answering.ahead
+    await ahead.settled()
+    return world, ahead
+
+
+async def erase_data_of(member, world) -> None:  # type: ignore[no-untyped-def]
+    asked = await member.slash(world.channel, "mydata delete")
+    await member.click(asked.response.message, label="Erase my data")
+
+
+async def kept_words(world, ahead) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every comment kept for the open check-in's close, as written and as redacted."""
+    kept = ahead.kept((await current_checkin(world)).id).comments
+    return [*kept, *kept.values()]
+
+
 def posted(world) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(m.content for m in world.posts())
 
@@ -136,22 +158,15 @@ async def test_a_close_before_the_copies_are_made_again_redacts_them_itself(
 async def test_erasing_a_members_data_forgets_their_comments_and_redacts_the_rest_again(
     env, redactions_at_close
 ):
-    world = await ready(env, members=6)
-    for member in world.members:
-        await answer(member, 3, comments={0: f"ask ben, from {member.name}-xyzzy"})
-    ahead = env.bot.services.answering.ahead
-    await ahead.settled()
+    world, ahead = await all_commented(env, 6, "ask ben, from {name}-xyzzy")
     assert len(ahead) == 6
     leaver = world.members[5]
 
-    asked = await leaver.slash(world.channel, "mydata delete")
-    await leaver.click(asked.response.message, label="Erase my data")
+    await erase_data_of(leaver, world)
 
     # the erased member's words are not kept in memory; the others' are, read again
-    checkin = await current_checkin(world)
-    kept = ahead.kept(checkin.id).comments
     assert len(ahead) == 5
-    assert not any(f"{leaver.name}-xyzzy" in text for text in [*kept, *kept.values()])
+    assert not any(f"{leaver.name}-xyzzy" in text for text in await kept_words(world, ahead))
     await world.close_checkin()
     assert redactions_at_close == []
     text = posted(world)
@@ -162,11 +177,7 @@ async def test_erasing_a_members_data_forgets_their_comments_and_redacts_the_res
 async def test_an_erasure_whose_compaction_fails_still_forgets_the_comments_kept(env, monkeypatch):
     """The erasure is committed before the database is compacted; if compacting fails,
     still no copy of anyone's words stays kept in memory."""
-    world = await ready(env, members=3)
-    for member in world.members:
-        await answer(member, 3, comments={0: f"from {member.name}-xyzzy"})
-    ahead = env.bot.services.answering.ahead
-    await ahead.settled()
+    world, ahead = await all_commented(env, 3, "from {name}-xyzzy")
     assert len(ahead) == 3
 
     async def failing() -> None:
@@ -174,12 +185,9 @@ async def test_an_erasure_whose_compaction_fails_still_forgets_the_comments_kept
 
     monkeypatch.setattr(env.bot.store, "_compact", failing)
     leaver = world.members[2]
-    asked = await leaver.slash(world.channel, "mydata delete")
-    await leaver.click(asked.response.message, label="Erase my data")
+    await erase_data_of(leaver, world)
 
-    checkin = await current_checkin(world)
-    kept = ahead.kept(checkin.id).comments
-    assert not any(f"{leaver.name}-xyzzy" in text for text in [*kept, *kept.values()])
+    assert not any(f"{leaver.name}-xyzzy" in text for text in await kept_words(world, ahead))
     assert len(ahead) == 0
 
 

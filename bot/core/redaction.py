@@ -1157,8 +1157,12 @@ def _plain_match(
     between them can hold one: so its letters are the comment's next ones, and it matches
     where each gap it crosses is one allowed at that step, with no letter just after its
     last letter."""
-    step = 0  # the step from the last letter taken to the next
     left = len(steps) + 1  # the name's letters still to find
+    if firsts[run + 1] - at >= left and _BETWEEN_WORDS not in steps:
+        # Most often, one word written as it is: its letters side by side, no gap to read.
+        end = at + gap_ends[run] + left
+        return None if end < len(text) and _IS_LETTER(text, end) else end
+    step = 0  # the step from the last letter taken to the next
     while True:
         taken = min(left, firsts[run + 1] - at)
         # Letters side by side: no gap between them, which only a step between two words

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from bot.core.frameworks import Framework
 from bot.core.models import Phase
-from bot.core.yamltext import load_yaml
+from bot.core.yamltext import AliasRefused, compose_yaml, load_yaml, refuse_aliases
 
 # Discord's limits, for the modals the Discord layer builds from a draft.
 MODAL_TITLE_MAX = 45
@@ -469,8 +469,13 @@ def import_yaml(text: str, *, filename: str) -> dict[str, Any]:
             "framework_edit.file_too_large", filename=filename, max_kb=MAX_IMPORT_BYTES // 1000
         )
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        refuse_aliases(text)
+        root = compose_yaml(text)
         data = load_yaml(text)
+    except AliasRefused as exc:
+        raise FrameworkEditError(
+            "framework_edit.import_alias", filename=filename, line=exc.line
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         said = re.search(r"\(line (\d+)\)", str(exc))  # a key written twice says its line

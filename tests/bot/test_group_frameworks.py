@@ -3,12 +3,14 @@ scale, import and export, delete; history stays honest; other servers never see 
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import discord
 import simcord
 import yaml
 
+from bot.core import framework_edit
 from tests.bot.world import (
     PROJECT,
     World,
@@ -188,6 +190,54 @@ async def test_import_names_field_and_line_and_export_round_trips(env):
         )
         == text
     )
+
+
+async def test_an_import_that_repeats_itself_by_alias_is_refused_and_read_off_the_loop(
+    env, monkeypatch
+):
+    world = await ready(env, members=1, open_checkin=False)
+    text = await file_text(await slash(world, "framework export", name="ten-components"))
+    data = yaml.safe_load(text)
+    del data["translations"]  # the file's own come after, as written below
+    ours = yaml.safe_dump({**data, "title": "Ours"}, sort_keys=False, allow_unicode=True)
+    # A few kB that stand for millions of parts: each language's words repeat one mapping
+    # of 300 components, each the same component. Checked in full, that is 90,000 component
+    # texts, and a file of 100 kB could stand for hundreds of millions.
+    parts = "".join(f"      k{i}: *part\n" for i in range(300))
+    words = "".join(f"  l{i}:\n    components: *parts\n" for i in range(300))
+    bomb = (
+        ours
+        + "translations:\n  cy:\n    components: &parts\n      inclusive: &part\n"
+        + "        name: Cynhwysol\n"
+        + parts
+        + words
+    )
+    threads: list[bool] = []
+    real_import = framework_edit.import_yaml
+
+    def watched(text: str, *, filename: str) -> dict[str, Any]:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real_import(text, filename=filename)
+
+    monkeypatch.setattr(framework_edit, "import_yaml", watched)
+
+    refused = await slash(world, "framework import", file=("bomb.yaml", bomb.encode()))
+    first_alias = bomb.splitlines().index("      k0: *part") + 1
+    assert reply_text(refused) == (
+        f"`bomb.yaml`, line {first_alias}: this file repeats another part of itself with an "
+        "alias (`*` and a name). Write each part out in full, as `/framework export` does. "
+        "Nothing was imported."
+    )
+    assert await env.bot.store.list_server_frameworks(env.guild.id) == []
+
+    # Without the aliases the same file imports, and an anchor alone (`&name`) is harmless.
+    kept = ours + "translations:\n  cy:\n    components:\n      inclusive: &part\n"
+    kept += "        name: Cynhwysol\n"
+    imported = await slash(world, "framework import", file=("ours.yaml", kept.encode()))
+    assert "Imported **Ours**" in reply_text(imported)
+    assert [fid for fid, _ in await env.bot.store.list_server_frameworks(env.guild.id)] == ["ours"]
+    # Both files were read and checked in a thread, never on the event loop's own.
+    assert threads == [False, False]
 
 
 async def test_delete_is_refused_while_a_project_uses_it(env):

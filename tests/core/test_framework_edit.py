@@ -458,3 +458,12 @@ def test_every_framework_edit_prompt_is_used_by_the_code() -> None:
     unused = [k for k in keys if f'"{k}"' not in code and k not in discord_layer]
     assert unused == []
     assert PROMPTS.placeholders("framework_edit.in_use") == {"framework", "projects"}
+
+
+def test_a_file_that_repeats_itself_by_alias_is_refused_with_the_aliass_line() -> None:
+    text = edit.export_yaml(ours()) + "x_parts: &parts [a, b]\nmore: *parts\n"
+    with pytest.raises(FrameworkEditError) as error:
+        edit.import_yaml(text, filename="alias.yaml")
+    assert error.value.key == "framework_edit.import_alias"
+    assert error.value.values == {"filename": "alias.yaml", "line": len(text.splitlines())}
+    refused(error)

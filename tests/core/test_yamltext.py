@@ -1,10 +1,23 @@
-"""Strict YAML reading: repeated keys refused, a top level that is not a mapping named."""
+"""Strict YAML reading: repeated keys refused, a top level that is not a mapping named, aliases
+refused where a file is sent to the bot."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from bot.core.yamltext import DuplicateKeyError, load_yaml, load_yaml_mapping
+import pytest
+import yaml
+
+from bot.core import yamltext
+from bot.core.yamltext import (
+    AliasRefused,
+    DuplicateKeyError,
+    load_yaml,
+    load_yaml_mapping,
+    refuse_aliases,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Refused(ValueError):
@@ -34,3 +47,31 @@ def test_text_that_is_not_valid_yaml_is_refused_naming_the_source(text: str) -> 
 def test_a_key_written_twice_is_an_error() -> None:
     with pytest.raises(DuplicateKeyError, match="'a' appears twice"):
         load_yaml("a: 1\na: 2\n")
+
+
+SHIPPED = sorted(
+    [*(ROOT / "frameworks").glob("*.yaml"), *(ROOT / "prompts").glob("*.yaml")],
+    key=lambda path: path.name,
+)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.name)
+def test_every_shipped_file_reads_as_the_pure_python_reader_reads_it(path: Path) -> None:
+    # libyaml's parser, where PyYAML has it, builds the same data as PyYAML's own.
+    text = path.read_text(encoding="utf-8")
+    assert load_yaml(text) == yaml.load(text, Loader=yaml.SafeLoader)
+
+
+def test_the_yaml_reader_is_libyamls_where_pyyaml_has_it() -> None:
+    if not yaml.__with_libyaml__:
+        pytest.skip("this PyYAML was built without libyaml")
+    assert issubclass(yamltext._StrictLoader, yaml.CSafeLoader)
+
+
+def test_an_alias_is_refused_with_its_line_and_an_anchor_alone_is_not() -> None:
+    refuse_aliases("a: &x [1, 2]\nb: 3\n")
+    with pytest.raises(AliasRefused) as raised:
+        refuse_aliases("a: &x [1, 2]\nb: 3\nc: *x\nd: *x\n")
+    assert raised.value.line == 3
+    with pytest.raises(yaml.YAMLError):
+        refuse_aliases("a: [1\n")

@@ -1042,12 +1042,19 @@ class Store:
         )
 
     async def _add_missing_response_rows(self) -> None:
-        """Open check-ins of an older version get a response row for every invitee."""
+        """Open check-ins of an older version get a response row for every invitee.
+
+        Only a check-in with fewer response rows than invitations lacks any: every version
+        since gives each invitee theirs when they are invited, and an erasure takes both
+        away. So a start keys nobody (one HMAC per invitee of every open check-in, on the
+        event loop, was a start that grew with the instance)."""
         async with self._writing() as db:
             rows = await _all(
                 db,
                 "SELECT i.checkin_id, i.user_id FROM checkins AS c "
-                "JOIN invitations AS i ON i.checkin_id = c.id WHERE c.status = 'open'",
+                "JOIN invitations AS i ON i.checkin_id = c.id WHERE c.status = 'open' "
+                "AND (SELECT count(*) FROM responses AS r WHERE r.checkin_id = c.id) "
+                "< (SELECT count(*) FROM invitations AS n WHERE n.checkin_id = c.id)",
             )
             by_checkin: dict[int, list[int]] = {}
             for checkin_id, user_id in rows:

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -841,3 +842,52 @@ async def test_project_overview_keys_only_the_open_checkins_invitees_however_lon
     assert keyed == [current] * len(members)
     assert [s.counts.invited for s in shown.checkins] == [3, 3, 3, 3]
     assert [s.counts.finished for s in shown.checkins] == [None, None, None, 1]
+
+
+async def test_a_start_gives_an_older_versions_open_checkin_its_missing_response_rows_only(
+    store: Store,
+    db_path: Path,
+    secret: bytes,
+    raw: sqlite3.Connection,
+    make_project: MakeProject,
+    open_checkin: OpenCheckin,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    garden = await make_project("Garden")
+    members = (ANA, BEN, CAT)
+    for user in members:
+        await store.add_participant(garden.id, user, [f"user{user}"])
+    complete = await open_checkin(garden.id, members)
+    orchard = await make_project("Orchard")
+    for user in members:
+        await store.add_participant(orchard.id, user, [f"user{user}"])
+    older = await open_checkin(orchard.id, members)
+    await store.close()
+    # As an older version left it: a response row only for whoever had begun.
+    ana = respondent_key(secret, older, ANA)
+    raw.execute("DELETE FROM responses WHERE checkin_id = ? AND respondent != ?", (older, ana))
+    keyed: list[int] = []
+    respondent = Store._respondent
+
+    def counting(self: Store, checkin_id: int, user_id: int) -> bytes:
+        keyed.append(checkin_id)
+        return respondent(self, checkin_id, user_id)
+
+    monkeypatch.setattr(Store, "_respondent", counting)
+
+    again = await Store.open(db_path, secret=secret)
+    try:
+        # Only the check-in that lacked rows was keyed, each of its invitees once.
+        assert keyed == [older] * len(members)
+        expected = sorted(respondent_key(secret, older, user) for user in members)
+        assert [r for (r,) in rows(raw, _RESPONDENTS, older)] == expected
+        assert len(rows(raw, _RESPONDENTS, complete)) == len(members)
+    finally:
+        await again.close()
+    keyed.clear()
+    again = await Store.open(db_path, secret=secret)
+    await again.close()
+    assert keyed == []  # every row is there: a start keys nobody
+
+
+_RESPONDENTS = "SELECT respondent FROM responses WHERE checkin_id = ? ORDER BY respondent"

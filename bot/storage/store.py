@@ -1046,8 +1046,8 @@ class Store:
 
         Only a check-in with fewer response rows than invitations lacks any: every version
         since gives each invitee theirs when they are invited, and an erasure takes both
-        away. So a start keys nobody (one HMAC per invitee of every open check-in, on the
-        event loop, was a start that grew with the instance)."""
+        away. So a start with every row in place keys nobody (one HMAC per invitee of every
+        open check-in, on the event loop, was a start that grew with the instance)."""
         async with self._writing() as db:
             rows = await _all(
                 db,

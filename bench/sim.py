@@ -160,9 +160,9 @@ def set_the_simulation_aside() -> None:
     message; on Discord all of that is on Discord's side. Left in the collector's sight it
     grows by about 20,000 objects a check-in, and each full collection that walks it (a
     few a run, 15-190 ms each) lands on whichever acknowledgement is being timed: with a
-    few dozen samples of a kind, that one sample is the kind's p99. Both bots get the same treatment, at
-    the same points of the same script; the bot's own objects that live on are fewer than
-    ten a check-in, so freezing them hides nothing of its own.
+    few dozen samples of a kind, that one sample is the kind's p99. Both bots get the same
+    treatment, at the same points of the same script; the bot's own objects that live on
+    are fewer than ten a check-in, so freezing them hides nothing of its own.
     """
     gc.collect()
     gc.freeze()

@@ -806,6 +806,29 @@ async def test_project_overview_reads_what_project_show_needs_at_once(
     assert await store.project_overview(GUILD, "Orchard") is None
 
 
+async def joined(
+    store: Store, make_project: MakeProject, name: str, members: tuple[int, ...]
+) -> Project:
+    """A project these members have joined."""
+    project = await make_project(name)
+    for user in members:
+        await store.add_participant(project.id, user, [f"user{user}"])
+    return project
+
+
+def keys_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The check-in of every respondent key any store computes from now on, in order."""
+    keyed: list[int] = []
+    respondent = Store._respondent
+
+    def counting(self: Store, checkin_id: int, user_id: int) -> bytes:
+        keyed.append(checkin_id)
+        return respondent(self, checkin_id, user_id)
+
+    monkeypatch.setattr(Store, "_respondent", counting)
+    return keyed
+
+
 async def test_project_overview_keys_only_the_open_checkins_invitees_however_long_the_history(
     store: Store,
     make_project: MakeProject,
@@ -813,18 +836,9 @@ async def test_project_overview_keys_only_the_open_checkins_invitees_however_lon
     close: CloseCheckin,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    garden = await make_project("Garden")
     members = (ANA, BEN, CAT)
-    for user in members:
-        await store.add_participant(garden.id, user, [f"user{user}"])
-    keyed: list[int] = []
-    respondent = store._respondent
-
-    def counting(checkin_id: int, user_id: int) -> bytes:
-        keyed.append(checkin_id)
-        return respondent(checkin_id, user_id)
-
-    monkeypatch.setattr(store, "_respondent", counting)
+    garden = await joined(store, make_project, "Garden", members)
+    keyed = keys_counted(monkeypatch)
     for _ in range(3):
         closed = await open_checkin(garden.id, members)
         await store.set_submitted(closed, ANA, True)
@@ -853,27 +867,16 @@ async def test_a_start_gives_an_older_versions_open_checkin_its_missing_response
     open_checkin: OpenCheckin,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    garden = await make_project("Garden")
     members = (ANA, BEN, CAT)
-    for user in members:
-        await store.add_participant(garden.id, user, [f"user{user}"])
+    garden = await joined(store, make_project, "Garden", members)
+    orchard = await joined(store, make_project, "Orchard", members)
     complete = await open_checkin(garden.id, members)
-    orchard = await make_project("Orchard")
-    for user in members:
-        await store.add_participant(orchard.id, user, [f"user{user}"])
     older = await open_checkin(orchard.id, members)
     await store.close()
     # As an older version left it: a response row only for whoever had begun.
     ana = respondent_key(secret, older, ANA)
     raw.execute("DELETE FROM responses WHERE checkin_id = ? AND respondent != ?", (older, ana))
-    keyed: list[int] = []
-    respondent = Store._respondent
-
-    def counting(self: Store, checkin_id: int, user_id: int) -> bytes:
-        keyed.append(checkin_id)
-        return respondent(self, checkin_id, user_id)
-
-    monkeypatch.setattr(Store, "_respondent", counting)
+    keyed = keys_counted(monkeypatch)
 
     again = await Store.open(db_path, secret=secret)
     try:

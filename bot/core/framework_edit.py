@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from bot.core.frameworks import Framework
 from bot.core.models import Phase
-from bot.core.yamltext import AliasRefused, compose_yaml, load_yaml, refuse_aliases
+from bot.core.yamltext import AliasRefused, load_yaml_tree, refuse_aliases
 
 # Discord's limits, for the modals the Discord layer builds from a draft.
 MODAL_TITLE_MAX = 45
@@ -470,8 +470,7 @@ def import_yaml(text: str, *, filename: str) -> dict[str, Any]:
         )
     try:
         refuse_aliases(text)
-        root = compose_yaml(text)
-        data = load_yaml(text)
+        root, data = load_yaml_tree(text)
     except AliasRefused as exc:
         raise FrameworkEditError(
             "framework_edit.import_alias", filename=filename, line=exc.line

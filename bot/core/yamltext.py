@@ -53,14 +53,20 @@ def refuse_aliases(text: str) -> None:
             raise AliasRefused(mark.line + 1 if mark is not None else 1)
 
 
-def compose_yaml(text: str) -> yaml.Node | None:
-    """The YAML's node tree, which says where each part is written; raises yaml.YAMLError."""
-    return yaml.compose(text, Loader=_SafeLoader)
+def load_yaml_tree(text: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML's node tree (which says where each part is written) and its data, from one
+    reading: parsed safely, refusing repeated keys; raises yaml.YAMLError."""
+    loader = _StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+        return root, loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
 
 
 def load_yaml(text: str) -> Any:
     """Parse YAML safely, refusing repeated keys; raises yaml.YAMLError."""
-    return yaml.load(text, Loader=_StrictLoader)
+    return load_yaml_tree(text)[1]
 
 
 def load_yaml_mapping(text: str, *, source: str, error: type[ValueError]) -> dict[Any, Any]:

@@ -204,6 +204,7 @@ class AheadOfClose:
                 known, todo = None, list(dict.fromkeys([*texts, *(kept.comments if kept else ())]))
             if not todo:
                 return
+            # Their copies counted at the comments' own length, before any is made.
             if _size(names if known is None else (), todo, todo) > self.limit:
                 return  # more than could ever be kept: its close redacts it
             # Building a large group's redaction takes milliseconds: not on the event loop.

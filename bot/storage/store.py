@@ -13,7 +13,9 @@ What a copy of the data folder must not reveal shapes the writes:
   never holds the history of earlier transactions to be read one by one: the emptying runs
   as soon as the store is free after the commit (so an interaction's answer does not wait
   for it), and before any next write, so the log holds at most the one latest transaction,
-  and only for that moment;
+  and only for that moment; at rest it holds only the primer, a row that holds nothing,
+  written after each emptying so the next write waits for one flush of the disk, not two
+  (`_write_primer`);
 - the close freezes the results, clears per-person bookkeeping and compacts the file;
 - the database and its journal files are owner-only, and the secret's fingerprint is kept,
   so the bot never counts answers under a second key.
@@ -254,6 +256,9 @@ class Store:
             await _run(db, "PRAGMA secure_delete = ON")
             await migrate(db, path, migrations, clock)
             await _check_fingerprint(db, path, secret, secret_source)
+            # Whatever an earlier run left in the log (a crash leaves its last write) goes
+            # into the file, and the log is primed for the first write.
+            await _truncate_log(db)
         except BaseException:
             await db.close()
             raise
@@ -271,7 +276,7 @@ class Store:
             if db is None:
                 return
             try:
-                await self._empty_log(db)
+                await self._empty_log(db)  # closing deletes the log
             finally:
                 await db.close()
         if self._emptying is not None:
@@ -295,6 +300,7 @@ class Store:
         async with self._lock:
             db = self._connection()
             await self._empty_log(db)
+            changes = db.total_changes
             await db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -304,7 +310,7 @@ class Store:
                     await db.execute("ROLLBACK")
                 raise
             finally:
-                self._committed()
+                self._committed(db.total_changes != changes)
 
     async def _write_at_once(self, body: Callable[[sqlite3.Connection], _T]) -> _T:
         """BEGIN IMMEDIATE, `body`, COMMIT (or ROLLBACK if it raises) in one hand-over to the
@@ -313,10 +319,11 @@ class Store:
         async with self._lock:
             db = self._connection()
             await self._empty_log(db)
+            changes = db.total_changes
             try:
                 return await _on_thread(db, lambda conn: _transaction(conn, body))
             finally:
-                self._committed()
+                self._committed(db.total_changes != changes)
 
     async def _read_at_once(self, body: Callable[[sqlite3.Connection], _T]) -> _T:
         """`body`'s statements in one hand-over to the connection's thread, while no write is
@@ -324,14 +331,18 @@ class Store:
         async with self._reading() as db:
             return await _on_thread(db, body)
 
-    def _committed(self) -> None:
-        """After a write: empty the write-ahead log as soon as the store is free.
+    def _committed(self, changed: bool) -> None:
+        """After a write: empty the write-ahead log as soon as the store is free, if the
+        write `changed` any row (one that changed none, such as a conditional write that
+        did not apply, put nothing into it).
 
         The answer to the interaction that wrote is not kept waiting for the checkpoint (its
         commit is already durable), and every write first empties the log of the one before
         (`_empty_log`), so the log never holds two transactions to be compared, and the one
         it holds only until the store is next free (normally the next turn of the loop).
         """
+        if not changed:
+            return
         self._log_written = True
         if self._emptying is None or self._emptying.done():
             self._emptying = asyncio.get_running_loop().create_task(self._empty_log_soon())
@@ -341,15 +352,17 @@ class Store:
             if self._db is None:
                 return
             try:
-                await self._empty_log(self._db)
+                await self._empty_log(self._db, prime=True)
             except Exception:
                 log.exception("the write-ahead log could not be emptied; it is tried again later")
 
-    async def _empty_log(self, db: aiosqlite.Connection) -> None:
+    async def _empty_log(self, db: aiosqlite.Connection, *, prime: bool = False) -> None:
         """Checkpoint and truncate the write-ahead log if a transaction went into it since it
-        was last emptied (the caller holds the lock)."""
+        was last emptied (the caller holds the lock). `prime` it too (`_write_primer`) only
+        when no write is about to be made: a write's own first frame flushes the log's header
+        once, where the primer before it would flush twice on its way."""
         if self._log_written and not db.in_transaction:
-            await _truncate_log(db)
+            await _truncate_log(db, prime=prime)
             self._log_written = False
 
     async def log_emptied(self) -> None:
@@ -2120,17 +2133,48 @@ def _restrict_journal_files(path: Path) -> None:
             path.with_name(path.name + suffix).chmod(OWNER_ONLY_FILE)
 
 
-async def _truncate_log(db: aiosqlite.Connection) -> None:
-    """Copy the write-ahead log into the database file and truncate it to nothing.
+async def _truncate_log(db: aiosqlite.Connection, *, prime: bool = True) -> None:
+    """Copy the write-ahead log into the database file, truncate it to nothing, and (with
+    `prime`) start the next log with the primer (`_write_primer`).
 
     Done after every write, so the `-wal` file never holds a history of transactions that
     could be read one by one (a member's invitation row written just before a keyed answer,
     an old version of a rewritten comment); what is left is only the current state, where
-    rows sit in key order and erased content is overwritten (secure_delete).
+    rows sit in key order and erased content is overwritten (secure_delete). One hand-over
+    to the connection's thread does both.
     """
-    row = await _on_thread(db, lambda conn: _row(conn, "PRAGMA wal_checkpoint(TRUNCATE)"))
-    if row is not None and row[0]:
+
+    def empty(conn: sqlite3.Connection) -> bool:
+        row = _row(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
+        if row is not None and row[0]:
+            return False  # busy: the log was not reset, and is not primed either
+        if prime:
+            _transaction(conn, _write_primer)
+        return True
+
+    if not await _on_thread(db, empty):
         log.warning("the write-ahead log could not be emptied (busy); it is tried again later")
+
+
+# A row of `store_meta` that holds nothing (its name and an empty value), written again
+# into each emptied log.
+_PRIMER = "log_primer"
+
+
+def _write_primer(conn: sqlite3.Connection) -> None:
+    """On the connection's thread: the primer's row deleted and written again as it was.
+
+    SQLite writes a new log's header, and flushes it, before the log's first transaction:
+    so in a log emptied after every write, each write would wait for two flushes of the
+    disk. Written right after the log is emptied (off any interaction's way), the primer
+    takes that flush, and the write after it appends to a log whose header is on disk: one
+    flush, its commit's. The primer changes nothing but the layout of `store_meta`'s page,
+    which holds the secret's fingerprint and nothing of anyone: the log at rest holds that
+    page, as the database file does, and no count of anything (a row written over with the
+    same bytes would not be written to the log at all, so the row is deleted first).
+    """
+    conn.execute("DELETE FROM store_meta WHERE name = ?", (_PRIMER,))
+    conn.execute("INSERT INTO store_meta (name, value) VALUES (?, '')", (_PRIMER,))
 
 
 async def _check_fingerprint(

@@ -13,9 +13,7 @@ What a copy of the data folder must not reveal shapes the writes:
   never holds the history of earlier transactions to be read one by one: the emptying runs
   as soon as the store is free after the commit (so an interaction's answer does not wait
   for it), and before any next write, so the log holds at most the one latest transaction,
-  and only for that moment; at rest it holds only the primer, a row that holds nothing,
-  written after each emptying so the next write waits for one flush of the disk, not two
-  (`_write_primer`);
+  and only for that moment;
 - the close freezes the results, clears per-person bookkeeping and compacts the file;
 - the database and its journal files are owner-only, and the secret's fingerprint is kept,
   so the bot never counts answers under a second key.
@@ -257,7 +255,7 @@ class Store:
             await migrate(db, path, migrations, clock)
             await _check_fingerprint(db, path, secret, secret_source)
             # Whatever an earlier run left in the log (a crash leaves its last write) goes
-            # into the file, and the log is primed for the first write.
+            # into the file now, not at the first write.
             await _truncate_log(db)
         except BaseException:
             await db.close()
@@ -276,7 +274,7 @@ class Store:
             if db is None:
                 return
             try:
-                await self._empty_log(db)  # closing deletes the log
+                await self._empty_log(db)
             finally:
                 await db.close()
         if self._emptying is not None:
@@ -334,7 +332,7 @@ class Store:
     def _committed(self, changed: bool) -> None:
         """After a write: empty the write-ahead log as soon as the store is free, if the
         write `changed` any row (one that changed none, such as a conditional write that
-        did not apply, put nothing into it).
+        did not apply or a check that found nothing to do, put nothing into it).
 
         The answer to the interaction that wrote is not kept waiting for the checkpoint (its
         commit is already durable), and every write first empties the log of the one before
@@ -352,17 +350,15 @@ class Store:
             if self._db is None:
                 return
             try:
-                await self._empty_log(self._db, prime=True)
+                await self._empty_log(self._db)
             except Exception:
                 log.exception("the write-ahead log could not be emptied; it is tried again later")
 
-    async def _empty_log(self, db: aiosqlite.Connection, *, prime: bool = False) -> None:
+    async def _empty_log(self, db: aiosqlite.Connection) -> None:
         """Checkpoint and truncate the write-ahead log if a transaction went into it since it
-        was last emptied (the caller holds the lock). `prime` it too (`_write_primer`) only
-        when no write is about to be made: a write's own first frame flushes the log's header
-        once, where the primer before it would flush twice on its way."""
+        was last emptied (the caller holds the lock)."""
         if self._log_written and not db.in_transaction:
-            await _truncate_log(db, prime=prime)
+            await _truncate_log(db)
             self._log_written = False
 
     async def log_emptied(self) -> None:
@@ -2133,48 +2129,17 @@ def _restrict_journal_files(path: Path) -> None:
             path.with_name(path.name + suffix).chmod(OWNER_ONLY_FILE)
 
 
-async def _truncate_log(db: aiosqlite.Connection, *, prime: bool = True) -> None:
-    """Copy the write-ahead log into the database file, truncate it to nothing, and (with
-    `prime`) start the next log with the primer (`_write_primer`).
+async def _truncate_log(db: aiosqlite.Connection) -> None:
+    """Copy the write-ahead log into the database file and truncate it to nothing.
 
     Done after every write, so the `-wal` file never holds a history of transactions that
     could be read one by one (a member's invitation row written just before a keyed answer,
     an old version of a rewritten comment); what is left is only the current state, where
-    rows sit in key order and erased content is overwritten (secure_delete). One hand-over
-    to the connection's thread does both.
+    rows sit in key order and erased content is overwritten (secure_delete).
     """
-
-    def empty(conn: sqlite3.Connection) -> bool:
-        row = _row(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
-        if row is not None and row[0]:
-            return False  # busy: the log was not reset, and is not primed either
-        if prime:
-            _transaction(conn, _write_primer)
-        return True
-
-    if not await _on_thread(db, empty):
+    row = await _on_thread(db, lambda conn: _row(conn, "PRAGMA wal_checkpoint(TRUNCATE)"))
+    if row is not None and row[0]:
         log.warning("the write-ahead log could not be emptied (busy); it is tried again later")
-
-
-# A row of `store_meta` that holds nothing (its name and an empty value), written again
-# into each emptied log.
-_PRIMER = "log_primer"
-
-
-def _write_primer(conn: sqlite3.Connection) -> None:
-    """On the connection's thread: the primer's row deleted and written again as it was.
-
-    SQLite writes a new log's header, and flushes it, before the log's first transaction:
-    so in a log emptied after every write, each write would wait for two flushes of the
-    disk. Written right after the log is emptied (off any interaction's way), the primer
-    takes that flush, and the write after it appends to a log whose header is on disk: one
-    flush, its commit's. The primer changes nothing but the layout of `store_meta`'s page,
-    which holds the secret's fingerprint and nothing of anyone: the log at rest holds that
-    page, as the database file does, and no count of anything (a row written over with the
-    same bytes would not be written to the log at all, so the row is deleted first).
-    """
-    conn.execute("DELETE FROM store_meta WHERE name = ?", (_PRIMER,))
-    conn.execute("INSERT INTO store_meta (name, value) VALUES (?, '')", (_PRIMER,))
 
 
 async def _check_fingerprint(

@@ -8,7 +8,6 @@ and asserts that what they get ties no answer to a member.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import sqlite3
@@ -61,32 +60,6 @@ def wal_transactions(wal: bytes) -> list[list[tuple[int, bytes]]]:
             transactions.append(pending)
             pending = []
     return transactions
-
-
-def primer_page(database: Path) -> int:
-    """The page the log's primer writes (`store_meta`'s only one, as the file says)."""
-    with contextlib.closing(sqlite3.connect(database)) as raw:
-        (page,) = raw.execute(
-            "SELECT rootpage FROM sqlite_schema WHERE name = 'store_meta'"
-        ).fetchone()
-        names = {name for (name,) in raw.execute("SELECT name FROM store_meta")}
-    assert names <= {"secret_fingerprint", "log_primer"}, names
-    return int(page)
-
-
-def writes_in(wal: bytes, database: Path) -> list[list[tuple[int, bytes]]]:
-    """The transactions of a -wal file but the primer's (one page, `primer_page`, holding
-    the fingerprint and the primer's row, which holds nothing: `store._write_primer`)."""
-    primer = primer_page(database)
-    return [t for t in wal_transactions(wal) if [page for page, _ in t] != [primer]]
-
-
-def at_rest(wal: Path, database: Path) -> bool:
-    """Whether the log holds nothing but the primer (or is not there)."""
-    if not wal.exists():
-        return True
-    content = wal.read_bytes()
-    return not writes_in(content, database) and len(wal_transactions(content)) <= 1
 
 
 def wal_path(env: simcord.Env) -> Path:
@@ -233,10 +206,10 @@ async def test_the_write_ahead_log_never_holds_two_transactions_nor_a_member_whi
     snapshots: list[bytes] = []
     truncate = store_module._truncate_log
 
-    async def spy(db: Any, **options: Any) -> None:
+    async def spy(db: Any) -> None:
         wal = database.with_name(database.name + "-wal")
         snapshots.append(wal.read_bytes() if wal.exists() else b"")
-        await truncate(db, **options)
+        await truncate(db)
 
     monkeypatch.setattr(store_module, "_truncate_log", spy)
     await world.open_checkin("beginning")
@@ -251,16 +224,13 @@ async def test_the_write_ahead_log_never_holds_two_transactions_nor_a_member_whi
     assert answering_snapshots, "the spy saw no write"
     ids = [user_id_bytes(member.id) for member in world.members]
     for snapshot in answering_snapshots:
-        # The primer, and one write after it at most.
-        assert len(wal_transactions(snapshot)) <= 2
-        transactions = writes_in(snapshot, database)
+        transactions = wal_transactions(snapshot)
         assert len(transactions) <= 1
-        pages = b"".join(
-            page for transaction in wal_transactions(snapshot) for _, page in transaction
-        )
+        pages = b"".join(page for transaction in transactions for _, page in transaction)
         assert not any(uid in pages for uid in ids), "a write while answering names a member"
-    # At rest, nothing is left in the log but the primer.
-    assert at_rest(wal_path(env), database)
+    # At rest, nothing is left in the log at all.
+    wal = wal_path(env)
+    assert not wal.exists() or wal.stat().st_size == 0
 
 
 async def test_answering_writes_only_keyed_rows(env: simcord.Env) -> None:
@@ -283,15 +253,7 @@ async def test_answering_writes_only_keyed_rows(env: simcord.Env) -> None:
         if s.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
     ]
     assert writes
-    primer = [s for s in writes if "'log_primer'" in s]  # the log's, after each emptying
-    assert primer
-    assert {s.split("WHERE")[0].split("(")[0].strip() for s in primer} == {
-        "DELETE FROM store_meta",
-        "INSERT INTO store_meta",
-    }
     for sql in writes:
-        if sql in primer:
-            continue
         target = sql.split()[2] if sql.upper().startswith(("INSERT", "DELETE")) else sql.split()[1]
         assert target in ("responses", "answers", "redaction_names"), sql
 
@@ -549,38 +511,31 @@ async def test_the_log_is_emptied_right_after_a_write_and_before_the_next(
     snapshots: list[bytes] = []
     truncate = store_module._truncate_log
 
-    async def spy(db: Any, **options: Any) -> None:
+    async def spy(db: Any) -> None:
         snapshots.append(wal.read_bytes() if wal.exists() else b"")
-        await truncate(db, **options)
+        await truncate(db)
 
     monkeypatch.setattr(store_module, "_truncate_log", spy)
     try:
-        assert at_rest(wal, database)  # opening emptied and primed it
+        assert wal.stat().st_size == 0  # opening emptied it
         await store.set_facilitator_role(1, 2)
-        # The moment after the commit: the write, after the primer.
-        assert len(wal_transactions(wal.read_bytes())) == 2
-        assert len(writes_in(wal.read_bytes(), database)) == 1
+        assert len(wal_transactions(wal.read_bytes())) == 1  # the moment after the commit
         await store.log_emptied()
-        assert at_rest(wal, database)
-        assert len(wal_transactions(wal.read_bytes())) == 1
+        assert wal.stat().st_size == 0
         snapshots.clear()
         # Five writes waiting on each other: each empties the log of the one before it.
         await asyncio.gather(*(store.set_facilitator_role(1, role) for role in range(3, 8)))
         await store.log_emptied()
         assert len(snapshots) == 5
-        assert all(len(writes_in(snapshot, database)) == 1 for snapshot in snapshots)
-        # The first after the primer; the others after no primer (a write waiting for the
-        # store writes the log's header itself: the primer's flushes would be on its way).
-        assert [len(wal_transactions(snapshot)) for snapshot in snapshots] == [2, 1, 1, 1, 1]
-        assert at_rest(wal, database)
+        assert all(len(wal_transactions(snapshot)) == 1 for snapshot in snapshots)
+        assert wal.stat().st_size == 0
         # A write that changes nothing (a conditional one that does not apply) puts nothing
-        # into the log, so there is nothing to empty: the primer stays as it was.
+        # into the log, so there is nothing to empty: no checkpoint is run for it.
         snapshots.clear()
-        primed = wal.read_bytes()
         assert not await store.set_project_framework(999, "co-create")
         await store.log_emptied()
         assert snapshots == []
-        assert wal.read_bytes() == primed
+        assert wal.stat().st_size == 0
         # Closing empties it too, whatever is pending.
         await store.set_facilitator_role(1, 9)
     finally:

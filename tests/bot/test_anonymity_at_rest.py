@@ -499,6 +499,33 @@ async def test_nothing_naming_a_member_records_who_got_a_reminder(env: simcord.E
 # -- 7. the moment between a write and the emptying of the log -----------------------------------
 
 
+async def test_a_log_left_by_a_crash_is_emptied_when_the_store_opens(tmp_path: Path) -> None:
+    """A crash between a commit and the emptying leaves that write in the log: the next
+    start copies it into the file and empties the log before anything else happens."""
+    database = tmp_path / "data" / "coreflect.sqlite3"
+    store = await store_module.Store.open(database, secret=SECRET)
+    try:
+        await store.set_facilitator_role(1, 2)
+        # The moment after the commit, as a crash would leave the folder.
+        crashed = tmp_path / "crashed"
+        crashed.mkdir()
+        for suffix in ("", "-wal", "-shm"):
+            source = database.with_name(database.name + suffix)
+            (crashed / source.name).write_bytes(source.read_bytes())
+    finally:
+        await store.close()
+    copy = crashed / database.name
+    wal = copy.with_name(copy.name + "-wal")
+    assert len(wal_transactions(wal.read_bytes())) == 1
+    restarted = await store_module.Store.open(copy, secret=SECRET)
+    try:
+        assert wal.stat().st_size == 0
+        settings = await restarted.get_guild_settings(1)
+        assert settings.facilitator_role_id == 2  # the write is kept, in the file
+    finally:
+        await restarted.close()
+
+
 async def test_the_log_is_emptied_right_after_a_write_and_before_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

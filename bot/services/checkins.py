@@ -135,6 +135,8 @@ class CheckinService:
         self.pacer = pacer or Pacer(gap=dm_gap)
         self._claimed: set[tuple[str, int, int]] = set()  # (what, check-in, user) sent or in flight
         self._stopped: set[int] = set()  # check-ins closed by this process: send no more
+        # Invitations sent whose record failed: the next round records them, sending nothing.
+        self._unrecorded: dict[tuple[str, int, int], DmResult] = {}
 
     # -- opening and inviting --------------------------------------------------------------------
 
@@ -264,9 +266,25 @@ class CheckinService:
         return tried
 
     def stop_sending(self, checkin_id: int) -> None:
-        """The check-in closed, or its project went: a round under way sends nothing more."""
+        """The check-in is closing, or its project going: a round under way sends nothing
+        more. If that fails, `resume_sending`; once it is closed or gone, `sending_ended`."""
         self._stopped.add(checkin_id)
+
+    def resume_sending(self, checkin_id: int) -> None:
+        """The close (or the deletion) that stopped the check-in's DMs failed: it is still
+        open, so its invitations and reminders go out again. Left stopped, it would never
+        send its retries, which would stay due, and the scheduler would wake for them
+        again and again with nothing to do."""
+        self._stopped.discard(checkin_id)
+
+    def sending_ended(self, checkin_id: int) -> None:
+        """The check-in is closed or gone: what this process claimed of it is forgotten (a
+        send still in flight keeps its claim until then, so a resumed round cannot repeat
+        it)."""
         self._claimed = {key for key in self._claimed if key[1] != checkin_id}
+        self._unrecorded = {
+            key: sent for key, sent in self._unrecorded.items() if key[1] != checkin_id
+        }
 
     async def invite(self, project: Project, checkin: Checkin, user_id: int) -> DmResult | None:
         """DM one pending invitation once (a member who just joined); None if it is not due
@@ -298,17 +316,22 @@ class CheckinService:
         """
         user_id = invitation.user_id
         key = ("invite", checkin.id, user_id)
-        if key in self._claimed:
+        sent = self._unrecorded.pop(key, None)  # sent already; only its record is missing
+        if sent is None and key in self._claimed:
             return None
         self._claimed.add(key)  # kept once sent: a round read earlier cannot send it again
         result = DmResult(Delivery.PENDING)
         try:
-            result = await self.messenger.send_invitation(
-                user_id,
-                project,
-                checkin,
-                channel_id=known_channel,
-                nonce=message_nonce("invite", checkin.id, user_id),
+            result = (
+                sent
+                if sent is not None
+                else await self.messenger.send_invitation(
+                    user_id,
+                    project,
+                    checkin,
+                    channel_id=known_channel,
+                    nonce=message_nonce("invite", checkin.id, user_id),
+                )
             )
             delivery, retry_at = result.delivery, None
             if delivery is Delivery.PENDING:
@@ -317,15 +340,23 @@ class CheckinService:
                 else:
                     retry_at = self.clock() + RETRY_DELAYS[invitation.attempts]
             channel = result.channel_id if result.delivery is Delivery.DELIVERED else None
-            await self.store.record_delivery(
-                checkin.id,
-                user_id,
-                delivery,
-                dm_channel_id=result.channel_id,
-                dm_message_id=result.message_id,
-                retry_at=retry_at,
-                remember_channel=channel is not None and channel != known_channel,
-            )
+            try:
+                await self.store.record_delivery(
+                    checkin.id,
+                    user_id,
+                    delivery,
+                    dm_channel_id=result.channel_id,
+                    dm_message_id=result.message_id,
+                    retry_at=retry_at,
+                    remember_channel=channel is not None and channel != known_channel,
+                )
+            except BaseException:
+                # Its claim stays, so it is not sent twice; left at that, it would stay due
+                # and never be tried, and the scheduler would keep waking for it. The round
+                # fails (backed off), and the next one records it.
+                if result.delivery is not Delivery.PENDING:
+                    self._unrecorded[key] = result
+                raise
             return result
         finally:
             if result.delivery is Delivery.PENDING:
@@ -480,9 +511,15 @@ class CheckinService:
         already closed. The check-in messages in members' DMs are emptied afterwards, paced
         (`clear_dm_messages`, from the scheduler)."""
         self.stop_sending(checkin.id)  # nothing more goes out, even if this close lost a race
-        if not await self.store.close_checkin(
-            checkin.id, self.clock(), self.results.summariser(checkin)
-        ):
+        try:
+            closed = await self.store.close_checkin(
+                checkin.id, self.clock(), self.results.summariser(checkin)
+            )
+        except BaseException:
+            self.resume_sending(checkin.id)  # still open: it is tried again later
+            raise
+        self.sending_ended(checkin.id)  # closed now, by this call or another
+        if not closed:
             return None
         log.info("closed check-in %s", checkin.id)
         return await self.post_summary(checkin.id)

@@ -108,10 +108,17 @@ class ProjectService:
     async def delete(self, project: Project) -> bool:
         """Erase the project and everything of it; its open check-in sends nothing more."""
         current = await self.store.current_checkin(project.id)
-        if current is not None:
-            self.checkins.stop_sending(current.id)
-            self.checkins.results.ahead.take(current.id)  # its comments kept for a close
-        return await self.store.delete_project(project.id)
+        if current is None:
+            return await self.store.delete_project(project.id)
+        self.checkins.stop_sending(current.id)
+        try:
+            deleted = await self.store.delete_project(project.id)
+        except BaseException:
+            self.checkins.resume_sending(current.id)  # the project and its check-in are still there
+            raise
+        self.checkins.results.ahead.take(current.id)  # its comments kept for a close
+        self.checkins.sending_ended(current.id)
+        return deleted
 
     async def reschedule(self, project: Project, changed: Dated, now: datetime) -> Project | None:
         """Move the project's dates and its check-ins not opened yet (InvalidScheduleChange

@@ -200,6 +200,8 @@ class Scheduler:
         self.backoff = Backoff()
         self._runs: dict[BackoffKey, asyncio.Task[None]] = {}  # DM runs going on, by item
         self._planned: datetime | None = None  # when the sleeping task means to look again
+        # The soonest a DM run that ended during the pass wants the next pass (None: none).
+        self._look_at: datetime | None = None
         self.agenda = Agenda()
         # One scheduler per database (bot/services/lease.py). One told to sleep longer than
         # usual (the tests' virtual days) keeps a lease of three sleeps, so renewing it never
@@ -279,6 +281,7 @@ class Scheduler:
         log.info("scheduler started")
         while True:
             self._woken = False
+            self._look_at = None
             await self._wait_for_lease()
             try:
                 await self.run_due()
@@ -288,12 +291,24 @@ class Scheduler:
             except Exception:
                 log.exception("a scheduler pass failed; trying again in %d s", ERROR_SLEEP)
                 delay = ERROR_SLEEP
-            if self._woken:
-                continue
+            await self._sleep(delay)
+
+    async def _sleep(self, delay: float) -> None:
+        """Sleep `delay` seconds, or less: until `wake()` (at once), or until the moment a
+        DM run asks to be looked at again by (`_look_again_if_sooner`), whether it asked
+        during the pass or during this sleep."""
+        until = self.clock() + timedelta(seconds=delay)
+        while not self._woken:
+            if self._look_at is not None:
+                until = min(until, self._look_at)
+                self._look_at = None
+            seconds = (until - self.clock()).total_seconds()
+            if seconds <= 0:
+                return
             # Sleeping on a separate future lets wake() end the sleep without cancelling
             # this task in the middle of a transition.
-            self._planned = self.clock() + timedelta(seconds=delay)
-            self._sleeper = asyncio.ensure_future(asyncio.sleep(delay))
+            self._planned = until
+            self._sleeper = asyncio.ensure_future(asyncio.sleep(seconds))
             await asyncio.wait({self._sleeper})
             self._sleeper = None
             self._planned = None
@@ -456,9 +471,21 @@ class Scheduler:
         return min(moments, default=None)
 
     async def _look_again_if_sooner(self, due: datetime | None) -> None:
-        """Wake the sleeping scheduler if `due` comes before it means to look again."""
-        if due is not None and (self._planned is None or due < self._planned):
-            self._rouse()
+        """Have the scheduler look again by `due` (a DM run's next moment), if it meant to
+        look later: the sleep under way, or the one after the pass under way, ends then.
+
+        A moment already come counts as `MIN_SLEEP` from now. A run that ends with its own
+        work still due left it undone (stopped, or failing in a way it does not raise), and
+        looking again at once would only start it again: never sooner than the least sleep
+        between two passes, so no such fault can spin the loop."""
+        if due is None:
+            return
+        due = max(due, self.clock() + timedelta(seconds=MIN_SLEEP))
+        if self._planned is not None and due >= self._planned:
+            return  # the sleep under way ends sooner
+        self._look_at = due if self._look_at is None else min(self._look_at, due)
+        if self._sleeper is not None and not self._sleeper.done():
+            self._sleeper.cancel()  # and sleeps again, until `due`
 
     async def _open_due(self, away: set[int]) -> bool:
         """Open (or mark missed) the planned check-ins whose time has come; whether any
@@ -497,9 +524,15 @@ class Scheduler:
         # runs are sending now (each run looks again when it ends).
         held_up = retry is not None and retry <= now and bool(away or self._runs)
         if held_up and not await self._deliveries_due(away):
-            retry = None
+            # Those due now are all held up: the next to look at is the next still to come
+            # (of any server: one that removed the bot costs a look, not a wait of others).
+            retry = await self.store.next_delivery_attempt(after=now)
         if retry is not None:
             moments.append(self._unless_backed_off(DELIVER, retry))
+        # A round of invitations that failed goes on when its back-off ends, whether or not
+        # what it had left to send has a moment of its own (one never tried has none).
+        if (resumes := self.backoff.earliest(DELIVER, after=now)) is not None:
+            moments.append(resumes)
         if (closed := await self.store.oldest_comment_close()) is not None:
             moments.append(later((PURGE, 0), closed + self.comment_days))
         if (opening := await self.store.next_opening(now)) is not None:

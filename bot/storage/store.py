@@ -1409,15 +1409,17 @@ class Store:
             (checkin_id, _utc_text(now)),
         )
 
-    async def next_delivery_attempt(self) -> datetime | None:
+    async def next_delivery_attempt(self, after: datetime | None = None) -> datetime | None:
         """When the next invitation of an open check-in, to someone still in its project, is
-        due to be tried again (one who left is never tried, so never waited for)."""
+        due to be tried again (one who left is never tried, so never waited for); with
+        `after`, the next one due after that moment."""
         row = await self._select_one(
             "SELECT min(i.next_attempt_at) AS due FROM invitations AS i "
             "JOIN checkins AS c ON c.id = i.checkin_id "
             "JOIN participants AS p ON p.project_id = c.project_id AND p.user_id = i.user_id "
             "WHERE c.status = 'open' AND i.delivery = 'pending' "
-            "AND i.next_attempt_at IS NOT NULL",
+            "AND i.next_attempt_at IS NOT NULL AND i.next_attempt_at > ?",
+            ("" if after is None else _utc_text(after),),
         )
         return _parse_utc(row["due"]) if row and row["due"] else None
 

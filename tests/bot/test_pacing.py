@@ -20,6 +20,7 @@ from tests.bot.world import (
     advance_in_steps,
     advance_to,
     block_dms,
+    count_passes,
     dm_channel_id,
     invitations,
     make_world,
@@ -172,14 +173,7 @@ async def test_a_failed_dm_to_someone_who_left_does_not_wake_the_scheduler(env, 
     env.inject_error("POST", "/users/@me/channels", status=500, times=1)
     await advance_to(env, OPENS + timedelta(seconds=5))
     await leaver.click(world.card, label="Leave")
-    passes: list[Any] = []
-    run_due = env.bot.scheduler.run_due
-
-    async def counted() -> None:
-        passes.append(env.now())
-        await run_due()
-
-    monkeypatch.setattr(env.bot.scheduler, "run_due", counted)
+    passes = count_passes(env, monkeypatch)
     env.bot.scheduler.wake()
     await advance_to(env, OPENS + timedelta(hours=2))
     assert len(passes) < 10, len(passes)  # not one a second, waiting for a retry never tried

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ import simcord
 from bot.core.models import Delivery
 from tests.bot.world import (
     advance_to,
+    count_passes,
     current_checkin,
     invitations,
     make_world,
@@ -24,19 +25,6 @@ from tests.bot.world import (
 )
 
 DM_CHANNEL = ("POST", "/users/@me/channels")  # a first DM opens its channel
-
-
-def count_passes(env: simcord.Env, monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
-    """The moments of the scheduler's passes from now on."""
-    passes: list[datetime] = []
-    run_due = env.bot.scheduler.run_due
-
-    async def counted() -> None:
-        passes.append(env.now())
-        await run_due()
-
-    monkeypatch.setattr(env.bot.scheduler, "run_due", counted)
-    return passes
 
 
 async def disk_error(*args: Any, **kwargs: Any) -> None:

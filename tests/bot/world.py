@@ -43,6 +43,7 @@ __all__ = [
     "answer",
     "answer_invitation",
     "block_dms",
+    "count_passes",
     "count_statements",
     "count_store_use",
     "crafted_click",
@@ -290,3 +291,16 @@ async def count_statements(env) -> Counter[str]:
 
     await db._execute(lambda: db._conn.set_trace_callback(counted))
     return counts
+
+
+def count_passes(env: simcord.Env, monkeypatch: Any) -> list[datetime]:
+    """The moments of the scheduler's passes from now on (`monkeypatch` undoes the count)."""
+    passes: list[datetime] = []
+    run_due = env.bot.scheduler.run_due
+
+    async def counted() -> None:
+        passes.append(env.now())
+        await run_due()
+
+    monkeypatch.setattr(env.bot.scheduler, "run_due", counted)
+    return passes

@@ -200,7 +200,7 @@ class Scheduler:
         self.backoff = Backoff()
         self._runs: dict[BackoffKey, asyncio.Task[None]] = {}  # DM runs going on, by item
         self._planned: datetime | None = None  # when the sleeping task means to look again
-        # The soonest a DM run that ended during the pass wants the next pass (None: none).
+        # The soonest a DM run asked to be looked at again by (`_look_again_if_sooner`).
         self._look_at: datetime | None = None
         self.agenda = Agenda()
         # One scheduler per database (bot/services/lease.py). One told to sleep longer than

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -135,6 +136,7 @@ class CheckinService:
         self.pacer = pacer or Pacer(gap=dm_gap)
         self._claimed: set[tuple[str, int, int]] = set()  # (what, check-in, user) sent or in flight
         self._stopped: set[int] = set()  # check-ins closed by this process: send no more
+        self._closing: Counter[int] = Counter()  # closes (or deletions) under way, by check-in
         # Invitations sent whose record failed: the next round records them, sending nothing.
         self._unrecorded: dict[tuple[str, int, int], DmResult] = {}
 
@@ -257,7 +259,7 @@ class CheckinService:
         tried = 0
         for invitation, known_channel in await self.store.invitations_due(checkin.id, self.clock()):
             await self.pacer.turn(checkin.id)
-            if checkin.id in self._stopped:
+            if checkin.id in self._stopped or self._closing[checkin.id]:
                 break  # closed (or its project deleted) meanwhile: nothing more goes out
             if await self._invite(project, checkin, invitation, known_channel) is not None:
                 tried += 1
@@ -267,20 +269,25 @@ class CheckinService:
 
     def stop_sending(self, checkin_id: int) -> None:
         """The check-in is closing, or its project going: a round under way sends nothing
-        more. If that fails, `resume_sending`; once it is closed or gone, `sending_ended`."""
-        self._stopped.add(checkin_id)
+        more. Then either `resume_sending` (that failed) or `sending_ended` (it is closed or
+        gone), once for each call of this."""
+        self._closing[checkin_id] += 1
 
     def resume_sending(self, checkin_id: int) -> None:
-        """The close (or the deletion) that stopped the check-in's DMs failed: it is still
-        open, so its invitations and reminders go out again. Left stopped, it would never
-        send its retries, which would stay due, and the scheduler would wake for them
-        again and again with nothing to do."""
-        self._stopped.discard(checkin_id)
+        """A close (or a deletion) that stopped the check-in's DMs failed: once no other is
+        under way, it is still open, so its invitations and reminders go out again. Left
+        stopped, it would never send its retries, which would stay due, and the scheduler
+        would wake for them again and again with nothing to do."""
+        self._closing[checkin_id] -= 1
+        if self._closing[checkin_id] <= 0:
+            del self._closing[checkin_id]
 
     def sending_ended(self, checkin_id: int) -> None:
-        """The check-in is closed or gone: what this process claimed of it is forgotten (a
-        send still in flight keeps its claim until then, so a resumed round cannot repeat
-        it)."""
+        """The check-in is closed or gone: it sends nothing more, whatever another close
+        under way does, and what this process claimed of it is forgotten (a send still in
+        flight keeps its claim until then, so a resumed round cannot repeat it)."""
+        self._stopped.add(checkin_id)
+        self.resume_sending(checkin_id)
         self._claimed = {key for key in self._claimed if key[1] != checkin_id}
         self._unrecorded = {
             key: sent for key, sent in self._unrecorded.items() if key[1] != checkin_id

@@ -302,16 +302,22 @@ class Scheduler:
             if self._look_at is not None:
                 until = min(until, self._look_at)
                 self._look_at = None
-            seconds = (until - self.clock()).total_seconds()
+            # Never longer than asked: a clock set back meanwhile does not stretch it.
+            seconds = min(delay, (until - self.clock()).total_seconds())
             if seconds <= 0:
                 return
             # Sleeping on a separate future lets wake() end the sleep without cancelling
             # this task in the middle of a transition.
             self._planned = until
-            self._sleeper = asyncio.ensure_future(asyncio.sleep(seconds))
-            await asyncio.wait({self._sleeper})
-            self._sleeper = None
-            self._planned = None
+            sleeper = self._sleeper = asyncio.ensure_future(asyncio.sleep(seconds))
+            try:
+                await asyncio.wait({sleeper})
+            finally:
+                sleeper.cancel()  # the scheduler stopped while it slept: no sleep left over
+                self._sleeper = None
+                self._planned = None
+            if not sleeper.cancelled():
+                return  # slept its course
 
     async def seconds_until_next(self) -> float:
         """How long to sleep before the next pass."""
@@ -461,10 +467,12 @@ class Scheduler:
                 self.checkins.next_reminder_at(project, checkin),
             )
         )
+        # Each retry at its moment, and a first try not made yet (a round that failed before
+        # it) at once: either when the check-in's back-off ends, if a round failed.
+        now = self.clock()
         moments = [
-            self.backoff.later((DELIVER, checkin.id), invitation.next_attempt_at)
+            self.backoff.later((DELIVER, checkin.id), invitation.next_attempt_at or now)
             for invitation in await self.store.list_undelivered(checkin.id, checkin.closes_at)
-            if invitation.next_attempt_at is not None
         ]
         if at := self.checkins.next_reminder_at(project, checkin):
             moments.append(self.backoff.later((REMIND, checkin.id), at))

@@ -256,7 +256,7 @@ class Store:
             await _check_fingerprint(db, path, secret, secret_source)
             # Whatever an earlier run left in the log (a crash leaves its last write) goes
             # into the file now, not at the first write.
-            await _truncate_log(db)
+            emptied = await _truncate_log(db)
         except BaseException:
             await db.close()
             raise
@@ -264,6 +264,7 @@ class Store:
         _restrict_journal_files(path)
         log.info("opened database %s", path)
         store = cls(db, path, secret, clock or _system_clock)
+        store._log_written = not emptied  # if it was busy, the first write empties it first
         await store._add_missing_response_rows()
         return store
 
@@ -304,11 +305,11 @@ class Store:
                 yield db
                 await db.execute("COMMIT")
             except BaseException:
+                self._committed(True)  # see `_write_at_once`
                 if db.in_transaction:
                     await db.execute("ROLLBACK")
                 raise
-            finally:
-                self._committed(db.total_changes != changes)
+            self._committed(db.total_changes != changes)
 
     async def _write_at_once(self, body: Callable[[sqlite3.Connection], _T]) -> _T:
         """BEGIN IMMEDIATE, `body`, COMMIT (or ROLLBACK if it raises) in one hand-over to the
@@ -319,9 +320,14 @@ class Store:
             await self._empty_log(db)
             changes = db.total_changes
             try:
-                return await _on_thread(db, lambda conn: _transaction(conn, body))
-            finally:
-                self._committed(db.total_changes != changes)
+                result = await _on_thread(db, lambda conn: _transaction(conn, body))
+            except BaseException:
+                # A wait that was cancelled leaves the write to go on on the thread, and
+                # commit after this: whatever went wrong, the log is emptied as if it did.
+                self._committed(True)
+                raise
+            self._committed(db.total_changes != changes)
+            return result
 
     async def _read_at_once(self, body: Callable[[sqlite3.Connection], _T]) -> _T:
         """`body`'s statements in one hand-over to the connection's thread, while no write is
@@ -357,8 +363,7 @@ class Store:
     async def _empty_log(self, db: aiosqlite.Connection) -> None:
         """Checkpoint and truncate the write-ahead log if a transaction went into it since it
         was last emptied (the caller holds the lock)."""
-        if self._log_written and not db.in_transaction:
-            await _truncate_log(db)
+        if self._log_written and not db.in_transaction and await _truncate_log(db):
             self._log_written = False
 
     async def log_emptied(self) -> None:
@@ -372,8 +377,7 @@ class Store:
         async with self._lock:
             db = self._connection()
             await _run(db, "VACUUM")
-            await _truncate_log(db)
-            self._log_written = False
+            self._log_written = not await _truncate_log(db)
 
     async def _select(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         """Every row of one read (one hand-over to the connection's thread)."""
@@ -2131,8 +2135,9 @@ def _restrict_journal_files(path: Path) -> None:
             path.with_name(path.name + suffix).chmod(OWNER_ONLY_FILE)
 
 
-async def _truncate_log(db: aiosqlite.Connection) -> None:
-    """Copy the write-ahead log into the database file and truncate it to nothing.
+async def _truncate_log(db: aiosqlite.Connection) -> bool:
+    """Copy the write-ahead log into the database file and truncate it to nothing; whether
+    it was (not if another connection was reading: it is tried again at the next write).
 
     Done after every write, so the `-wal` file never holds a history of transactions that
     could be read one by one (a member's invitation row written just before a keyed answer,
@@ -2142,6 +2147,8 @@ async def _truncate_log(db: aiosqlite.Connection) -> None:
     row = await _on_thread(db, lambda conn: _row(conn, "PRAGMA wal_checkpoint(TRUNCATE)"))
     if row is not None and row[0]:
         log.warning("the write-ahead log could not be emptied (busy); it is tried again later")
+        return False
+    return True
 
 
 async def _check_fingerprint(

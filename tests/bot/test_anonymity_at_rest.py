@@ -8,6 +8,7 @@ and asserts that what they get ties no answer to a member.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sqlite3
@@ -206,10 +207,10 @@ async def test_the_write_ahead_log_never_holds_two_transactions_nor_a_member_whi
     snapshots: list[bytes] = []
     truncate = store_module._truncate_log
 
-    async def spy(db: Any) -> None:
+    async def spy(db: Any) -> bool:
         wal = database.with_name(database.name + "-wal")
         snapshots.append(wal.read_bytes() if wal.exists() else b"")
-        await truncate(db)
+        return await truncate(db)
 
     monkeypatch.setattr(store_module, "_truncate_log", spy)
     await world.open_checkin("beginning")
@@ -526,6 +527,41 @@ async def test_a_log_left_by_a_crash_is_emptied_when_the_store_opens(tmp_path: P
         await restarted.close()
 
 
+async def test_a_write_whose_wait_was_cancelled_is_emptied_before_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write whose caller stopped waiting (cancelled: the bot shutting down in the middle
+    of it) still commits on the database's thread: the next write empties it from the log
+    first, so the log never holds the two together."""
+    database = tmp_path / "data" / "coreflect.sqlite3"
+    store = await store_module.Store.open(database, secret=SECRET)
+    wal = database.with_name(database.name + "-wal")
+    snapshots: list[bytes] = []
+    truncate = store_module._truncate_log
+
+    async def spy(db: Any) -> bool:
+        snapshots.append(wal.read_bytes() if wal.exists() else b"")
+        return await truncate(db)
+
+    monkeypatch.setattr(store_module, "_truncate_log", spy)
+    try:
+        write = asyncio.create_task(store.set_facilitator_role(1, 2))
+        for _ in range(5):
+            await asyncio.sleep(0)  # it is on the database's thread now
+        write.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await write
+        await store.set_facilitator_role(2, 3)
+        await store.log_emptied()
+    finally:
+        await store.close()
+    with contextlib.closing(sqlite3.connect(database)) as raw:
+        roles = dict(raw.execute("SELECT guild_id, facilitator_role_id FROM guild_settings"))
+    assert roles == {1: 2, 2: 3}  # the cancelled write did commit
+    assert snapshots
+    assert all(len(wal_transactions(snapshot)) <= 1 for snapshot in snapshots)
+
+
 async def test_the_log_is_emptied_right_after_a_write_and_before_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -538,9 +574,9 @@ async def test_the_log_is_emptied_right_after_a_write_and_before_the_next(
     snapshots: list[bytes] = []
     truncate = store_module._truncate_log
 
-    async def spy(db: Any) -> None:
+    async def spy(db: Any) -> bool:
         snapshots.append(wal.read_bytes() if wal.exists() else b"")
-        await truncate(db)
+        return await truncate(db)
 
     monkeypatch.setattr(store_module, "_truncate_log", spy)
     try:

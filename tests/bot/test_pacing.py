@@ -5,7 +5,9 @@ These tests use the default one-second gap between DMs, on virtual time.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from tests.bot.world import (
     advance_to,
     block_dms,
     count_passes,
+    current_checkin,
     dm_channel_id,
     invitations,
     make_world,
@@ -177,3 +180,65 @@ async def test_a_failed_dm_to_someone_who_left_does_not_wake_the_scheduler(env, 
     env.bot.scheduler.wake()
     await advance_to(env, OPENS + timedelta(hours=2))
     assert len(passes) < 10, len(passes)  # not one a second, waiting for a retry never tried
+
+
+async def test_a_round_that_fails_partway_goes_on_when_its_back_off_ends(env, monkeypatch):
+    """The disk fails as the third invitation of a paced round is recorded: the round stops
+    there (backed off for a minute) and the rest go out when the minute is up, each once,
+    not at the next unrelated moment (first tries have no retry moment of their own)."""
+    world = make_world(env, members=4)
+    await world.create_project(starts="2026-01-05", ends="2026-03-01")
+    await world.join_all()
+    record = env.bot.store.record_delivery
+    recorded: list[int] = []
+
+    async def third_fails(checkin_id: int, user_id: int, *args: Any, **kwargs: Any) -> None:
+        recorded.append(user_id)
+        if len(recorded) == 3:
+            raise sqlite3.OperationalError("disk I/O error")
+        await record(checkin_id, user_id, *args, **kwargs)
+
+    monkeypatch.setattr(env.bot.store, "record_delivery", third_fails)
+    await advance_to(env, OPENS - timedelta(seconds=1))
+    await advance_to(env, OPENS + timedelta(minutes=2), step=timedelta(seconds=30))
+    for member in world.members:
+        [invitation] = invitations(member, "beginning")  # once each, the third's too
+        assert invitation.created_at < OPENS + timedelta(seconds=75)
+    checkin = await current_checkin(world)
+    for member in world.members:
+        stored = await env.bot.store.get_invitation(checkin.id, member.id)
+        assert stored is not None and stored.delivery is Delivery.DELIVERED
+
+
+async def test_two_closes_at_once_one_failing_leave_nothing_sent_after_the_close(env, monkeypatch):
+    """A facilitator's close and the scheduler's (or a deletion) at the same moment, the
+    first failing on the disk: the other still closes the check-in, and the round of
+    invitations under way sends nothing after it."""
+    world = make_world(env, members=10)
+    await world.create_project(starts="2026-01-05", ends="2026-03-01")
+    await world.join_all()
+    await advance_to(env, OPENS - timedelta(seconds=1))
+    await advance_to(env, OPENS + timedelta(seconds=5), step=timedelta(seconds=5))
+    assert 0 < sum(bool(invitations(m, "beginning")) for m in world.members) < 10
+    checkin = await current_checkin(world)
+    close = env.bot.store.close_checkin
+    calls: list[int] = []
+
+    async def first_fails(*args: Any, **kwargs: Any) -> bool:
+        calls.append(len(calls))
+        if len(calls) == 1:
+            await asyncio.sleep(0)  # while the other close is under way
+            raise sqlite3.OperationalError("disk I/O error")
+        for _ in range(3):
+            await asyncio.sleep(0)  # the failing one is done before this goes on
+        return await close(*args, **kwargs)
+
+    monkeypatch.setattr(env.bot.store, "close_checkin", first_fails)
+    closes = env.bot.services.checkins.close_checkin
+    outcomes = await asyncio.gather(closes(checkin), closes(checkin), return_exceptions=True)
+    assert isinstance(outcomes[0], sqlite3.OperationalError)
+    closed_at = env.now()
+    sent = sum(len(invitations(m, "beginning")) for m in world.members)
+    await advance_to(env, closed_at + timedelta(seconds=30), step=timedelta(seconds=30))
+    assert not (await env.bot.store.get_checkin(checkin.id)).is_open
+    assert sum(len(invitations(m, "beginning")) for m in world.members) == sent

@@ -68,6 +68,20 @@ def wal_path(env: simcord.Env) -> Path:
     return database.with_name(database.name + "-wal")
 
 
+def log_before_each_emptying(monkeypatch: pytest.MonkeyPatch, database: Path) -> list[bytes]:
+    """What the -wal file holds each time the store is about to empty it, from now on."""
+    wal = database.with_name(database.name + "-wal")
+    snapshots: list[bytes] = []
+    truncate = store_module._truncate_log
+
+    async def spy(db: Any) -> bool:
+        snapshots.append(wal.read_bytes() if wal.exists() else b"")
+        return await truncate(db)
+
+    monkeypatch.setattr(store_module, "_truncate_log", spy)
+    return snapshots
+
+
 def user_id_bytes(user_id: int) -> bytes:
     """How SQLite stores a Discord id in a record: an 8-byte big-endian integer."""
     assert user_id >= 2**47, "ids this small would be stored in fewer bytes"
@@ -204,15 +218,7 @@ async def test_the_write_ahead_log_never_holds_two_transactions_nor_a_member_whi
 ) -> None:
     world = await ready(env)
     database = env.bot.settings.database_path
-    snapshots: list[bytes] = []
-    truncate = store_module._truncate_log
-
-    async def spy(db: Any) -> bool:
-        wal = database.with_name(database.name + "-wal")
-        snapshots.append(wal.read_bytes() if wal.exists() else b"")
-        return await truncate(db)
-
-    monkeypatch.setattr(store_module, "_truncate_log", spy)
+    snapshots = log_before_each_emptying(monkeypatch, database)
     await world.open_checkin("beginning")
     await env.advance_time(60)  # the invitations go out
     snapshots.clear()
@@ -535,15 +541,7 @@ async def test_a_write_whose_wait_was_cancelled_is_emptied_before_the_next(
     first, so the log never holds the two together."""
     database = tmp_path / "data" / "coreflect.sqlite3"
     store = await store_module.Store.open(database, secret=SECRET)
-    wal = database.with_name(database.name + "-wal")
-    snapshots: list[bytes] = []
-    truncate = store_module._truncate_log
-
-    async def spy(db: Any) -> bool:
-        snapshots.append(wal.read_bytes() if wal.exists() else b"")
-        return await truncate(db)
-
-    monkeypatch.setattr(store_module, "_truncate_log", spy)
+    snapshots = log_before_each_emptying(monkeypatch, database)
     try:
         write = asyncio.create_task(store.set_facilitator_role(1, 2))
         for _ in range(5):
@@ -571,14 +569,7 @@ async def test_the_log_is_emptied_right_after_a_write_and_before_the_next(
     database = tmp_path / "data" / "coreflect.sqlite3"
     wal = database.with_name(database.name + "-wal")
     store = await store_module.Store.open(database, secret=SECRET)
-    snapshots: list[bytes] = []
-    truncate = store_module._truncate_log
-
-    async def spy(db: Any) -> bool:
-        snapshots.append(wal.read_bytes() if wal.exists() else b"")
-        return await truncate(db)
-
-    monkeypatch.setattr(store_module, "_truncate_log", spy)
+    snapshots = log_before_each_emptying(monkeypatch, database)
     try:
         assert wal.stat().st_size == 0  # opening emptied it
         await store.set_facilitator_role(1, 2)

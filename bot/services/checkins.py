@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -267,31 +268,28 @@ class CheckinService:
             log.info("check-in %s: %d invitations sent or tried", checkin.id, tried)
         return tried
 
-    def stop_sending(self, checkin_id: int) -> None:
-        """The check-in is closing, or its project going: a round under way sends nothing
-        more. Then either `resume_sending` (that failed) or `sending_ended` (it is closed or
-        gone), once for each call of this."""
+    @contextlib.contextmanager
+    def closing(self, checkin_id: int) -> Iterator[None]:
+        """Around a close of the check-in, or the deletion of its project: a round under way
+        sends nothing more meanwhile, even if this loses a race. If the close fails, the
+        check-in is still open and, once no other close is under way, sends again (left
+        stopped, its retries would stay due and the scheduler would wake for them again and
+        again with nothing to do). Once it is closed or gone, it sends nothing more, whatever
+        another close under way does, and what this process claimed of it is forgotten (a
+        send still in flight keeps its claim until then, so a resumed round cannot repeat
+        it)."""
         self._closing[checkin_id] += 1
-
-    def resume_sending(self, checkin_id: int) -> None:
-        """A close (or a deletion) that stopped the check-in's DMs failed: once no other is
-        under way, it is still open, so its invitations and reminders go out again. Left
-        stopped, it would never send its retries, which would stay due, and the scheduler
-        would wake for them again and again with nothing to do."""
-        self._closing[checkin_id] -= 1
-        if self._closing[checkin_id] <= 0:
-            del self._closing[checkin_id]
-
-    def sending_ended(self, checkin_id: int) -> None:
-        """The check-in is closed or gone: it sends nothing more, whatever another close
-        under way does, and what this process claimed of it is forgotten (a send still in
-        flight keeps its claim until then, so a resumed round cannot repeat it)."""
-        self._stopped.add(checkin_id)
-        self.resume_sending(checkin_id)
-        self._claimed = {key for key in self._claimed if key[1] != checkin_id}
-        self._unrecorded = {
-            key: sent for key, sent in self._unrecorded.items() if key[1] != checkin_id
-        }
+        try:
+            yield
+            self._stopped.add(checkin_id)
+            self._claimed = {key for key in self._claimed if key[1] != checkin_id}
+            self._unrecorded = {
+                key: sent for key, sent in self._unrecorded.items() if key[1] != checkin_id
+            }
+        finally:
+            self._closing[checkin_id] -= 1
+            if not self._closing[checkin_id]:
+                del self._closing[checkin_id]
 
     async def invite(self, project: Project, checkin: Checkin, user_id: int) -> DmResult | None:
         """DM one pending invitation once (a member who just joined); None if it is not due
@@ -329,16 +327,12 @@ class CheckinService:
         self._claimed.add(key)  # kept once sent: a round read earlier cannot send it again
         result = DmResult(Delivery.PENDING)
         try:
-            result = (
-                sent
-                if sent is not None
-                else await self.messenger.send_invitation(
-                    user_id,
-                    project,
-                    checkin,
-                    channel_id=known_channel,
-                    nonce=message_nonce("invite", checkin.id, user_id),
-                )
+            result = sent or await self.messenger.send_invitation(
+                user_id,
+                project,
+                checkin,
+                channel_id=known_channel,
+                nonce=message_nonce("invite", checkin.id, user_id),
             )
             delivery, retry_at = result.delivery, None
             if delivery is Delivery.PENDING:
@@ -347,24 +341,23 @@ class CheckinService:
                 else:
                     retry_at = self.clock() + RETRY_DELAYS[invitation.attempts]
             channel = result.channel_id if result.delivery is Delivery.DELIVERED else None
-            try:
-                await self.store.record_delivery(
-                    checkin.id,
-                    user_id,
-                    delivery,
-                    dm_channel_id=result.channel_id,
-                    dm_message_id=result.message_id,
-                    retry_at=retry_at,
-                    remember_channel=channel is not None and channel != known_channel,
-                )
-            except BaseException:
-                # Its claim stays, so it is not sent twice; left at that, it would stay due
-                # and never be tried, and the scheduler would keep waking for it. The round
-                # fails (backed off), and the next one records it.
-                if result.delivery is not Delivery.PENDING:
-                    self._unrecorded[key] = result
-                raise
+            await self.store.record_delivery(
+                checkin.id,
+                user_id,
+                delivery,
+                dm_channel_id=result.channel_id,
+                dm_message_id=result.message_id,
+                retry_at=retry_at,
+                remember_channel=channel is not None and channel != known_channel,
+            )
             return result
+        except BaseException:
+            # Sent, but not recorded: its claim stays, so it is not sent twice; left at that,
+            # it would stay due and never be tried, and the scheduler would keep waking for
+            # it. The round fails (backed off), and the next one records it.
+            if result.delivery is not Delivery.PENDING:
+                self._unrecorded[key] = result
+            raise
         finally:
             if result.delivery is Delivery.PENDING:
                 self._claimed.discard(key)  # to be tried again
@@ -517,15 +510,10 @@ class CheckinService:
         """Close once, freezing the results, and post the anonymised summary; None if it was
         already closed. The check-in messages in members' DMs are emptied afterwards, paced
         (`clear_dm_messages`, from the scheduler)."""
-        self.stop_sending(checkin.id)  # nothing more goes out, even if this close lost a race
-        try:
+        with self.closing(checkin.id):  # closed after it, by this call or another
             closed = await self.store.close_checkin(
                 checkin.id, self.clock(), self.results.summariser(checkin)
             )
-        except BaseException:
-            self.resume_sending(checkin.id)  # still open: it is tried again later
-            raise
-        self.sending_ended(checkin.id)  # closed now, by this call or another
         if not closed:
             return None
         log.info("closed check-in %s", checkin.id)

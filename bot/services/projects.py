@@ -110,14 +110,9 @@ class ProjectService:
         current = await self.store.current_checkin(project.id)
         if current is None:
             return await self.store.delete_project(project.id)
-        self.checkins.stop_sending(current.id)
-        try:
+        with self.checkins.closing(current.id):
             deleted = await self.store.delete_project(project.id)
-        except BaseException:
-            self.checkins.resume_sending(current.id)  # the project and its check-in are still there
-            raise
         self.checkins.results.ahead.take(current.id)  # its comments kept for a close
-        self.checkins.sending_ended(current.id)
         return deleted
 
     async def reschedule(self, project: Project, changed: Dated, now: datetime) -> Project | None:

@@ -300,14 +300,15 @@ class Store:
             db = self._connection()
             await self._empty_log(db)
             changes = db.total_changes
-            await db.execute("BEGIN IMMEDIATE")
             try:
+                await db.execute("BEGIN IMMEDIATE")
                 yield db
                 await db.execute("COMMIT")
             except BaseException:
                 self._committed(True)  # see `_write_at_once`
-                if db.in_transaction:
-                    await db.execute("ROLLBACK")
+                # Asked on the connection's thread, after whatever was queued there before
+                # (a statement whose wait was cancelled still runs, BEGIN included).
+                await _on_thread(db, _roll_back)
                 raise
             self._committed(db.total_changes != changes)
 
@@ -363,7 +364,7 @@ class Store:
     async def _empty_log(self, db: aiosqlite.Connection) -> None:
         """Checkpoint and truncate the write-ahead log if a transaction went into it since it
         was last emptied (the caller holds the lock)."""
-        if self._log_written and not db.in_transaction and await _truncate_log(db):
+        if self._log_written and await _truncate_log(db):
             self._log_written = False
 
     async def log_emptied(self) -> None:
@@ -376,6 +377,7 @@ class Store:
         survives, then empty the log the rebuild went through."""
         async with self._lock:
             db = self._connection()
+            self._log_written = True  # even if the wait is cancelled: the rebuild goes on
             await _run(db, "VACUUM")
             self._log_written = not await _truncate_log(db)
 
@@ -2144,11 +2146,27 @@ async def _truncate_log(db: aiosqlite.Connection) -> bool:
     an old version of a rewritten comment); what is left is only the current state, where
     rows sit in key order and erased content is overwritten (secure_delete).
     """
-    row = await _on_thread(db, lambda conn: _row(conn, "PRAGMA wal_checkpoint(TRUNCATE)"))
-    if row is not None and row[0]:
+    emptied = await _on_thread(db, _checkpoint)
+    if not emptied:
         log.warning("the write-ahead log could not be emptied (busy); it is tried again later")
+    return emptied
+
+
+def _checkpoint(conn: sqlite3.Connection) -> bool:
+    """On the connection's thread: `_truncate_log`'s checkpoint, unless a transaction is
+    still open there. Asked there, not on the event loop: a write whose wait was cancelled
+    goes on on the thread, and the loop would see it half done and leave the log as it was
+    for the next write to join it."""
+    if conn.in_transaction:
         return False
-    return True
+    row = _row(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
+    return row is None or not row[0]
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    """On the connection's thread: ROLLBACK, if a transaction is open."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 async def _check_fingerprint(

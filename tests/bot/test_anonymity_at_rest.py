@@ -14,6 +14,7 @@ import os
 import sqlite3
 import stat
 import struct
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -69,16 +70,17 @@ def wal_path(env: simcord.Env) -> Path:
 
 
 def log_before_each_emptying(monkeypatch: pytest.MonkeyPatch, database: Path) -> list[bytes]:
-    """What the -wal file holds each time the store is about to empty it, from now on."""
+    """What the -wal file holds each time the store is about to empty it, from now on (read
+    on the connection's thread, right before the checkpoint)."""
     wal = database.with_name(database.name + "-wal")
     snapshots: list[bytes] = []
-    truncate = store_module._truncate_log
+    checkpoint = store_module._checkpoint
 
-    async def spy(db: Any) -> bool:
+    def spy(conn: sqlite3.Connection) -> bool:
         snapshots.append(wal.read_bytes() if wal.exists() else b"")
-        return await truncate(db)
+        return checkpoint(conn)
 
-    monkeypatch.setattr(store_module, "_truncate_log", spy)
+    monkeypatch.setattr(store_module, "_checkpoint", spy)
     return snapshots
 
 
@@ -538,26 +540,81 @@ async def test_a_write_whose_wait_was_cancelled_is_emptied_before_the_next(
 ) -> None:
     """A write whose caller stopped waiting (cancelled: the bot shutting down in the middle
     of it) still commits on the database's thread: the next write empties it from the log
-    first, so the log never holds the two together."""
+    first, so the log never holds the two together. The first write is held half done on
+    the thread while the emptying and the next write look at the log: whether a transaction
+    is open is asked on that thread, after the first write, not on the event loop."""
     database = tmp_path / "data" / "coreflect.sqlite3"
     store = await store_module.Store.open(database, secret=SECRET)
     snapshots = log_before_each_emptying(monkeypatch, database)
+    inside, release = threading.Event(), threading.Event()
+    transaction = store_module._transaction
+    held: list[bool] = []
+
+    def held_once(conn: sqlite3.Connection, body: Any) -> Any:
+        def body_then_wait(conn: sqlite3.Connection) -> Any:
+            result = body(conn)
+            if not held:
+                held.append(True)
+                inside.set()
+                release.wait(timeout=30)
+            return result
+
+        return transaction(conn, body_then_wait)
+
+    monkeypatch.setattr(store_module, "_transaction", held_once)
     try:
         write = asyncio.create_task(store.set_facilitator_role(1, 2))
-        for _ in range(5):
-            await asyncio.sleep(0)  # it is on the database's thread now
+        assert await asyncio.to_thread(inside.wait, 30)
         write.cancel()
         with pytest.raises(asyncio.CancelledError):
             await write
-        await store.set_facilitator_role(2, 3)
+        second = asyncio.create_task(store.set_facilitator_role(2, 3))
+        for _ in range(10):
+            await asyncio.sleep(0)  # the emptying and the second write, while the first is open
+        release.set()
+        await second
         await store.log_emptied()
     finally:
+        release.set()
         await store.close()
     with contextlib.closing(sqlite3.connect(database)) as raw:
         roles = dict(raw.execute("SELECT guild_id, facilitator_role_id FROM guild_settings"))
     assert roles == {1: 2, 2: 3}  # the cancelled write did commit
-    assert snapshots
-    assert all(len(wal_transactions(snapshot)) <= 1 for snapshot in snapshots)
+    transactions = [len(wal_transactions(snapshot)) for snapshot in snapshots]
+    assert sum(transactions) == 2  # each write went through the log, and each alone
+    assert all(count <= 1 for count in transactions)
+
+
+async def test_a_write_cancelled_before_its_transaction_began_leaves_none_open(
+    tmp_path: Path,
+) -> None:
+    """A write of several statements cancelled while its BEGIN still waits its turn on the
+    database's thread: the BEGIN runs after, so the roll-back is decided there too. Nothing
+    of the cancelled write is kept, and the next write is not refused for a transaction
+    left open."""
+    database = tmp_path / "data" / "coreflect.sqlite3"
+    store = await store_module.Store.open(database, secret=SECRET)
+    release = threading.Event()
+    try:
+        # Something else on the thread first (a slow read), so the write's BEGIN queues.
+        holding = asyncio.create_task(
+            store_module._on_thread(store._connection(), lambda _: release.wait(30))
+        )
+        await asyncio.sleep(0)
+        write = asyncio.create_task(store.set_dm_channel(5, 6))
+        for _ in range(5):
+            await asyncio.sleep(0)  # its BEGIN is queued behind the read
+        write.cancel()
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await write
+        await holding
+        await store.set_dm_channel(7, 8)
+        assert await store.get_dm_channel(7) == 8
+        assert await store.get_dm_channel(5) is None
+    finally:
+        release.set()
+        await store.close()
 
 
 async def test_the_log_is_emptied_right_after_a_write_and_before_the_next(

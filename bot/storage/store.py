@@ -265,7 +265,11 @@ class Store:
         log.info("opened database %s", path)
         store = cls(db, path, secret, clock or _system_clock)
         store._log_written = not emptied  # if it was busy, the first write empties it first
-        await store._add_missing_response_rows()
+        try:
+            await store._add_missing_response_rows()
+        except BaseException:
+            await store.close()  # or the connection's thread would keep the process alive
+            raise
         return store
 
     async def close(self) -> None:
@@ -304,11 +308,17 @@ class Store:
                 await db.execute("BEGIN IMMEDIATE")
                 yield db
                 await db.execute("COMMIT")
-            except BaseException:
-                self._committed(True)  # see `_write_at_once`
+            except BaseException as exc:
+                cancelled = not isinstance(exc, Exception)
+                if cancelled:
+                    self._committed(True)  # see `_write_at_once`
                 # Asked on the connection's thread, after whatever was queued there before
                 # (a statement whose wait was cancelled still runs, BEGIN included).
-                await _on_thread(db, _roll_back)
+                try:
+                    await _on_thread(db, _roll_back)
+                finally:
+                    # One left open (its roll-back failed) is rolled back by the emptying.
+                    self._committed(cancelled or db.in_transaction or db.total_changes != changes)
                 raise
             self._committed(db.total_changes != changes)
 
@@ -322,10 +332,13 @@ class Store:
             changes = db.total_changes
             try:
                 result = await _on_thread(db, lambda conn: _transaction(conn, body))
-            except BaseException:
+            except BaseException as exc:
                 # A wait that was cancelled leaves the write to go on on the thread, and
-                # commit after this: whatever went wrong, the log is emptied as if it did.
-                self._committed(True)
+                # commit after this: the log is emptied as if it did. Any other failure
+                # ended there, rolled back (a BEGIN refused as busy changed nothing), or
+                # left open if its roll-back failed, for the emptying to roll back.
+                cancelled = not isinstance(exc, Exception)
+                self._committed(cancelled or db.in_transaction or db.total_changes != changes)
                 raise
             self._committed(db.total_changes != changes)
             return result
@@ -377,7 +390,8 @@ class Store:
         survives, then empty the log the rebuild went through."""
         async with self._lock:
             db = self._connection()
-            self._log_written = True  # even if the wait is cancelled: the rebuild goes on
+            await self._empty_log(db)  # the write before it (an erasure) first, on its own
+            self._committed(True)  # even if this wait is cancelled: the rebuild goes on
             await _run(db, "VACUUM")
             self._log_written = not await _truncate_log(db)
 
@@ -2153,12 +2167,16 @@ async def _truncate_log(db: aiosqlite.Connection) -> bool:
 
 
 def _checkpoint(conn: sqlite3.Connection) -> bool:
-    """On the connection's thread: `_truncate_log`'s checkpoint, unless a transaction is
-    still open there. Asked there, not on the event loop: a write whose wait was cancelled
-    goes on on the thread, and the loop would see it half done and leave the log as it was
-    for the next write to join it."""
+    """On the connection's thread: `_truncate_log`'s checkpoint, after rolling back any
+    transaction left open there. Asked there, not on the event loop: a write whose wait was
+    cancelled goes on on the thread, and the loop would see it half done and leave the log
+    as it was for the next write to join it."""
     if conn.in_transaction:
-        return False
+        # Every transaction begins and ends while the store's lock is held, and a write that
+        # fails or is cancelled rolls back here before the lock is let go: one still open
+        # is one whose roll-back failed, and no later write could begin.
+        log.error("a write was left half done (its roll-back failed); rolling it back now")
+        conn.execute("ROLLBACK")
     row = _row(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
     return row is None or not row[0]
 

@@ -596,6 +596,7 @@ async def test_a_write_cancelled_before_its_transaction_began_leaves_none_open(
     store = await store_module.Store.open(database, secret=SECRET)
     release = threading.Event()
     try:
+        assert not store._log_written  # so the write's BEGIN is the first thing it queues
         # Something else on the thread first (a slow read), so the write's BEGIN queues.
         holding = asyncio.create_task(
             store_module._on_thread(store._connection(), lambda _: release.wait(30))

@@ -15,6 +15,7 @@ import sqlite3
 import stat
 import struct
 import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -585,6 +586,29 @@ async def test_a_write_whose_wait_was_cancelled_is_emptied_before_the_next(
     assert all(count <= 1 for count in transactions)
 
 
+async def cancelled_before_begin(
+    store: store_module.Store, write: Callable[[], Awaitable[Any]]
+) -> asyncio.Task[Any]:
+    """`write()` started while the database's thread is busy with a slow read, and cancelled
+    while its BEGIN waits its turn there; its task, once done (the read let go)."""
+    assert not store._log_written  # so the write's BEGIN is the first thing it queues
+    release = threading.Event()
+    holding = asyncio.create_task(
+        store_module._on_thread(store._connection(), lambda _: release.wait(30))
+    )
+    try:
+        await asyncio.sleep(0)
+        task = asyncio.create_task(write())
+        for _ in range(5):
+            await asyncio.sleep(0)  # its BEGIN is queued behind the read
+        task.cancel()
+    finally:
+        release.set()
+    await holding
+    await asyncio.wait({task})
+    return task
+
+
 async def test_a_write_cancelled_before_its_transaction_began_leaves_none_open(
     tmp_path: Path,
 ) -> None:
@@ -594,27 +618,14 @@ async def test_a_write_cancelled_before_its_transaction_began_leaves_none_open(
     left open."""
     database = tmp_path / "data" / "coreflect.sqlite3"
     store = await store_module.Store.open(database, secret=SECRET)
-    release = threading.Event()
     try:
-        assert not store._log_written  # so the write's BEGIN is the first thing it queues
-        # Something else on the thread first (a slow read), so the write's BEGIN queues.
-        holding = asyncio.create_task(
-            store_module._on_thread(store._connection(), lambda _: release.wait(30))
-        )
-        await asyncio.sleep(0)
-        write = asyncio.create_task(store.set_dm_channel(5, 6))
-        for _ in range(5):
-            await asyncio.sleep(0)  # its BEGIN is queued behind the read
-        write.cancel()
-        release.set()
+        write = await cancelled_before_begin(store, lambda: store.set_dm_channel(5, 6))
         with pytest.raises(asyncio.CancelledError):
-            await write
-        await holding
+            write.result()
         await store.set_dm_channel(7, 8)
         assert await store.get_dm_channel(7) == 8
         assert await store.get_dm_channel(5) is None
     finally:
-        release.set()
         await store.close()
 
 

@@ -15,7 +15,11 @@ import pytest
 
 import bot.storage.store as store_module
 from bot.storage.store import Store
-from tests.bot.test_anonymity_at_rest import log_before_each_emptying, wal_transactions
+from tests.bot.test_anonymity_at_rest import (
+    cancelled_before_begin,
+    log_before_each_emptying,
+    wal_transactions,
+)
 from tests.storage.arrange import ANA, BEN, MakeProject
 
 
@@ -104,28 +108,16 @@ async def test_a_write_whose_roll_back_failed_is_rolled_back_before_the_next(
     refused like every write after it."""
     store = await Store.open(db_path, secret=secret)
     roll_back_fails_once(monkeypatch)
-    release = threading.Event()
     try:
-        assert not store._log_written  # so the write's BEGIN is the first thing it queues
-        holding = asyncio.create_task(
-            store_module._on_thread(store._connection(), lambda _: release.wait(30))
-        )
-        await asyncio.sleep(0)
-        write = asyncio.create_task(store.set_dm_channel(ANA, 5))
-        for _ in range(5):
-            await asyncio.sleep(0)  # its BEGIN is queued behind the read
-        write.cancel()
-        release.set()
+        write = await cancelled_before_begin(store, lambda: store.set_dm_channel(ANA, 5))
         with pytest.raises(sqlite3.OperationalError, match="disk"):
-            await write
-        await holding
+            write.result()
         with caplog.at_level(logging.ERROR, logger="bot.storage.store"):
             await store.set_dm_channel(BEN, 6)
         assert "left half done" in caplog.text
         assert await store.get_dm_channel(BEN) == 6
         assert await store.get_dm_channel(ANA) is None
     finally:
-        release.set()
         await store.close()
 
 

@@ -309,16 +309,14 @@ class Store:
                 yield db
                 await db.execute("COMMIT")
             except BaseException as exc:
-                cancelled = not isinstance(exc, Exception)
-                if cancelled:
-                    self._committed(True)  # see `_write_at_once`
+                if not isinstance(exc, Exception):
+                    self._committed(True)  # cancelled: before a wait that may be cancelled too
                 # Asked on the connection's thread, after whatever was queued there before
                 # (a statement whose wait was cancelled still runs, BEGIN included).
                 try:
                     await _on_thread(db, _roll_back)
                 finally:
-                    # One left open (its roll-back failed) is rolled back by the emptying.
-                    self._committed(cancelled or db.in_transaction or db.total_changes != changes)
+                    self._failed(db, changes, exc)
                 raise
             self._committed(db.total_changes != changes)
 
@@ -333,12 +331,7 @@ class Store:
             try:
                 result = await _on_thread(db, lambda conn: _transaction(conn, body))
             except BaseException as exc:
-                # A wait that was cancelled leaves the write to go on on the thread, and
-                # commit after this: the log is emptied as if it did. Any other failure
-                # ended there, rolled back (a BEGIN refused as busy changed nothing), or
-                # left open if its roll-back failed, for the emptying to roll back.
-                cancelled = not isinstance(exc, Exception)
-                self._committed(cancelled or db.in_transaction or db.total_changes != changes)
+                self._failed(db, changes, exc)
                 raise
             self._committed(db.total_changes != changes)
             return result
@@ -348,6 +341,17 @@ class Store:
         half done."""
         async with self._reading() as db:
             return await _on_thread(db, body)
+
+    def _failed(self, db: aiosqlite.Connection, changes: int, exc: BaseException) -> None:
+        """After a write that raised `exc` (`changes`: `total_changes` before it): the log
+        is emptied as soon as the store is free if the write may have put anything into it.
+
+        A write whose wait was cancelled goes on on the connection's thread, and may commit
+        after this: it counts as written. Any other failure ended there, rolled back (a
+        BEGIN refused as busy changed nothing), or left its transaction open if the
+        roll-back failed, which the emptying then rolls back (`_checkpoint`)."""
+        cancelled = not isinstance(exc, Exception)
+        self._committed(cancelled or db.in_transaction or db.total_changes != changes)
 
     def _committed(self, changed: bool) -> None:
         """After a write: empty the write-ahead log as soon as the store is free, if the
@@ -2241,8 +2245,7 @@ def _transaction(conn: sqlite3.Connection, body: Callable[[sqlite3.Connection], 
         result = body(conn)
         conn.execute("COMMIT")
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _roll_back(conn)
         raise
     return result
 

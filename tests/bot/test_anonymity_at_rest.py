@@ -664,3 +664,33 @@ async def test_the_log_is_emptied_right_after_a_write_and_before_the_next(
     finally:
         await store.close()
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+async def test_no_moment_of_a_whole_loop_leaves_two_transactions_in_the_log(
+    env: simcord.Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As someone copying the data folder at any moment: from the invitations, through
+    answers, an erasure, the close (and its rebuild of the file) and the project's
+    deletion (and its rebuild), the log holds one transaction at most, and nothing once the
+    bot is idle."""
+    world = await ready(env)
+    snapshots = log_before_each_emptying(monkeypatch, env.bot.settings.database_path)
+    wal = wal_path(env)
+    idle: list[int] = []
+    await world.open_checkin("beginning")
+    await env.advance_time(60)
+    idle.append(wal.stat().st_size if wal.exists() else 0)
+    for member, pattern, comment in zip(world.members, PATTERNS, COMMENTS, strict=True):
+        await answer(member, pattern, comment)
+    await erase_my_data(world.members[0], world)
+    idle.append(wal.stat().st_size if wal.exists() else 0)
+    await world.close_checkin()
+    await env.advance_time(60)
+    idle.append(wal.stat().st_size if wal.exists() else 0)
+    asked = await world.facilitator.slash(world.channel, "project delete", name=PROJECT)
+    await world.facilitator.click(asked.response.message, label="Delete it")
+    await env.advance_time(1)
+    idle.append(wal.stat().st_size if wal.exists() else 0)
+    assert len(snapshots) > 10
+    assert all(len(wal_transactions(snapshot)) <= 1 for snapshot in snapshots)
+    assert idle == [0, 0, 0, 0]
